@@ -1,0 +1,146 @@
+/**
+ * FLAC, Ogg FLAC, MPEG audio (MP3) and Ogg Vorbis through the maintained wasm decoders
+ * (@wasm-audio-decoders/flac, mpg123-decoder, @wasm-audio-decoders/ogg-vorbis). Each call
+ * creates one decoder and frees it afterwards. The decoders press on through damaged or cut-off
+ * data and report what went wrong in `errors`; we keep what was decoded and log one warning.
+ * MP3 is decoded gapless (mpg123 trims the encoder delay and padding declared in a LAME/Xing
+ * header), Vorbis is trimmed to the last page's granule position.
+ *
+ * Two corrections make the output match what the WAV reader (and libsndfile/librosa) give:
+ * - the FLAC decoder scales integers by 1/(2^(b-1) - 1), so full-scale negative samples come out
+ *   below -1 (-32768 -> -1.0000305); we recover each integer and rescale by 1/2^(b-1), which is
+ *   exact for b <= 24 (the float32 output is within 0.25 of v/(2^(b-1)-1) * (2^(b-1)-1));
+ * - mpg123-decoder always returns two channels; a single-channel MP3 (channel mode 3 in its frame
+ *   header) is returned as one channel (the two are identical).
+ */
+import { FLACDecoder } from "@wasm-audio-decoders/flac";
+import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
+import { MPEGDecoder } from "mpg123-decoder";
+import { InputFileError } from "../errors.js";
+import { log } from "../log.js";
+
+/** Compressed kinds this module decodes (see decode-sniff.ts). */
+export type CompressedKind = "flac" | "ogg-flac" | "mp3" | "ogg-vorbis";
+
+/** What every wasm decoder returns. */
+interface WasmDecoded {
+  channelData: Float32Array[];
+  samplesDecoded: number;
+  sampleRate: number;
+  /** FLAC only: bits per sample of the source. */
+  bitDepth?: number;
+  errors: { message: string }[];
+}
+
+/** FLAC STREAMINFO fields (FLAC format spec, METADATA_BLOCK_STREAMINFO). */
+export interface FlacStreamInfo {
+  readonly sampleRateHz: number;
+  readonly channels: number;
+  readonly bitsPerSample: number;
+  /** Total frames (samples per channel), or undefined when the encoder left it 0 (unknown). */
+  readonly frames: number | undefined;
+}
+
+/**
+ * Parses STREAMINFO, which the format requires to be the first metadata block after "fLaC".
+ * @param b bytes starting at the "fLaC" marker (at least 42 of them)
+ */
+export function parseFlacStreamInfo(b: Uint8Array): FlacStreamInfo | undefined {
+  if (b.length < 42 || ((b[4] as number) & 0x7f) !== 0) return undefined;
+  const s = b.subarray(8, 42);
+  const byte = (i: number): number => s[i] as number;
+  const sampleRateHz = (byte(10) << 12) | (byte(11) << 4) | (byte(12) >> 4);
+  const channels = ((byte(12) >> 1) & 7) + 1;
+  const bitsPerSample = (((byte(12) & 1) << 4) | (byte(13) >> 4)) + 1;
+  const total = (byte(13) & 0x0f) * 2 ** 32 + ((byte(14) << 24) >>> 0) + (byte(15) << 16) + (byte(16) << 8) + byte(17);
+  return { sampleRateHz, channels, bitsPerSample, frames: total === 0 ? undefined : total };
+}
+
+/**
+ * Runs the synchronous part of a decoder call with console.error routed to our debug log: the
+ * FLAC and mpg123 wrappers print every decode error there themselves, and library code must not
+ * write to the console (we report the errors once, from the returned `errors`).
+ */
+function quietly<T>(fn: () => T): T {
+  const con = globalThis.console;
+  const original = Object.getOwnPropertyDescriptor(con, "error");
+  con.error = (...args: unknown[]): void => log.debug(`decoder: ${args.map(String).join(" ")}`);
+  try {
+    return fn();
+  } finally {
+    if (original === undefined) Reflect.deleteProperty(con, "error");
+    else Object.defineProperty(con, "error", original);
+  }
+}
+
+/** Replaces v / (2^(b-1) - 1) by v / 2^(b-1) in place (see the module comment). */
+function rescaleFlac(channels: Float32Array[], bits: number): void {
+  if (!(bits >= 4 && bits <= 32)) return;
+  const decoderFull = 2 ** (bits - 1) - 1;
+  const full = 2 ** (bits - 1);
+  for (const ch of channels) {
+    if (bits <= 24) {
+      for (let i = 0; i < ch.length; i++) ch[i] = Math.round((ch[i] as number) * decoderFull) / full;
+    } else {
+      // 25..32-bit integers do not survive float32; the scale change is below 6e-8 relative.
+      for (let i = 0; i < ch.length; i++) ch[i] = ((ch[i] as number) * decoderFull) / full;
+    }
+  }
+}
+
+const LABEL: Record<CompressedKind, string> = { flac: "FLAC", "ogg-flac": "Ogg FLAC", mp3: "MPEG audio", "ogg-vorbis": "Ogg Vorbis" };
+
+async function runDecoder(kind: CompressedKind, bytes: Uint8Array): Promise<WasmDecoded> {
+  if (kind === "mp3") {
+    const d = new MPEGDecoder();
+    await d.ready;
+    try {
+      return quietly(() => d.decode(bytes));
+    } finally {
+      d.free();
+    }
+  }
+  const d = kind === "ogg-vorbis" ? new OggVorbisDecoder() : new FLACDecoder();
+  await d.ready;
+  try {
+    // The decode itself happens synchronously inside decodeFile, before its first await.
+    const pending = quietly(() => d.decodeFile(bytes));
+    return await pending;
+  } finally {
+    d.free();
+  }
+}
+
+/**
+ * Decodes a compressed file to planar float channels at its own rate.
+ * @param bytes the audio stream (for FLAC/MP3 from the offset the sniffer found, after any ID3 tag)
+ * @param path the file name used in messages
+ * @throws InputFileError when nothing at all can be decoded
+ */
+export async function decodeCompressed(
+  kind: CompressedKind,
+  bytes: Uint8Array,
+  path: string,
+): Promise<{ channels: Float32Array[]; sampleRateHz: number }> {
+  const label = LABEL[kind];
+  const r = await runDecoder(kind, bytes);
+  const first = r.errors[0];
+  if (r.samplesDecoded === 0 || r.channelData.length === 0 || !(r.sampleRate > 0)) {
+    const why = first === undefined ? "" : ` (decoder: ${first.message})`;
+    throw new InputFileError(path, `no audio could be decoded from this ${label} file: it is empty, truncated or corrupt${why}`);
+  }
+  if (first !== undefined) {
+    log.warn(`${path}: ${r.errors.length} ${label} decode error(s), the audio may have gaps or be cut short (first: ${first.message})`);
+  }
+  const n = r.samplesDecoded;
+  let channels = r.channelData.map((c) => (c.length === n ? c : c.slice(0, n)));
+  if ((kind === "flac" || kind === "ogg-flac") && r.bitDepth !== undefined) rescaleFlac(channels, r.bitDepth);
+  if (kind === "mp3" && ((bytes[3] ?? 0) >> 6) === 3) channels = channels.slice(0, 1);
+  if (kind === "flac") {
+    const info = parseFlacStreamInfo(bytes);
+    if (info?.frames !== undefined && n < info.frames) {
+      log.warn(`${path}: truncated FLAC: decoded ${n} of the ${info.frames} frames its header declares`);
+    }
+  }
+  return { channels, sampleRateHz: r.sampleRate };
+}

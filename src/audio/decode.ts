@@ -1,0 +1,125 @@
+/**
+ * Audio file decoding: WAV (own RIFF reader), FLAC, MP3 and Ogg Vorbis (wasm decoders), chosen by
+ * magic bytes. Every failure a user can cause (missing, unreadable, truncated, empty, unsupported or
+ * corrupt file) surfaces as one `InputFileError` whose one-line message names the file and the
+ * problem; nothing else escapes these functions.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { InputFileError, oneLine } from "../errors.js";
+import { log } from "../log.js";
+import { decodeCompressed } from "./decode-compressed.js";
+import { formatName, sniffFormat } from "./decode-sniff.js";
+import { parseWavHeader, wavSamples } from "./decode-wav.js";
+import type { DecodedAudio } from "./types.js";
+
+/** Turns a Node fs error into a one-line InputFileError for `path`. */
+export function fsError(path: string, err: unknown): InputFileError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const problem =
+    code === "ENOENT"
+      ? "file not found"
+      : code === "EACCES" || code === "EPERM"
+        ? "permission denied (the file is not readable by this user)"
+        : code === "EISDIR"
+          ? "is a directory, not an audio file"
+          : code === "ENOTDIR"
+            ? "file not found (a parent of this path is not a directory)"
+            : code === "ELOOP"
+              ? "cannot open: too many levels of symbolic links"
+              : `cannot read the file (${oneLine(err)})`;
+  return new InputFileError(path, problem, { cause: err });
+}
+
+/**
+ * Opens `path` for reading after checking it is a regular file (a FIFO or device would block or
+ * never end). Returns its size in bytes.
+ * @throws InputFileError for missing, unreadable, directory or special files
+ */
+export async function statInputFile(path: string): Promise<number> {
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new InputFileError(path, "is a directory, not an audio file");
+    if (!st.isFile()) throw new InputFileError(path, "not a regular file (device, FIFO or socket)");
+    return st.size;
+  } catch (err) {
+    throw err instanceof InputFileError ? err : fsError(path, err);
+  }
+}
+
+/** Reads a whole input file. @throws InputFileError as statInputFile, or when reading fails */
+export async function readInputFile(path: string): Promise<Uint8Array> {
+  await statInputFile(path);
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw fsError(path, err);
+  }
+}
+
+/**
+ * Decodes an audio file to planar float channels at the file's own rate.
+ * @param path file to read; its format is detected from its content, not its extension
+ * @throws InputFileError (only) for missing, unreadable, truncated, empty, unsupported or corrupt files
+ */
+export async function decodeFile(path: string): Promise<DecodedAudio> {
+  const bytes = await readInputFile(path);
+  return decodeBytes(bytes, path);
+}
+
+/**
+ * Decodes an in-memory audio file (same rules as decodeFile).
+ * @param name the file name to put in error messages
+ */
+export async function decodeBytes(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+  try {
+    const audio = await decodeAny(bytes, name);
+    const frames = audio.channels[0]?.length ?? 0;
+    if (frames === 0) throw new InputFileError(name, `no audio samples (0 frames of ${audio.format})`);
+    replaceNonFinite(audio.channels, name);
+    return audio;
+  } catch (err) {
+    if (err instanceof InputFileError) throw err;
+    throw new InputFileError(name, `cannot decode: ${oneLine(err)}`, { cause: err });
+  }
+}
+
+async function decodeAny(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+  if (bytes.length === 0) throw new InputFileError(name, "empty file (0 bytes)");
+  const sniffed = sniffFormat(bytes);
+  switch (sniffed.kind) {
+    case "unsupported":
+      throw new InputFileError(name, sniffed.problem);
+    case "wav": {
+      const read = (offset: number, length: number): Promise<Uint8Array> =>
+        Promise.resolve(bytes.subarray(offset, offset + length));
+      const info = await parseWavHeader(read, bytes.length, name);
+      return { channels: wavSamples(bytes, info), sampleRateHz: info.sampleRateHz, format: info.format };
+    }
+    case "flac":
+    case "mp3": {
+      const r = await decodeCompressed(sniffed.kind, bytes.subarray(sniffed.offset), name);
+      return { ...r, format: formatName(sniffed) };
+    }
+    case "ogg-flac":
+    case "ogg-vorbis": {
+      const r = await decodeCompressed(sniffed.kind, bytes, name);
+      return { ...r, format: formatName(sniffed) };
+    }
+  }
+}
+
+/** Replaces NaN/Inf samples with 0 in place and warns once per file with their count. */
+function replaceNonFinite(channels: readonly Float32Array[], name: string): void {
+  let count = 0;
+  for (const ch of channels) {
+    for (let i = 0; i < ch.length; i++) {
+      // x - x is 0 for finite x and NaN for NaN/Inf: one cheap test per sample.
+      const v = ch[i] as number;
+      if (v - v !== 0) {
+        ch[i] = 0;
+        count++;
+      }
+    }
+  }
+  if (count > 0) log.warn(`${name}: replaced ${count} non-finite sample(s) (NaN/Inf) with 0`);
+}
