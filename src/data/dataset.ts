@@ -22,7 +22,7 @@ import type { LabTable } from "./lab.js";
 import { createLabelMap } from "./label-map.js";
 import type { LabelMap } from "./label-map.js";
 import { classActiveWindows, labelWindows } from "./labels.js";
-import type { WindowLabels } from "./labels.js";
+import type { StemLabelSpec, WindowLabels } from "./labels.js";
 import { MIXING_SECRETS_ORIGIN, readTrackMetadata } from "./metadata.js";
 import type { TrackMetadata } from "./metadata.js";
 import { audioDurationSec, computeTrackActivation, findMix, findStemSources } from "./track-audio.js";
@@ -33,14 +33,9 @@ export type { AnnotationSource } from "./dataset-layout.js";
 export type DatasetName = "medleydb" | "mixing-secrets";
 
 /** One stem as the labeller saw it. */
-export interface TrackStem {
-  readonly key: string;
-  /** Labels as written in the YAML. */
-  readonly rawLabels: readonly string[];
+export interface TrackStem extends StemLabelSpec {
   /** Labels after the Mixing Secrets label map (= rawLabels for MedleyDB or with the map off). */
   readonly labels: readonly string[];
-  /** Output class indices (CLASSES order) this stem counts for. */
-  readonly classIndices: readonly number[];
 }
 
 /** A labelled track: everything training, evaluation and statistics need. */
