@@ -2,11 +2,7 @@
  * Rough speed check of the mel front-end on one core (not a test; the benchmark suite comes later):
  * melWholeDb on 240 s of noise at 22050 Hz, and melWindowDb per 1 s window.
  *
- * Run (no TS runner is installed, so compile it alone):
- *   npx tsc --ignoreConfig --outDir /tmp/ts-bench --rootDir . --module nodenext --moduleResolution nodenext \
- *     --target es2022 --strict --skipLibCheck --types node scripts/bench-mel.ts
- *   echo '{"type":"module"}' > /tmp/ts-bench/package.json && ln -sfn "$PWD/node_modules" /tmp/ts-bench/node_modules
- *   node /tmp/ts-bench/scripts/bench-mel.js
+ * Run: npm run build && node dist/scripts/bench-mel.js
  */
 import { performance } from "node:perf_hooks";
 import { melWholeDb, melWindowDb } from "../src/features/mel.js";
