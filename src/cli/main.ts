@@ -9,6 +9,7 @@ import { registerMel } from "./mel.js";
 import { registerMetrics } from "./metrics.js";
 import { registerDataset } from "./dataset.js";
 import { registerInspect } from "./inspect.js";
+import { registerSynth } from "./synth.js";
 
 /** Builds the program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerMetrics(program);
   registerDataset(program);
   registerInspect(program);
+  registerSynth(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }
