@@ -10,6 +10,7 @@ import { registerMetrics } from "./metrics.js";
 import { registerDataset } from "./dataset.js";
 import { registerInspect } from "./inspect.js";
 import { registerSynth } from "./synth.js";
+import { registerDevices } from "./devices.js";
 
 /** Builds the program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerDataset(program);
   registerInspect(program);
   registerSynth(program);
+  registerDevices(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }

@@ -1,0 +1,138 @@
+/**
+ * Main-thread handle of the scorer worker: starts it, waits until the model is loaded, and turns
+ * score requests into promises resolved in order. Capture and post-processing stay on the main
+ * thread and never wait on the model (the live pipeline queues and drops windows instead).
+ */
+import { Worker } from "node:worker_threads";
+import { UserError } from "../errors.js";
+import type { MelParams } from "../features/params.js";
+import { DEFAULT_MEL_PARAMS } from "../features/params.js";
+import { runningFromSource, siblingModule, tsExecArgv } from "./dev-ts-loader.js";
+import type { ScorerSpec } from "./scorer.js";
+import type { FromWorker, ToWorker, WorkerInit } from "./worker-messages.js";
+
+/** Result of one batch. */
+export interface BatchScores {
+  /** n x labels.length scores. */
+  readonly scores: Float32Array;
+  readonly melMs: number;
+  readonly scoreMs: number;
+  readonly numTensors: number | null;
+}
+
+interface Pending {
+  resolve(r: BatchScores): void;
+  reject(e: Error): void;
+}
+
+/** A scorer running in a worker thread. */
+export class WorkerScorer {
+  readonly labels: readonly string[];
+  readonly thresholds: readonly number[];
+  readonly modelId: string;
+  /** Last numTensors the worker reported (null if the scorer does not report it). */
+  numTensors: number | null;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private closed = false;
+  private failure: Error | undefined;
+
+  private constructor(worker: Worker, ready: Extract<FromWorker, { type: "ready" }>) {
+    this.worker = worker;
+    this.labels = ready.labels;
+    this.thresholds = ready.thresholds;
+    this.modelId = ready.modelId;
+    this.numTensors = ready.numTensors;
+    worker.on("message", (msg: FromWorker) => this.onMessage(msg));
+    worker.on("error", (err) => this.fail(err));
+    worker.on("exit", (code) => {
+      if (!this.closed) this.fail(new Error(`scorer worker exited with code ${code}`));
+    });
+  }
+
+  /**
+   * Starts the worker and loads the scorer in it.
+   * @throws UserError if the scorer cannot be loaded (message from the worker)
+   */
+  static start(spec: ScorerSpec, params: MelParams = DEFAULT_MEL_PARAMS): Promise<WorkerScorer> {
+    const init: WorkerInit = { spec, params };
+    const worker = new Worker(siblingModule(import.meta.url, "./scorer-worker"), {
+      workerData: init,
+      // From .ts sources (tests) the worker needs the TypeScript hooks; the build runs plain .js.
+      execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv,
+    });
+    return new Promise((resolve, reject) => {
+      const onMessage = (msg: FromWorker): void => {
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        if (msg.type === "ready") resolve(new WorkerScorer(worker, msg));
+        else {
+          void worker.terminate();
+          reject(new UserError(`cannot load the scorer: ${msg.type === "error" ? msg.message : msg.type}`));
+        }
+      };
+      const onError = (err: Error): void => {
+        worker.off("message", onMessage);
+        reject(err);
+      };
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+    });
+  }
+
+  /** Sends n windows of normalised samples (transferred: `samples` is unusable afterwards). */
+  score(samples: Float32Array, n: number): Promise<BatchScores> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error("WorkerScorer: closed"));
+    const id = this.nextId++;
+    const msg: ToWorker = { type: "score", id, samples, n };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage(msg, [samples.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Lets the worker finish what it has, disposes the scorer and ends the thread. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.failure !== undefined) {
+      await this.worker.terminate();
+      return;
+    }
+    const done = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.postMessage({ type: "close" } satisfies ToWorker);
+    const timer = setTimeout(() => void this.worker.terminate(), 5000);
+    await done;
+    clearTimeout(timer);
+  }
+
+  private onMessage(msg: FromWorker): void {
+    if (msg.type === "scores") {
+      this.numTensors = msg.numTensors;
+      const p = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      p?.resolve({ scores: msg.scores, melMs: msg.melMs, scoreMs: msg.scoreMs, numTensors: msg.numTensors });
+    } else if (msg.type === "error") {
+      const err = new Error(`scorer failed: ${msg.message}`);
+      if (msg.id === null) this.fail(err);
+      else {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        p?.reject(err);
+      }
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
