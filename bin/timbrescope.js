@@ -4,10 +4,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const main = new URL("../dist/src/cli/main.js", import.meta.url);
+const main = new URL("../dist/bridge/cli.js", import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
   process.stderr.write("timbrescope: not built yet; run `npm install` (or `npm run build`) in the project folder\n");
   process.exit(1);
 }
-const { runCli } = await import(main.href);
-process.exitCode = await runCli(process.argv.slice(2));
+const { runFullCli } = await import(main.href);
+process.exitCode = await runFullCli(process.argv.slice(2));

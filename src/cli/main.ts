@@ -11,8 +11,13 @@ import { registerDataset } from "./dataset.js";
 import { registerInspect } from "./inspect.js";
 import { registerSynth } from "./synth.js";
 import { registerDevices } from "./devices.js";
+import { registerTrain } from "./train.js";
+import { registerEvaluate } from "./evaluate.js";
 
-/** Builds the program with every subcommand registered. */
+/**
+ * Builds the program with every subcommand of src/ registered. The live bridge adds `live` on top
+ * of this in bridge/cli.ts (the composition root), so src/ never imports bridge/.
+ */
 export function buildProgram(): Command {
   const program = new Command("timbrescope")
     .description("Detect which of 18 instruments are playing, second by second, in live and recorded music.")
@@ -30,15 +35,19 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerSynth(program);
   registerDevices(program);
+  registerTrain(program);
+  registerEvaluate(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }
 
 const VERSION = "0.1.0";
 
-/** Runs the CLI on `argv` (without node and script path). Resolves to the process exit code. */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+/**
+ * Runs the CLI on `argv` (without node and script path). Resolves to the process exit code.
+ * @param program the program to run; default: src/'s subcommands (bridge/cli.ts passes the full one)
+ */
+export async function runCli(argv: readonly string[], program: Command = buildProgram()): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: "user" });
     return 0;

@@ -1,5 +1,5 @@
 /** Runs the CLI in-process and captures what it writes to stdout and stderr. */
-import { runCli } from "../../src/cli/main.js";
+import { runFullCli } from "../../bridge/cli.js";
 import { setLogLevel, setLogWriter } from "../../src/log.js";
 
 export interface CliResult {
@@ -26,7 +26,7 @@ export async function captureCli(argv: readonly string[]): Promise<CliResult> {
     stderr += line + "\n";
   });
   try {
-    const code = await runCli(argv);
+    const code = await runFullCli(argv);
     return { code, stdout, stderr };
   } finally {
     process.stdout.write = outWrite;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../../src/cli/main.js";
+import { buildFullProgram as buildProgram } from "../../../bridge/cli.js";
 import { captureCli } from "../../helpers/cli.js";
 
 /** Every leaf subcommand path, e.g. ["dataset", "stats"]. */
@@ -16,7 +16,7 @@ function leafCommands(): string[][] {
 describe("timbrescope CLI", () => {
   it("has the foundation's subcommands", () => {
     const names = leafCommands().map((p) => p.join(" "));
-    for (const want of ["mel", "metrics", "dataset stats", "dataset split", "inspect", "synth"]) expect(names).toContain(want);
+    for (const want of ["mel", "metrics", "dataset stats", "dataset split", "inspect", "synth", "devices", "live", "train", "evaluate"]) expect(names).toContain(want);
   });
 
   it("prints --help for every subcommand with usage and exit 0", async () => {

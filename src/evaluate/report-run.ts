@@ -1,0 +1,111 @@
+/**
+ * What `timbrescope evaluate` does: score a split of a dataset with one or more models (or read
+ * saved activations), compute the report (report-data.ts) and write report.json, report.html and
+ * the raw scores (.npy, readable by `timbrescope metrics`).
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { UserError } from "../errors.js";
+import { writeNpy } from "../io/npy.js";
+import { log } from "../log.js";
+import type { BackendRequest } from "../model/backend.js";
+import { loadClassifier } from "../model/classifier.js";
+import type { Classifier } from "../model/classifier.js";
+import { buildStore, loadSplitData, splitTracks } from "../train/data.js";
+import type { SplitPart } from "../train/data.js";
+import { TRAIN_FILES } from "../train/trainer.js";
+import { scoreStore } from "../train/validate.js";
+import { buildReport } from "./report-data.js";
+import type { EvaluationReport, ScoredModel } from "./report-data.js";
+import { renderReportHtml } from "./report-html.js";
+
+/** Which tracks to evaluate: a part of the split, or every track. */
+export type EvalSplit = SplitPart | "all";
+
+/** Options of {@link evaluateModels}. */
+export interface EvaluateModelsOptions {
+  readonly modelDirs: readonly string[];
+  readonly roots: readonly string[];
+  readonly split: EvalSplit;
+  readonly cacheDir: string;
+  readonly backend?: BackendRequest;
+  /** Split seed; default: the first model's training split seed (its manifest), else 1. */
+  readonly splitSeed?: number;
+  readonly progress?: boolean;
+}
+
+async function readHistory(dir: string): Promise<Array<Record<string, unknown>>> {
+  const path = join(dir, TRAIN_FILES.log);
+  if (!existsSync(path)) return [];
+  const text = await readFile(path, "utf8");
+  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function modelInfo(clf: Classifier): Record<string, string | number | null> {
+  const m = clf.manifest;
+  return {
+    architecture: `${m.architecture.name}${m.architecture.widthScale === 1 ? "" : ` (width x${m.architecture.widthScale})`}`,
+    parameters: m.params,
+    "MFLOP/window": Number((m.flopsPerWindow / 1e6).toFixed(1)),
+    recipe: m.training?.recipe ?? null,
+    "best epoch": m.validation?.epoch ?? null,
+    "validation mean AUC": m.validation?.meanAuc === null || m.validation?.meanAuc === undefined ? null : Number(m.validation.meanAuc.toFixed(4)),
+  };
+}
+
+/** A report and the scores behind it. */
+export interface Evaluation {
+  readonly report: EvaluationReport;
+  readonly scored: readonly ScoredModel[];
+}
+
+/** Scores `opts.split` of the data with every model; returns the report (nothing written). */
+export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evaluation> {
+  if (opts.modelDirs.length === 0) throw new UserError("evaluate needs at least one --model");
+  const clfs: Classifier[] = [];
+  for (const dir of opts.modelDirs) clfs.push(await loadClassifier(dir, opts.backend === undefined ? {} : { backend: opts.backend }));
+  try {
+    const first = clfs[0] as Classifier;
+    const splitSeed = opts.splitSeed ?? first.manifest.training?.split.seed ?? 1;
+    const data = await loadSplitData({ roots: opts.roots, cacheDir: opts.cacheDir, splitSeed });
+    const trainedOn = first.manifest.training?.split.poolHash;
+    if (opts.split !== "all" && trainedOn !== undefined && trainedOn !== data.split.poolHash) {
+      log.warn(`the tracks under ${opts.roots.join(", ")} differ from those ${opts.modelDirs[0]} was trained on (pool hash); the ${opts.split} split may overlap its training data`);
+    }
+    const ids = opts.split === "all" ? [...data.mixes.keys()].sort() : splitTracks(data, opts.split);
+    if (ids.length === 0) throw new UserError(`the ${opts.split} split of ${opts.roots.join(", ")} is empty (${data.mixes.size} tracks in all); try --split all`);
+    const store = await buildStore(data, ids, [0], `${opts.split} features`, opts.progress ?? false);
+    const models: ScoredModel[] = [];
+    try {
+      for (const [i, clf] of clfs.entries()) {
+        const dir = opts.modelDirs[i] as string;
+        const s = scoreStore(store, (x, n) => clf.predict(x, n));
+        models.push({
+          name: basename(dir), labels: clf.labels, thresholds: Array.from(clf.thresholds), scores: s.scores, truth: s.labels, trackIds: s.trackIds, rows: s.rows,
+          info: modelInfo(clf), history: await readHistory(dir),
+        });
+      }
+    } finally {
+      store.close();
+    }
+    return { report: buildReport(models, { split: opts.split, splitSeed, data: opts.roots, tracks: ids.length, windows: store.totalWindows }), scored: models };
+  } finally {
+    for (const c of clfs) c.dispose();
+  }
+}
+
+/** Writes report.json, report.html and scores/<model>-{scores,labels,tracks}.npy into `outDir`. */
+export async function writeReport(outDir: string, report: EvaluationReport, scored?: readonly ScoredModel[]): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, "report.json"), JSON.stringify(report, null, 1) + "\n");
+  await writeFile(join(outDir, "report.html"), await renderReportHtml(report));
+  if (scored === undefined) return;
+  await mkdir(join(outDir, "scores"), { recursive: true });
+  for (const m of scored) {
+    const base = join(outDir, "scores", m.name.replace(/[^\w.-]+/g, "_"));
+    await writeNpy(`${base}-scores.npy`, m.scores, [m.rows, m.labels.length]);
+    await writeNpy(`${base}-labels.npy`, m.truth, [m.rows, m.labels.length]);
+    await writeNpy(`${base}-tracks.npy`, m.trackIds, [m.rows], "<i4");
+  }
+}

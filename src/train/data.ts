@@ -1,0 +1,106 @@
+/**
+ * Training and evaluation data: dataset scan -> artist-conditional split (split.ts, the paper's
+ * scheme) -> feature-cache entries per track and augmentation variant -> window stores.
+ *
+ * Pitch-shifted variants are computed once into the feature cache (variant "pitch+3" etc., see
+ * recipe.ts) and read back on later runs; an entry whose file exists is not recomputed.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { CLASSES, N_CLASSES } from "../data/classes.js";
+import { labelledMixes, loadDataset } from "../data/dataset.js";
+import type { LabelledMix } from "../data/dataset.js";
+import { cacheKey, fileSha256, getTrackFeatures } from "../data/feature-cache.js";
+import { makeSplit } from "../data/split.js";
+import type { SplitManifest, SplitTrack } from "../data/split.js";
+import { UserError } from "../errors.js";
+import { DEFAULT_MEL_PARAMS, framesPerWindow } from "../features/params.js";
+import type { MelParams } from "../features/params.js";
+import { pitchShift } from "../features/pitch-shift.js";
+import { log } from "../log.js";
+import { progressBar } from "../cli/progress.js";
+import { variantName } from "./recipe.js";
+import { WindowStore, readCacheHeader, readCacheLabels } from "./window-store.js";
+import type { StoreEntry } from "./window-store.js";
+
+/** Which part of the split. */
+export type SplitPart = "train" | "validation" | "test";
+
+/** Options of {@link loadSplitData}. */
+export interface DataOptions {
+  readonly roots: readonly string[];
+  /** Feature cache folder. */
+  readonly cacheDir: string;
+  /** Split seed (split.ts). */
+  readonly splitSeed: number;
+  /** Folder for activation confidence computed from stems. Default: <cacheDir>/activation. */
+  readonly computedLabDir?: string;
+  readonly melParams?: MelParams;
+  /** Show progress bars. Default false. */
+  readonly progress?: boolean;
+}
+
+/** The scanned dataset and its split. */
+export interface SplitData {
+  readonly split: SplitManifest;
+  readonly mixes: ReadonlyMap<string, LabelledMix>;
+  readonly roots: readonly string[];
+  readonly cacheDir: string;
+  readonly melParams: MelParams;
+}
+
+/** Scans the roots and splits the tracks that have mix audio. */
+export async function loadSplitData(o: DataOptions): Promise<SplitData> {
+  const ds = await loadDataset(o.roots, { requireMix: true, computedLabDir: o.computedLabDir ?? join(o.cacheDir, "activation") });
+  const mixes = labelledMixes(ds);
+  if (mixes.length === 0) throw new UserError(`no labelled tracks with mix audio under ${o.roots.join(", ")} (${ds.skipped.length} skipped)`);
+  const byId = new Map(ds.tracks.map((t) => [t.id, t]));
+  const pool: SplitTrack[] = mixes.map((m) => ({ id: m.id, artistKey: m.artistKey, classes: byId.get(m.id)?.activeClasses ?? [] }));
+  const split = makeSplit(pool, { seed: o.splitSeed });
+  log.info(`split (seed ${o.splitSeed}): ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test tracks`);
+  return { split, mixes: new Map(mixes.map((m) => [m.id, m])), roots: o.roots, cacheDir: o.cacheDir, melParams: o.melParams ?? DEFAULT_MEL_PARAMS };
+}
+
+/** Track ids of a split part. An empty validation part falls back to the training tracks (tiny pools). */
+export function splitTracks(data: SplitData, part: SplitPart): readonly string[] {
+  if (part === "validation" && data.split.validation.length === 0) {
+    log.warn(`the pool of ${data.mixes.size} tracks is too small for a validation set; validating on the training tracks`);
+    return data.split.train;
+  }
+  return data.split[part];
+}
+
+/**
+ * Builds a window store over `trackIds` x `semitones` (0 = the original mix), computing missing
+ * cache entries (pitch shifting where needed). Entries are ordered track by track, variants in the
+ * order given, so each track's windows are contiguous.
+ */
+export async function buildStore(data: SplitData, trackIds: readonly string[], semitones: readonly number[], label: string, progress = false): Promise<WindowStore> {
+  const p = data.melParams;
+  const entries: StoreEntry[] = [];
+  const bar = progress ? progressBar(label, trackIds.length * semitones.length, "entries") : undefined;
+  let computed = 0;
+  for (const [trackIndex, id] of trackIds.entries()) {
+    const mix = data.mixes.get(id);
+    if (mix === undefined) throw new UserError(`track ${id} of the split has no mix audio`);
+    const sha = await fileSha256(mix.mixPath);
+    for (const s of semitones) {
+      const variant = variantName(s);
+      const labels = mix.labels.classes;
+      const path = join(data.cacheDir, `${cacheKey(sha, p, variant, labels)}.feat`);
+      if (!existsSync(path)) {
+        computed++;
+        const transform = s === 0 ? undefined : (x: Float32Array): Float32Array => pitchShift(x, s);
+        await getTrackFeatures(
+          { trackId: id, audioPath: mix.mixPath, labels, nClasses: N_CLASSES, variant, ...(transform === undefined ? {} : { transform }) },
+          { cacheDir: data.cacheDir, params: p },
+        );
+      }
+      const { header, dataOffset } = readCacheHeader(path);
+      entries.push({ trackId: id, trackIndex, variant, nWindows: header.nWindows, labels: readCacheLabels(path, header, dataOffset), source: { kind: "file", path, dataOffset } });
+      bar?.tick(1, `${id} ${variant || "original"}`);
+    }
+  }
+  bar?.done(`${label}: ${entries.length} cache entries (${computed} computed now)`);
+  return new WindowStore(entries, { nMels: p.nMels, nFrames: framesPerWindow(p), nClasses: CLASSES.length });
+}

@@ -1,0 +1,79 @@
+/**
+ * Validation (and test scoring): run the network over every window of a store in order, then the
+ * paper's metrics (computeReport) and the per-class best-F1 thresholds (§5: "the best thresholds
+ * for each class ... selecting the threshold giving the best f-measure in the validation set").
+ */
+import { computeReport, DEFAULT_THRESHOLD } from "../evaluate/metrics.js";
+import type { MetricsReport } from "../evaluate/metrics.js";
+import { matrix } from "../post/aggregate.js";
+import type { WindowStore } from "./window-store.js";
+
+/** Scores of every window of a store, rows in entry order (each track's rows contiguous). */
+export interface ScoredWindows {
+  /** rows x cols sigmoid scores. */
+  readonly scores: Float32Array;
+  /** rows x cols 0/1 labels. */
+  readonly labels: Uint8Array;
+  /** Track index of every row. */
+  readonly trackIds: Int32Array;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** Scores every window of `store` with `predict` (n windows -> n x cols), `batchSize` at a time. */
+export function scoreStore(store: WindowStore, predict: (x: Float32Array, n: number) => Float32Array, batchSize = 64): ScoredWindows {
+  const cols = store.shape.nClasses;
+  const rows = store.totalWindows;
+  const scores = new Float32Array(rows * cols);
+  const labels = new Uint8Array(rows * cols);
+  const trackIds = new Int32Array(rows);
+  const x = new Float32Array(batchSize * store.windowSize);
+  const y = new Float32Array(batchSize * cols);
+  const refs = new Int32Array(2 * batchSize);
+  let row = 0;
+  let pending = 0;
+  const flush = (): void => {
+    if (pending === 0) return;
+    store.read(refs.subarray(0, 2 * pending), x, y);
+    scores.set(predict(x, pending).subarray(0, pending * cols), row * cols);
+    for (let i = 0; i < pending * cols; i++) labels[row * cols + i] = y[i] as number;
+    row += pending;
+    pending = 0;
+  };
+  store.entries.forEach((e, i) => {
+    for (let w = 0; w < e.nWindows; w++) {
+      refs[2 * pending] = i;
+      refs[2 * pending + 1] = w;
+      trackIds[row + pending] = e.trackIndex;
+      if (++pending === batchSize) flush();
+    }
+  });
+  flush();
+  return { scores, labels, trackIds, rows, cols };
+}
+
+/** Mean binary cross-entropy of scores vs labels, probabilities clipped to [1e-7, 1 - 1e-7] (Keras). */
+export function bceFromScores(s: ScoredWindows): number {
+  const eps = 1e-7;
+  let sum = 0;
+  for (let i = 0; i < s.rows * s.cols; i++) {
+    const p = Math.min(1 - eps, Math.max(eps, s.scores[i] as number));
+    sum -= (s.labels[i] as number) === 1 ? Math.log(p) : Math.log(1 - p);
+  }
+  return s.rows === 0 ? 0 : sum / (s.rows * s.cols);
+}
+
+/** The metrics report of scored windows at 1 s resolution (optionally with thresholds). */
+export function reportOf(s: ScoredWindows, thresholds?: readonly number[]): MetricsReport {
+  const input = { scores: matrix(s.scores, s.rows, s.cols), labels: matrix(s.labels, s.rows, s.cols), trackIds: s.trackIds };
+  return computeReport(input, thresholds === undefined ? {} : { thresholds });
+}
+
+/**
+ * Per-class decision thresholds: the best-F1 threshold on validation. A class without positive
+ * validation windows (its F1 is 0 at every threshold, and the scan would pick "everything
+ * positive") keeps DEFAULT_THRESHOLD (0.5).
+ */
+export function tuneThresholds(report: MetricsReport): number[] {
+  return report.bestF1.map((b, c) => ((report.prf.support[c] ?? 0) > 0 && b.f1 > 0 ? b.threshold : DEFAULT_THRESHOLD));
+}

@@ -1,0 +1,130 @@
+/**
+ * Random access to 1 s training windows across many feature-cache entries (track x variant).
+ *
+ * The paper's augmented training set is ~12x the audio (every pitch variant), tens of GB of
+ * float32 for the full datasets: too much to hold, so windows are read on demand with positional
+ * reads from the cache files (`src/data/feature-cache.ts` layout: magic, header length, JSON
+ * header, float32 mel [nWindows][nMels][nFrames], uint8 labels), through a small pool of open file
+ * descriptors. Labels are small and kept in memory. Entries may also live in memory (tests).
+ */
+import { closeSync, openSync, readSync } from "node:fs";
+import type { FeatureHeader } from "../data/feature-cache.js";
+
+/** Where an entry's mel windows are. */
+export type EntrySource =
+  | { readonly kind: "file"; readonly path: string; readonly dataOffset: number }
+  | { readonly kind: "memory"; readonly mel: Float32Array };
+
+/** One track x variant. */
+export interface StoreEntry {
+  readonly trackId: string;
+  /** Index of the track in the split list it belongs to (validation/test keep tracks contiguous). */
+  readonly trackIndex: number;
+  readonly variant: string;
+  readonly nWindows: number;
+  /** [nWindows][nClasses] 0/1. */
+  readonly labels: Uint8Array;
+  readonly source: EntrySource;
+}
+
+/** Magic of a feature-cache file (see feature-cache.ts). */
+const MAGIC = "TSFEAT01";
+
+/** Reads a feature-cache file's header and where its mel data starts. */
+export function readCacheHeader(path: string): { header: FeatureHeader; dataOffset: number } {
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(MAGIC.length + 4);
+    readSync(fd, head, 0, head.length, 0);
+    if (head.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new Error(`${path}: not a feature-cache file`);
+    const hLen = head.readUInt32LE(MAGIC.length);
+    const json = Buffer.alloc(hLen);
+    readSync(fd, json, 0, hLen, head.length);
+    return { header: JSON.parse(json.toString("utf8")) as FeatureHeader, dataOffset: head.length + hLen };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads the labels block of a cache file. */
+export function readCacheLabels(path: string, header: FeatureHeader, dataOffset: number): Uint8Array {
+  const n = header.nWindows * header.nClasses;
+  const out = new Uint8Array(n);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, out, 0, n, dataOffset + header.nWindows * header.nMels * header.nFrames * 4);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+/** Windows of many entries, addressed as (entry, window). */
+export class WindowStore {
+  /** Values per window (nMels * nFrames). */
+  readonly windowSize: number;
+  private readonly fds = new Map<number, number>();
+  private readonly maxOpen: number;
+
+  constructor(
+    readonly entries: readonly StoreEntry[],
+    readonly shape: { readonly nMels: number; readonly nFrames: number; readonly nClasses: number },
+    opts: { maxOpenFiles?: number } = {},
+  ) {
+    this.windowSize = shape.nMels * shape.nFrames;
+    this.maxOpen = opts.maxOpenFiles ?? 64;
+  }
+
+  /** Total windows over all entries. */
+  get totalWindows(): number {
+    return this.entries.reduce((a, e) => a + e.nWindows, 0);
+  }
+
+  /**
+   * Copies windows `refs` (pairs: entry, window) into `x` (row k at k * windowSize) and their
+   * labels as 0/1 floats into `y` (row k at k * nClasses).
+   */
+  read(refs: Int32Array, x: Float32Array, y: Float32Array): void {
+    const n = refs.length / 2;
+    const size = this.windowSize;
+    const nc = this.shape.nClasses;
+    for (let k = 0; k < n; k++) {
+      const e = refs[2 * k] as number;
+      const w = refs[2 * k + 1] as number;
+      const entry = this.entries[e];
+      if (entry === undefined || w < 0 || w >= entry.nWindows) throw new RangeError(`window store: no window ${w} in entry ${e}`);
+      const dst = x.subarray(k * size, (k + 1) * size);
+      if (entry.source.kind === "memory") dst.set(entry.source.mel.subarray(w * size, (w + 1) * size));
+      else {
+        const bytes = new Uint8Array(dst.buffer, dst.byteOffset, size * 4);
+        const got = readSync(this.fd(e, entry.source.path), bytes, 0, bytes.length, entry.source.dataOffset + w * size * 4);
+        if (got !== bytes.length) throw new Error(`${entry.source.path}: short read of window ${w}`);
+      }
+      for (let c = 0; c < nc; c++) y[k * nc + c] = entry.labels[w * nc + c] as number;
+    }
+  }
+
+  private fd(entry: number, path: string): number {
+    const open = this.fds.get(entry);
+    if (open !== undefined) {
+      // refresh LRU order
+      this.fds.delete(entry);
+      this.fds.set(entry, open);
+      return open;
+    }
+    if (this.fds.size >= this.maxOpen) {
+      const [oldest, fd] = this.fds.entries().next().value as [number, number];
+      closeSync(fd);
+      this.fds.delete(oldest);
+    }
+    const fd = openSync(path, "r");
+    this.fds.set(entry, fd);
+    return fd;
+  }
+
+  /** Closes every open file. */
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+}
