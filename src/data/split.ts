@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { UserError } from "../errors.js";
 import { CLASSES } from "./classes.js";
+import { mulberry32 } from "../rng.js";
 
 /** What the split needs to know about a track. */
 export interface SplitTrack {
@@ -168,18 +169,6 @@ function groupByArtist(tracks: readonly SplitTrack[]): Group[] {
 export function poolHash(pool: readonly SplitTrack[]): string {
   const lines = [...pool].sort((a, b) => cmp(a.id, b.id)).map((t) => `${t.id}\t${t.artistKey}\t${[...t.classes].sort((x, y) => x - y).join(",")}`);
   return createHash("sha256").update(lines.join("\n")).digest("hex");
-}
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fisher-Yates on a copy. */

@@ -4,17 +4,7 @@
  * uninterrupted one without storing generator state.
  */
 
-/** mulberry32: a small, well-mixed 32-bit generator; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "../rng.js";
 
 /** A 32-bit seed derived from a run seed and labels (FNV-1a over their text). */
 export function deriveSeed(seed: number, ...parts: ReadonlyArray<string | number>): number {
