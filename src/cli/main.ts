@@ -13,6 +13,7 @@ import { registerSynth } from "./synth.js";
 import { registerDevices } from "./devices.js";
 import { registerTrain } from "./train.js";
 import { registerEvaluate } from "./evaluate.js";
+import { registerAnalyze } from "./analyze.js";
 
 /**
  * Builds the program with every subcommand of src/ registered. The live bridge adds `live` on top
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerDevices(program);
   registerTrain(program);
   registerEvaluate(program);
+  registerAnalyze(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }

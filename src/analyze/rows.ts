@@ -1,0 +1,73 @@
+/**
+ * Turns an offline run's frames into analysis rows at a time resolution (Gururani et al. 2018, §3.3):
+ * the scores of the windows whose start falls in the same `resolution`-second bucket are max-pooled
+ * per class (via post/aggregate's maxPool), and a class is active in a row when its pooled raw score
+ * reaches the model's threshold. "track" pools every window of the file into one row (tagging).
+ */
+import type { Frame, SessionInfo } from "../pipeline/frame.js";
+import { matrix, maxPool } from "../post/aggregate.js";
+import type { Resolution } from "../post/aggregate.js";
+
+/** One pooled row: a time span with a score and an active flag per class. */
+export interface AnalysisRow {
+  /** Row start, seconds from the start of the file. */
+  readonly startSec: number;
+  /** Row end (exclusive), seconds; never past the last window's end. */
+  readonly endSec: number;
+  /** Max-pooled raw scores, one per class in `labels` order. */
+  readonly scores: Float64Array;
+  /** 1 where scores[c] >= thresholds[c]. */
+  readonly active: Uint8Array;
+}
+
+/** Everything the formatters need about one analysed file. */
+export interface FileAnalysis {
+  /** The file as given on the command line. */
+  readonly file: string;
+  readonly modelId: string;
+  /** Class labels (MedleyDB taxonomy strings) in column order. */
+  readonly labels: readonly string[];
+  /** Short class ids (CSV headers, MIDI track names) in column order. */
+  readonly classIds: readonly string[];
+  readonly thresholds: readonly number[];
+  readonly resolution: Resolution;
+  readonly hopSec: number;
+  /** End of the last whole window, seconds (0 when the file is shorter than one window). */
+  readonly durationSec: number;
+  readonly rows: readonly AnalysisRow[];
+}
+
+/** Selection of classes (column indices into the session's labels). Default: all. */
+export interface PoolOptions {
+  readonly columns?: readonly number[];
+}
+
+/**
+ * Pools `frames` (one lane, in window order) to `resolution` and applies the thresholds.
+ * Times come from each frame's sample clock (startSample / sampleRateHz).
+ */
+export function poolFrames(file: string, session: SessionInfo, frames: readonly Frame[], resolution: Resolution, opts: PoolOptions = {}): FileAnalysis {
+  const columns = opts.columns ?? session.labels.map((_, i) => i);
+  const cols = columns.length;
+  const starts = frames.map((f) => f.startSample / f.sampleRateHz);
+  const durationSec = frames.length === 0 ? 0 : (starts[starts.length - 1] as number) + session.windowSec;
+  const data = new Float64Array(frames.length * cols);
+  frames.forEach((f, r) => columns.forEach((c, j) => (data[r * cols + j] = f.raw[c] as number)));
+  // Bucket id per window; maxPool's "track" mode then gives one row per bucket.
+  const buckets = Int32Array.from(starts, (s) => (resolution === "track" ? 0 : Math.floor(s / resolution + 1e-9)));
+  const pooled = maxPool(matrix(data, frames.length, cols), buckets, "track");
+  const thresholds = columns.map((c) => session.thresholds[c] as number);
+  const rows: AnalysisRow[] = [];
+  for (let k = 0; k < pooled.matrix.rows; k++) {
+    const b = pooled.trackIds[k] as number;
+    const scores = Float64Array.from(pooled.matrix.data.subarray(k * cols, (k + 1) * cols));
+    const active = Uint8Array.from(scores, (v, j) => (v >= (thresholds[j] as number) ? 1 : 0));
+    const startSec = resolution === "track" ? (starts[0] as number) : b * resolution;
+    const endSec = resolution === "track" ? durationSec : Math.min((b + 1) * resolution, durationSec);
+    rows.push({ startSec, endSec, scores, active });
+  }
+  return {
+    file, modelId: session.modelId, resolution, hopSec: session.hopSec, durationSec, rows, thresholds,
+    labels: columns.map((c) => session.labels[c] as string), classIds: columns.map((c) => session.classIds[c] as string),
+  };
+}

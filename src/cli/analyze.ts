@@ -1,0 +1,198 @@
+/**
+ * `timbrescope analyze FILE...`: scores recorded files window by window (the offline pipeline),
+ * pools the raw scores to a time resolution like the paper (§3.3), marks classes active where the
+ * pooled score reaches the model's threshold, and prints a table or writes an export (JSON, JSONL,
+ * CSV, Audacity labels, REAPER regions, MIDI, JAMS).
+ */
+import type { Command } from "commander";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import { findClass } from "../data/classes.js";
+import { InputFileError, UserError } from "../errors.js";
+import { log } from "../log.js";
+import { analyzeFile } from "../pipeline/offline.js";
+import { loadScorer } from "../pipeline/scorer.js";
+import type { ScorerSpec, WindowScorer } from "../pipeline/scorer.js";
+import { parseResolution } from "../post/aggregate.js";
+import type { Resolution } from "../post/aggregate.js";
+import { formatCsv, formatJson, formatJsonl } from "../analyze/formats/data.js";
+import { formatAudacity, formatReaper } from "../analyze/formats/daw.js";
+import { formatJams } from "../analyze/formats/jams.js";
+import { formatMidi } from "../analyze/formats/midi.js";
+import { formatTable } from "../analyze/formats/table.js";
+import { poolFrames } from "../analyze/rows.js";
+import type { FileAnalysis } from "../analyze/rows.js";
+import { progressBar } from "./progress.js";
+
+/** Output formats of `analyze`. */
+export const ANALYZE_FORMATS = ["table", "jsonl", "csv", "json", "audacity", "reaper", "midi", "jams"] as const;
+export type AnalyzeFormat = (typeof ANALYZE_FORMATS)[number];
+
+/** Formats that describe one file each (several files need --out DIR); the others hold all files. */
+const PER_FILE: Readonly<Partial<Record<AnalyzeFormat, string>>> = { audacity: ".txt", reaper: ".csv", midi: ".mid", jams: ".jams" };
+
+/** The model folder used when --model is not given. */
+export const DEFAULT_MODEL_DIR = "models/default";
+
+/** Test seams. */
+export interface AnalyzeDeps {
+  /** Build the scorer from this spec instead of loading --model (tests: a deterministic stand-in). */
+  readonly scorer?: ScorerSpec;
+}
+
+interface AnalyzeFlags {
+  model?: string;
+  resolution: string;
+  hop: string;
+  format: string;
+  out?: string;
+  classes?: string;
+}
+
+/** A validated `analyze` invocation. */
+export interface AnalyzePlan {
+  readonly files: readonly string[];
+  /** Model folder; undefined when a test scorer is injected. */
+  readonly modelDir: string | undefined;
+  readonly resolution: Resolution;
+  /** Hop between 1 s windows, seconds. Default 1 (the paper's non-overlapping windows). */
+  readonly hopSec: number;
+  readonly format: AnalyzeFormat;
+  readonly out: string | undefined;
+  /** Class keys from --classes (ids, labels or names); undefined = all. */
+  readonly classes: readonly string[] | undefined;
+}
+
+/** Registers `analyze` on `program`. */
+export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void {
+  program
+    .command("analyze")
+    .description("detect instrument activity in audio files, window by window, and print or export it")
+    .argument("<files...>", "audio files (WAV, FLAC, MP3, OGG Vorbis)")
+    .option("--model <dir>", `model directory (default: ${DEFAULT_MODEL_DIR} if it exists)`)
+    .option("--resolution <r>", "time resolution: 1, 5 or 10 seconds (max-pooled like the paper) or track (one row per file)", "1")
+    .option("--hop <sec>", "seconds between 1 s windows; 1 = non-overlapping (the paper)", "1")
+    .option("--format <f>", ANALYZE_FORMATS.join("|"), "table")
+    .option("--out <path>", "write here instead of stdout (a folder for per-file formats with several files)")
+    .option("--classes <list>", "only these classes, comma-separated ids or labels (e.g. drums,piano)")
+    .addHelpText("after", "\nExamples:\n  timbrescope analyze song.flac\n  timbrescope analyze song.flac --format audacity --out song-labels.txt\n  timbrescope analyze *.wav --resolution track --format csv --out tags.csv\n")
+    .action(async (files: string[], opts: AnalyzeFlags) => {
+      await runAnalyze(planAnalyze(files, opts, deps.scorer !== undefined), deps);
+    });
+}
+
+/** Validates flags into a plan; every problem is a one-line UserError. */
+export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, injectedScorer = false): AnalyzePlan {
+  const format = ANALYZE_FORMATS.find((f) => f === opts.format.trim().toLowerCase());
+  if (format === undefined) throw new UserError(`Expected --format ${ANALYZE_FORMATS.join("|")}, got "${opts.format}"`);
+  const resolution = parseResolution(opts.resolution);
+  if (resolution === undefined) throw new UserError(`Expected --resolution 1|5|10|track, got "${opts.resolution}"`);
+  const hopSec = Number(opts.hop);
+  if (!(opts.hop.trim() !== "" && hopSec > 0 && hopSec <= 1)) throw new UserError(`Expected --hop in (0, 1] seconds, got "${opts.hop}"`);
+  for (const f of files) {
+    if (!existsSync(f)) throw new InputFileError(f, "no such file");
+    if (!statSync(f).isFile()) throw new InputFileError(f, "not a file");
+  }
+  if (format === "midi" && opts.out === undefined) throw new UserError("--format midi writes a binary file: pass --out PATH");
+  if (PER_FILE[format] !== undefined && files.length > 1 && opts.out === undefined) {
+    throw new UserError(`--format ${format} writes one file per input: pass --out DIR for ${files.length} files`);
+  }
+  let classes: string[] | undefined;
+  if (opts.classes !== undefined) {
+    classes = opts.classes.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    if (classes.length === 0) throw new UserError(`Expected --classes to name at least one class, got "${opts.classes}"`);
+  }
+  let modelDir: string | undefined;
+  if (!injectedScorer) {
+    modelDir = opts.model ?? DEFAULT_MODEL_DIR;
+    if (!existsSync(join(modelDir, "model.json"))) {
+      throw new UserError(opts.model === undefined
+        ? `no model at ${DEFAULT_MODEL_DIR}: pass --model DIR (a folder with model.json and manifest.json)`
+        : `--model ${modelDir}: no model.json there (expected a model folder)`);
+    }
+  }
+  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes };
+}
+
+/** Column indices of the requested classes in the scorer's label order. */
+function selectColumns(scorer: WindowScorer, keys: readonly string[] | undefined): number[] | undefined {
+  if (keys === undefined) return undefined;
+  return keys.map((k) => {
+    const cls = findClass(k);
+    const i = scorer.labels.findIndex((l) => l === k || (cls !== undefined && (l === cls.label || l === cls.id)));
+    if (i < 0) throw new UserError(`--classes: "${k}" is not one of the model's classes (${scorer.labels.join(", ")})`);
+    return i;
+  });
+}
+
+async function openScorer(plan: AnalyzePlan, deps: AnalyzeDeps): Promise<WindowScorer> {
+  if (deps.scorer !== undefined) return loadScorer(deps.scorer);
+  // Imported here so that `analyze --help` and flag errors do not load TensorFlow.js.
+  const { createScorer } = await import("../model/scorer.js");
+  return createScorer({ modelDir: plan.modelDir });
+}
+
+/** Runs a validated plan: analyses every file, then prints or writes the chosen format. */
+export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Promise<FileAnalysis[]> {
+  const scorer = await openScorer(plan, deps);
+  const analyses: FileAnalysis[] = [];
+  const bar = progressBar("analyze", plan.files.length, "files");
+  const t0 = performance.now();
+  let audioSec = 0;
+  try {
+    const columns = selectColumns(scorer, plan.classes);
+    for (const file of plan.files) {
+      const { session, frames } = await analyzeFile(file, scorer, { hopSec: plan.hopSec });
+      const a = poolFrames(file, session, frames, plan.resolution, columns === undefined ? {} : { columns });
+      if (frames.length === 0) log.warn(`${file}: shorter than one ${session.windowSec} s window; nothing to analyse`);
+      audioSec += a.durationSec;
+      analyses.push(a);
+      bar.tick(1, basename(file));
+    }
+  } finally {
+    await scorer.dispose?.();
+  }
+  const sec = (performance.now() - t0) / 1000;
+  bar.done(`analyzed ${plan.files.length} file(s), ${audioSec.toFixed(1)} s of audio in ${sec.toFixed(1)} s (${(audioSec / Math.max(sec, 1e-9)).toFixed(0)}x real time)`);
+  writeOutput(plan, analyses);
+  return analyses;
+}
+
+function render(format: AnalyzeFormat, a: FileAnalysis): string | Uint8Array {
+  switch (format) {
+    case "audacity": return formatAudacity(a);
+    case "reaper": return formatReaper(a);
+    case "midi": return formatMidi(a);
+    default: return formatJams(a);
+  }
+}
+
+function writeOutput(plan: AnalyzePlan, analyses: readonly FileAnalysis[]): void {
+  const ext = PER_FILE[plan.format];
+  if (ext === undefined) {
+    const text = plan.format === "table" ? analyses.map((a) => formatTable(a).join("\n") + "\n").join("\n")
+      : plan.format === "json" ? formatJson(analyses) : plan.format === "jsonl" ? formatJsonl(analyses) : formatCsv(analyses);
+    emit(plan.out, text);
+    return;
+  }
+  if (analyses.length === 1) {
+    emit(plan.out, render(plan.format, analyses[0] as FileAnalysis));
+    return;
+  }
+  if (plan.out === undefined) throw new Error("planAnalyze lets several per-file outputs through only with --out");
+  mkdirSync(plan.out, { recursive: true });
+  for (const a of analyses) emit(join(plan.out, basename(a.file, extname(a.file)) + ext), render(plan.format, a));
+}
+
+function emit(out: string | undefined, body: string | Uint8Array): void {
+  if (out === undefined) {
+    process.stdout.write(body);
+    return;
+  }
+  try {
+    writeFileSync(out, body);
+  } catch (err) {
+    throw new UserError(`--out ${out}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+  }
+  log.info(`wrote ${out}`);
+}
