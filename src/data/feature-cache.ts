@@ -15,7 +15,7 @@
  *   uint8    labels [nWindows][nClasses]
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMono } from "../audio/load.js";
@@ -25,6 +25,8 @@ import { DEFAULT_MEL_PARAMS, framesPerWindow, melParamsHash, type MelParams } fr
 import { log } from "../log.js";
 
 const MAGIC = "TSFEAT01";
+/** Magic + uint32 header length. */
+const PREFIX_BYTES = MAGIC.length + 4;
 const FORMAT_VERSION = 1;
 
 /** What the cache needs to know about a track. */
@@ -79,13 +81,17 @@ export function cacheKey(audioSha256: string, p: MelParams, variant: string, lab
   return createHash("sha256").update([audioSha256, melParamsHash(p), variant, labelHash].join("|")).digest("hex").slice(0, 32);
 }
 
+/** The file of the cache entry for (audio, params, variant, labels) in `cacheDir`. */
+export function cacheEntryPath(cacheDir: string, audioSha256: string, p: MelParams, variant: string, labels: Uint8Array): string {
+  return join(cacheDir, `${cacheKey(audioSha256, p, variant, labels)}.feat`);
+}
+
 /** Returns the features of a track, from `cacheDir` when present, else computed and stored. */
 export async function getTrackFeatures(req: CacheRequest, opts: { cacheDir: string; params?: MelParams }): Promise<TrackFeatures> {
   const p = opts.params ?? DEFAULT_MEL_PARAMS;
   const variant = req.variant ?? "";
   const audioSha256 = await fileSha256(req.audioPath);
-  const key = cacheKey(audioSha256, p, variant, req.labels);
-  const path = join(opts.cacheDir, `${key}.feat`);
+  const path = cacheEntryPath(opts.cacheDir, audioSha256, p, variant, req.labels);
   const cached = await readEntry(path);
   if (cached !== undefined) return { ...cached, fromCache: true };
   const computed = await computeFeatures(req, p, audioSha256, variant);
@@ -121,7 +127,7 @@ async function computeFeatures(req: CacheRequest, p: MelParams, audioSha256: str
 function encodeEntry(header: FeatureHeader, mel: Float32Array, labels: Uint8Array): Buffer {
   let json = JSON.stringify(header);
   while ((MAGIC.length + 4 + Buffer.byteLength(json)) % 4 !== 0) json += " ";
-  const head = Buffer.alloc(MAGIC.length + 4);
+  const head = Buffer.alloc(PREFIX_BYTES);
   head.write(MAGIC, 0, "latin1");
   head.writeUInt32LE(Buffer.byteLength(json), MAGIC.length);
   return Buffer.concat([head, Buffer.from(json), Buffer.from(mel.buffer, mel.byteOffset, mel.byteLength), Buffer.from(labels)]);
@@ -135,10 +141,8 @@ async function readEntry(path: string): Promise<Omit<TrackFeatures, "fromCache">
     return undefined;
   }
   try {
-    if (buf.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new Error("bad magic");
-    const hLen = buf.readUInt32LE(MAGIC.length);
-    const start = MAGIC.length + 4 + hLen;
-    const header = JSON.parse(buf.toString("utf8", MAGIC.length + 4, start)) as FeatureHeader;
+    const start = PREFIX_BYTES + headerLength(buf);
+    const header = JSON.parse(buf.toString("utf8", PREFIX_BYTES, start)) as FeatureHeader;
     const melCount = header.nWindows * header.nMels * header.nFrames;
     const labelCount = header.nWindows * header.nClasses;
     if (header.version !== FORMAT_VERSION || buf.length !== start + melCount * 4 + labelCount) throw new Error("size mismatch");
@@ -149,5 +153,44 @@ async function readEntry(path: string): Promise<Omit<TrackFeatures, "fromCache">
   } catch (err) {
     log.warn(`feature cache: ignoring corrupt entry ${path} (${err instanceof Error ? err.message : String(err)})`);
     return undefined;
+  }
+}
+
+/** The JSON header's length from a file's first PREFIX_BYTES bytes; throws if the magic is wrong. */
+function headerLength(prefix: Buffer): number {
+  if (prefix.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new Error("not a feature-cache file (bad magic)");
+  return prefix.readUInt32LE(MAGIC.length);
+}
+
+/** A cache entry opened for random access to its windows (training reads windows on demand). */
+export interface FeatureFile {
+  readonly header: FeatureHeader;
+  /** Byte offset of the float32 mel block [nWindows][nMels][nFrames]. */
+  readonly melOffset: number;
+  /** The labels block [nWindows][nClasses] (small, read whole). */
+  readonly labels: Uint8Array;
+}
+
+/** Reads an entry's header and labels without reading its mel block. */
+export function openFeatureFile(path: string): FeatureFile {
+  const fd = openSync(path, "r");
+  try {
+    const prefix = Buffer.alloc(PREFIX_BYTES);
+    readSync(fd, prefix, 0, PREFIX_BYTES, 0);
+    let hLen: number;
+    try {
+      hLen = headerLength(prefix);
+    } catch (err) {
+      throw new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    const json = Buffer.alloc(hLen);
+    readSync(fd, json, 0, hLen, PREFIX_BYTES);
+    const header = JSON.parse(json.toString("utf8")) as FeatureHeader;
+    const melOffset = PREFIX_BYTES + hLen;
+    const labels = new Uint8Array(header.nWindows * header.nClasses);
+    readSync(fd, labels, 0, labels.length, melOffset + header.nWindows * header.nMels * header.nFrames * 4);
+    return { header, melOffset, labels };
+  } finally {
+    closeSync(fd);
   }
 }

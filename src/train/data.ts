@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { CLASSES, N_CLASSES } from "../data/classes.js";
 import { labelledMixes, loadDataset } from "../data/dataset.js";
 import type { LabelledMix } from "../data/dataset.js";
-import { cacheKey, fileSha256, getTrackFeatures } from "../data/feature-cache.js";
+import { cacheEntryPath, fileSha256, getTrackFeatures, openFeatureFile } from "../data/feature-cache.js";
 import { makeSplit } from "../data/split.js";
 import type { SplitManifest, SplitTrack } from "../data/split.js";
 import { UserError } from "../errors.js";
@@ -20,7 +20,7 @@ import { pitchShift } from "../features/pitch-shift.js";
 import { log } from "../log.js";
 import { progressBar } from "../cli/progress.js";
 import { variantName } from "./recipe.js";
-import { WindowStore, readCacheHeader, readCacheLabels } from "./window-store.js";
+import { WindowStore } from "./window-store.js";
 import type { StoreEntry } from "./window-store.js";
 
 /** Which part of the split. */
@@ -87,7 +87,7 @@ export async function buildStore(data: SplitData, trackIds: readonly string[], s
     for (const s of semitones) {
       const variant = variantName(s);
       const labels = mix.labels.classes;
-      const path = join(data.cacheDir, `${cacheKey(sha, p, variant, labels)}.feat`);
+      const path = cacheEntryPath(data.cacheDir, sha, p, variant, labels);
       if (!existsSync(path)) {
         computed++;
         const transform = s === 0 ? undefined : (x: Float32Array): Float32Array => pitchShift(x, s);
@@ -96,8 +96,8 @@ export async function buildStore(data: SplitData, trackIds: readonly string[], s
           { cacheDir: data.cacheDir, params: p },
         );
       }
-      const { header, dataOffset } = readCacheHeader(path);
-      entries.push({ trackId: id, trackIndex, variant, nWindows: header.nWindows, labels: readCacheLabels(path, header, dataOffset), source: { kind: "file", path, dataOffset } });
+      const file = openFeatureFile(path);
+      entries.push({ trackId: id, trackIndex, variant, nWindows: file.header.nWindows, labels: file.labels, source: { kind: "file", path, dataOffset: file.melOffset } });
       bar?.tick(1, `${id} ${variant || "original"}`);
     }
   }

@@ -3,12 +3,11 @@
  *
  * The paper's augmented training set is ~12x the audio (every pitch variant), tens of GB of
  * float32 for the full datasets: too much to hold, so windows are read on demand with positional
- * reads from the cache files (`src/data/feature-cache.ts` layout: magic, header length, JSON
- * header, float32 mel [nWindows][nMels][nFrames], uint8 labels), through a small pool of open file
+ * reads from the cache files (opened with `openFeatureFile` from `src/data/feature-cache.ts`,
+ * which owns the layout), through a small pool of open file
  * descriptors. Labels are small and kept in memory. Entries may also live in memory (tests).
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import type { FeatureHeader } from "../data/feature-cache.js";
 
 /** Where an entry's mel windows are. */
 export type EntrySource =
@@ -25,38 +24,6 @@ export interface StoreEntry {
   /** [nWindows][nClasses] 0/1. */
   readonly labels: Uint8Array;
   readonly source: EntrySource;
-}
-
-/** Magic of a feature-cache file (see feature-cache.ts). */
-const MAGIC = "TSFEAT01";
-
-/** Reads a feature-cache file's header and where its mel data starts. */
-export function readCacheHeader(path: string): { header: FeatureHeader; dataOffset: number } {
-  const fd = openSync(path, "r");
-  try {
-    const head = Buffer.alloc(MAGIC.length + 4);
-    readSync(fd, head, 0, head.length, 0);
-    if (head.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new Error(`${path}: not a feature-cache file`);
-    const hLen = head.readUInt32LE(MAGIC.length);
-    const json = Buffer.alloc(hLen);
-    readSync(fd, json, 0, hLen, head.length);
-    return { header: JSON.parse(json.toString("utf8")) as FeatureHeader, dataOffset: head.length + hLen };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads the labels block of a cache file. */
-export function readCacheLabels(path: string, header: FeatureHeader, dataOffset: number): Uint8Array {
-  const n = header.nWindows * header.nClasses;
-  const out = new Uint8Array(n);
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, out, 0, n, dataOffset + header.nWindows * header.nMels * header.nFrames * 4);
-  } finally {
-    closeSync(fd);
-  }
-  return out;
 }
 
 /** Windows of many entries, addressed as (entry, window). */
