@@ -135,19 +135,13 @@ export function validateManifest(raw: unknown, live: LiveFrontEnd = { melParams:
 }
 
 /** Inputs of {@link buildManifest}. */
-export interface ManifestInputs {
-  readonly labels: readonly string[];
-  readonly melParams: MelParams;
-  readonly architecture: ArchitectureSpec;
-  readonly params: number;
-  readonly trainableParams: number;
-  readonly flopsPerWindow: number;
-  readonly thresholds: readonly number[];
-  readonly training: TrainingSummary | null;
-  readonly validation: ValidationSummary | null;
+export type ManifestInputs = Pick<
+  ModelManifest,
+  "labels" | "melParams" | "architecture" | "params" | "trainableParams" | "flopsPerWindow" | "thresholds" | "training" | "validation"
+> & {
   /** Default: now. */
   readonly createdAt?: Date;
-}
+};
 
 /** Assembles a manifest (current schema) from its parts. */
 export function buildManifest(i: ManifestInputs): ModelManifest {
