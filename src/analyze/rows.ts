@@ -2,11 +2,21 @@
  * Turns an offline run's frames into analysis rows at a time resolution (Gururani et al. 2018, §3.3):
  * the scores of the windows whose start falls in the same `resolution`-second bucket are max-pooled
  * per class (via post/aggregate's maxPool), and a class is active in a row when its pooled raw score
- * reaches the model's threshold. "track" pools every window of the file into one row (tagging).
+ * reaches the model's threshold. "track" pools every window of the file into one row (tagging);
+ * "window" pools nothing: one row per analysed window, [start, start + 1 s), overlapping when the
+ * hop is under 1 s (the frames live and `--record` produce, for comparisons).
  */
 import type { Frame, SessionInfo } from "../pipeline/frame.js";
-import { matrix, maxPool } from "../post/aggregate.js";
+import { matrix, maxPool, parseResolution } from "../post/aggregate.js";
 import type { Resolution } from "../post/aggregate.js";
+
+/** `analyze --resolution`: the paper's resolutions, or every window as it is. */
+export type AnalyzeResolution = Resolution | "window";
+
+/** Parses `--resolution` (1, 5, 10, track or window); undefined if it is none of them. */
+export function parseAnalyzeResolution(text: string): AnalyzeResolution | undefined {
+  return text.trim().toLowerCase() === "window" ? "window" : parseResolution(text);
+}
 
 /** One pooled row: a time span with a score and an active flag per class. */
 export interface AnalysisRow {
@@ -30,7 +40,7 @@ export interface FileAnalysis {
   /** Short class ids (CSV headers, MIDI track names) in column order. */
   readonly classIds: readonly string[];
   readonly thresholds: readonly number[];
-  readonly resolution: Resolution;
+  readonly resolution: AnalyzeResolution;
   readonly hopSec: number;
   /** End of the last whole window, seconds (0 when the file is shorter than one window). */
   readonly durationSec: number;
@@ -46,7 +56,7 @@ export interface PoolOptions {
  * Pools `frames` (one lane, in window order) to `resolution` and applies the thresholds.
  * Times come from each frame's sample clock (startSample / sampleRateHz).
  */
-export function poolFrames(file: string, session: SessionInfo, frames: readonly Frame[], resolution: Resolution, opts: PoolOptions = {}): FileAnalysis {
+export function poolFrames(file: string, session: SessionInfo, frames: readonly Frame[], resolution: AnalyzeResolution, opts: PoolOptions = {}): FileAnalysis {
   const columns = opts.columns ?? session.labels.map((_, i) => i);
   const cols = columns.length;
   const starts = frames.map((f) => f.startSample / f.sampleRateHz);
@@ -54,7 +64,8 @@ export function poolFrames(file: string, session: SessionInfo, frames: readonly 
   const data = new Float64Array(frames.length * cols);
   frames.forEach((f, r) => columns.forEach((c, j) => (data[r * cols + j] = f.raw[c] as number)));
   // Bucket id per window; maxPool's "track" mode then gives one row per bucket.
-  const buckets = Int32Array.from(starts, (s) => (resolution === "track" ? 0 : Math.floor(s / resolution + 1e-9)));
+  const bucketOf = (s: number, k: number): number => (resolution === "window" ? k : resolution === "track" ? 0 : Math.floor(s / resolution + 1e-9));
+  const buckets = Int32Array.from(starts, bucketOf);
   const pooled = maxPool(matrix(data, frames.length, cols), buckets, "track");
   const thresholds = columns.map((c) => session.thresholds[c] as number);
   const rows: AnalysisRow[] = [];
@@ -62,8 +73,8 @@ export function poolFrames(file: string, session: SessionInfo, frames: readonly 
     const b = pooled.trackIds[k] as number;
     const scores = Float64Array.from(pooled.matrix.data.subarray(k * cols, (k + 1) * cols));
     const active = Uint8Array.from(scores, (v, j) => (v >= (thresholds[j] as number) ? 1 : 0));
-    const startSec = resolution === "track" ? (starts[0] as number) : b * resolution;
-    const endSec = resolution === "track" ? durationSec : Math.min((b + 1) * resolution, durationSec);
+    const startSec = resolution === "window" ? (starts[b] as number) : resolution === "track" ? (starts[0] as number) : b * resolution;
+    const endSec = resolution === "window" ? startSec + session.windowSec : resolution === "track" ? durationSec : Math.min((b + 1) * resolution, durationSec);
     rows.push({ startSec, endSec, scores, active });
   }
   return {

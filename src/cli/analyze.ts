@@ -10,18 +10,18 @@ import { basename, extname, join } from "node:path";
 import { findClass } from "../data/classes.js";
 import { InputFileError, UserError } from "../errors.js";
 import { log } from "../log.js";
+import { siblingModule } from "../pipeline/dev-ts-loader.js";
 import { analyzeFile } from "../pipeline/offline.js";
-import { loadScorer } from "../pipeline/scorer.js";
-import type { ScorerSpec, WindowScorer } from "../pipeline/scorer.js";
-import { parseResolution } from "../post/aggregate.js";
-import type { Resolution } from "../post/aggregate.js";
+import type { OfflineNormalization } from "../pipeline/offline.js";
+import type { ScorerSpec } from "../pipeline/scorer.js";
+import { defaultWorkerCount, WorkerPool } from "../pipeline/worker-pool.js";
 import { formatCsv, formatJson, formatJsonl } from "../analyze/formats/data.js";
 import { formatAudacity, formatReaper } from "../analyze/formats/daw.js";
 import { formatJams } from "../analyze/formats/jams.js";
 import { formatMidi } from "../analyze/formats/midi.js";
 import { formatTable } from "../analyze/formats/table.js";
-import { poolFrames } from "../analyze/rows.js";
-import type { FileAnalysis } from "../analyze/rows.js";
+import { parseAnalyzeResolution, poolFrames } from "../analyze/rows.js";
+import type { AnalyzeResolution, FileAnalysis } from "../analyze/rows.js";
 import { progressBar } from "./progress.js";
 
 /** Output formats of `analyze`. */
@@ -47,6 +47,8 @@ interface AnalyzeFlags {
   format: string;
   out?: string;
   classes?: string;
+  level: string;
+  workers?: string;
 }
 
 /** A validated `analyze` invocation. */
@@ -54,13 +56,17 @@ export interface AnalyzePlan {
   readonly files: readonly string[];
   /** Model folder; undefined when a test scorer is injected. */
   readonly modelDir: string | undefined;
-  readonly resolution: Resolution;
+  readonly resolution: AnalyzeResolution;
   /** Hop between 1 s windows, seconds. Default 1 (the paper's non-overlapping windows). */
   readonly hopSec: number;
   readonly format: AnalyzeFormat;
   readonly out: string | undefined;
   /** Class keys from --classes (ids, labels or names); undefined = all. */
   readonly classes: readonly string[] | undefined;
+  /** Level normalisation: the paper's whole-track RMS (default) or live's running RMS. */
+  readonly normalization: OfflineNormalization;
+  /** Scorer worker threads (each runs the mel front-end and a copy of the model). */
+  readonly workers: number;
 }
 
 /** Registers `analyze` on `program`. */
@@ -70,11 +76,13 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
     .description("detect instrument activity in audio files, window by window, and print or export it")
     .argument("<files...>", "audio files (WAV, FLAC, MP3, OGG Vorbis)")
     .option("--model <dir>", `model directory (default: ${DEFAULT_MODEL_DIR} if it exists)`)
-    .option("--resolution <r>", "time resolution: 1, 5 or 10 seconds (max-pooled like the paper) or track (one row per file)", "1")
+    .option("--resolution <r>", "time resolution: 1, 5 or 10 seconds (max-pooled like the paper), track (one row per file) or window (every window, unpooled)", "1")
     .option("--hop <sec>", "seconds between 1 s windows; 1 = non-overlapping (the paper)", "1")
     .option("--format <f>", ANALYZE_FORMATS.join("|"), "table")
     .option("--out <path>", "write here instead of stdout (a folder for per-file formats with several files)")
     .option("--classes <list>", "only these classes, comma-separated ids or labels (e.g. drums,piano)")
+    .option("--level <mode>", "level normalisation: track (whole-file RMS, the paper) or running (what live does)", "track")
+    .option("--workers <n>", `scorer threads, each with its own copy of the model (default: ${defaultWorkerCount()}, one per core up to 4)`)
     .addHelpText("after", "\nExamples:\n  timbrescope analyze song.flac\n  timbrescope analyze song.flac --format audacity --out song-labels.txt\n  timbrescope analyze *.wav --resolution track --format csv --out tags.csv\n")
     .action(async (files: string[], opts: AnalyzeFlags) => {
       await runAnalyze(planAnalyze(files, opts, deps.scorer !== undefined), deps);
@@ -85,8 +93,12 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
 export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, injectedScorer = false): AnalyzePlan {
   const format = ANALYZE_FORMATS.find((f) => f === opts.format.trim().toLowerCase());
   if (format === undefined) throw new UserError(`Expected --format ${ANALYZE_FORMATS.join("|")}, got "${opts.format}"`);
-  const resolution = parseResolution(opts.resolution);
-  if (resolution === undefined) throw new UserError(`Expected --resolution 1|5|10|track, got "${opts.resolution}"`);
+  const resolution = parseAnalyzeResolution(opts.resolution);
+  if (resolution === undefined) throw new UserError(`Expected --resolution 1|5|10|track|window, got "${opts.resolution}"`);
+  const level = opts.level.trim().toLowerCase();
+  if (level !== "track" && level !== "running") throw new UserError(`Expected --level track|running, got "${opts.level}"`);
+  const workers = opts.workers === undefined ? defaultWorkerCount() : Number(opts.workers);
+  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 16)) throw new UserError(`Expected --workers an integer in [1, 16], got "${opts.workers}"`);
   const hopSec = Number(opts.hop);
   if (!(opts.hop.trim() !== "" && hopSec > 0 && hopSec <= 1)) throw new UserError(`Expected --hop in (0, 1] seconds, got "${opts.hop}"`);
   for (const f of files) {
@@ -111,11 +123,11 @@ export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, inject
         : `--model ${modelDir}: no model.json there (expected a model folder)`);
     }
   }
-  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes };
+  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes, normalization: { kind: level }, workers };
 }
 
 /** Column indices of the requested classes in the scorer's label order. */
-function selectColumns(scorer: WindowScorer, keys: readonly string[] | undefined): number[] | undefined {
+function selectColumns(scorer: { readonly labels: readonly string[] }, keys: readonly string[] | undefined): number[] | undefined {
   if (keys === undefined) return undefined;
   return keys.map((k) => {
     const cls = findClass(k);
@@ -125,32 +137,47 @@ function selectColumns(scorer: WindowScorer, keys: readonly string[] | undefined
   });
 }
 
-async function openScorer(plan: AnalyzePlan, deps: AnalyzeDeps): Promise<WindowScorer> {
-  if (deps.scorer !== undefined) return loadScorer(deps.scorer);
-  // Imported here so that `analyze --help` and flag errors do not load TensorFlow.js.
-  const { createScorer } = await import("../model/scorer.js");
-  return createScorer({ modelDir: plan.modelDir });
+/** The model scorer as a spec the workers load (src/model/scorer.ts wraps the Classifier). */
+function modelSpec(modelDir: string): ScorerSpec {
+  return { module: siblingModule(import.meta.url, "../model/scorer").href, exportName: "createScorer", options: { modelDir } };
+}
+
+function openScorer(plan: AnalyzePlan, deps: AnalyzeDeps): Promise<WorkerPool> {
+  const spec = deps.scorer ?? modelSpec(plan.modelDir ?? DEFAULT_MODEL_DIR);
+  return WorkerPool.start(spec, plan.workers);
 }
 
 /** Runs a validated plan: analyses every file, then prints or writes the chosen format. */
 export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Promise<FileAnalysis[]> {
   const scorer = await openScorer(plan, deps);
   const analyses: FileAnalysis[] = [];
-  const bar = progressBar("analyze", plan.files.length, "files");
+  const total = plan.files.reduce((s, f) => s + Math.max(1, statSync(f).size), 0);
+  const bar = progressBar("analyze", Math.max(1, Math.round(total / 1e6)), "MB");
   const t0 = performance.now();
   let audioSec = 0;
+  let doneBytes = 0;
   try {
     const columns = selectColumns(scorer, plan.classes);
     for (const file of plan.files) {
-      const { session, frames } = await analyzeFile(file, scorer, { hopSec: plan.hopSec });
+      const size = Math.max(1, statSync(file).size);
+      let shown = 0;
+      // Progress by bytes: a file's share grows with the seconds analysed (its duration is known only to the stream).
+      const onProgress = (sec: number, durationSec: number): void => {
+        const now = Math.round(((doneBytes + (size * Math.min(sec, durationSec)) / Math.max(durationSec, 1e-9)) / 1e6));
+        if (now > shown) bar.tick(now - shown, basename(file));
+        shown = Math.max(shown, now);
+      };
+      const { session, frames } = await analyzeFile(file, scorer, { hopSec: plan.hopSec, normalization: plan.normalization, inFlight: 2 * scorer.size, onProgress });
+      doneBytes += size;
+      const target = Math.round(doneBytes / 1e6);
+      if (target > shown) bar.tick(target - shown, basename(file));
       const a = poolFrames(file, session, frames, plan.resolution, columns === undefined ? {} : { columns });
       if (frames.length === 0) log.warn(`${file}: shorter than one ${session.windowSec} s window; nothing to analyse`);
       audioSec += a.durationSec;
       analyses.push(a);
-      bar.tick(1, basename(file));
     }
   } finally {
-    await scorer.dispose?.();
+    await scorer.close();
   }
   const sec = (performance.now() - t0) / 1000;
   bar.done(`analyzed ${plan.files.length} file(s), ${audioSec.toFixed(1)} s of audio in ${sec.toFixed(1)} s (${(audioSec / Math.max(sec, 1e-9)).toFixed(0)}x real time)`);

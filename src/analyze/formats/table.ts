@@ -37,7 +37,7 @@ export function formatTable(a: FileAnalysis, opts: TableOptions = {}): string[] 
   const total = activeSeconds(segments, n);
   const peak = new Float64Array(n);
   for (const row of a.rows) for (let c = 0; c < n; c++) peak[c] = Math.max(peak[c] as number, row.scores[c] as number);
-  const res = a.resolution === "track" ? "track" : `${a.resolution} s`;
+  const res = typeof a.resolution === "string" ? a.resolution : `${a.resolution} s`;
   const lines = [`${a.file}  (${clock(a.durationSec)}, ${a.rows.length} row(s) at ${res}, model ${a.modelId})`];
   const order = [...Array(n).keys()].filter((c) => (total[c] as number) > 0).sort((x, y) => (total[y] as number) - (total[x] as number) || (peak[y] as number) - (peak[x] as number));
   if (order.length === 0) {

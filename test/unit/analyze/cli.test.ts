@@ -110,7 +110,9 @@ describe("analyze CLI", () => {
     const cases: [string[], RegExp][] = [
       [[join(dir, "missing.wav")], /missing\.wav: no such file$/],
       [[wav, "--format", "mp4"], /^Expected --format table\|jsonl\|csv\|json\|audacity\|reaper\|midi\|jams, got "mp4"$/],
-      [[wav, "--resolution", "3"], /^Expected --resolution 1\|5\|10\|track, got "3"$/],
+      [[wav, "--resolution", "3"], /^Expected --resolution 1\|5\|10\|track\|window, got "3"$/],
+      [[wav, "--level", "loud"], /^Expected --level track\|running, got "loud"$/],
+      [[wav, "--workers", "0"], /^Expected --workers an integer in \[1, 16\], got "0"$/],
       [[wav, "--hop", "2"], /^Expected --hop in \(0, 1\] seconds, got "2"$/],
       [[wav, "--classes", "kazoo"], /^--classes: "kazoo" is not one of the model's classes/],
       [[wav, "--format", "midi"], /^--format midi writes a binary file: pass --out PATH$/],

@@ -1,0 +1,81 @@
+/**
+ * Scoring level-normalised window samples, in-process or spread over worker threads. The offline
+ * pipeline hands whole batches to a {@link WorkerPool}: each worker computes the mel front-end and
+ * runs its own copy of the model (one tfjs-wasm instance per thread uses one core), so `analyze`
+ * uses every core while the main thread decodes, resamples and post-processes.
+ */
+import { availableParallelism } from "node:os";
+import type { MelParams } from "../features/params.js";
+import { DEFAULT_MEL_PARAMS } from "../features/params.js";
+import type { ScorerSpec } from "./scorer.js";
+import { WorkerScorer } from "./worker-scorer.js";
+
+/** Scores batches of raw (level-normalised) 1 s windows. */
+export interface SampleScorer {
+  readonly labels: readonly string[];
+  readonly thresholds: ArrayLike<number>;
+  readonly modelId: string;
+  /**
+   * Scores n windows of params.windowSamples samples each, row-major. The array may be
+   * transferred to a worker: callers must not use it afterwards.
+   * @returns n x labels.length scores
+   */
+  scoreSamples(samples: Float32Array, n: number): Promise<Float32Array>;
+}
+
+/** Default pool size: one worker per core, at most 4 (beyond that the main thread is the limit). */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** N scorer workers behind one SampleScorer; each batch goes to the least busy worker. */
+export class WorkerPool implements SampleScorer {
+  readonly labels: readonly string[];
+  readonly thresholds: readonly number[];
+  readonly modelId: string;
+
+  private constructor(private readonly workers: readonly WorkerScorer[]) {
+    const first = workers[0] as WorkerScorer;
+    this.labels = first.labels;
+    this.thresholds = first.thresholds;
+    this.modelId = first.modelId;
+  }
+
+  /**
+   * Starts `count` workers, each loading `spec`.
+   * @throws UserError if the scorer cannot be loaded
+   */
+  static async start(spec: ScorerSpec, count: number, params: MelParams = DEFAULT_MEL_PARAMS): Promise<WorkerPool> {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a worker count >= 1, got ${count}`);
+    const started = await Promise.allSettled(Array.from({ length: count }, () => WorkerScorer.start(spec, params)));
+    const ok = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed !== undefined) {
+      await Promise.all(ok.map((w) => w.close()));
+      throw failed.reason;
+    }
+    return new WorkerPool(ok);
+  }
+
+  /** Number of workers. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  async scoreSamples(samples: Float32Array, n: number): Promise<Float32Array> {
+    let best = this.workers[0] as WorkerScorer;
+    for (const w of this.workers) if (w.inFlight < best.inFlight) best = w;
+    return (await best.score(samples, n)).scores;
+  }
+
+  /** Highest tfjs tensor count any worker reported (null if none reports it). */
+  numTensors(): number | null {
+    const counts = this.workers.map((w) => w.numTensors).filter((v): v is number => v !== null);
+    return counts.length === 0 ? null : Math.max(...counts);
+  }
+
+  /** Closes every worker. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
