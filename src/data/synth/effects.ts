@@ -2,6 +2,11 @@
  * Per-stem processing, all in place on mono float32 and all deterministic:
  * - biquad EQ, high-pass and low-pass (RBJ Audio-EQ-Cookbook formulas, Direct Form I);
  * - drive: tanh waveshaper with a 5 kHz post low-pass (a guitar cabinet rolls off the fizz);
+ * - amp: a high-gain guitar amp and cabinet for distorted guitars: tightening high-pass, a mid push
+ *   into 20-45 dB of slightly asymmetric tanh clipping, then a cabinet (low thump near 120 Hz, the
+ *   2.5 kHz presence peak and a 4th-order roll-off from 5 kHz). The mild `drive` alone left our
+ *   distorted guitars far cleaner than real ones (a real-recording check: real metal guitar scored
+ *   0.00-0.13 as distorted guitar with a model trained on them);
  * - reverb: a Schroeder/Freeverb-style network, 4 damped combs in parallel into 2 all-passes,
  *   delay lengths from Freeverb (Jezar, 2000) scaled from 44.1 kHz.
  * The random 8 kHz low-pass on any stem (notes §6) hides the 8 kHz ceiling of the 16 kHz singer
@@ -60,6 +65,35 @@ export function drive(x: Float32Array, amount: number, sr: number): void {
   biquad(x, passCoeffs(sr, 5000, false));
 }
 
+/** Input gain of the amp in dB for a drive amount (1.5 -> 20 dB ... 5 -> 45 dB; 0 -> 20 dB). */
+export function ampGainDb(amount: number): number {
+  return 20 + (Math.min(5, Math.max(1.5, amount)) - 1.5) * (25 / 3.5);
+}
+
+/** High-gain amp + cabinet (see the module doc); output keeps the input's peak level. */
+export function ampCabinet(x: Float32Array, amount: number, sr: number): void {
+  let peakIn = 0;
+  for (const v of x) peakIn = Math.max(peakIn, Math.abs(v));
+  if (peakIn === 0) return;
+  biquad(x, passCoeffs(sr, 100, true));
+  biquad(x, peakingCoeffs(sr, 800, 8, 0.8));
+  let peakPre = 0;
+  for (const v of x) peakPre = Math.max(peakPre, Math.abs(v));
+  const g = Math.pow(10, ampGainDb(amount) / 20) / Math.max(peakPre, 1e-9);
+  // An offset of a tenth of the peak before the clipper moves its zero crossings, so the clipped
+  // wave is not half-wave symmetric: even harmonics, as in a biased tube stage.
+  const bias = 0.1 * peakPre;
+  for (let i = 0; i < x.length; i++) x[i] = Math.tanh(((x[i] as number) + bias) * g);
+  biquad(x, passCoeffs(sr, 60, true)); // removes the bias's DC
+  biquad(x, peakingCoeffs(sr, 120, 3, 1));
+  biquad(x, peakingCoeffs(sr, 2500, 5, 1.5));
+  biquad(x, passCoeffs(sr, 5000, false));
+  biquad(x, passCoeffs(sr, 5000, false));
+  let peakOut = 0;
+  for (const v of x) peakOut = Math.max(peakOut, Math.abs(v));
+  if (peakOut > 0) for (let i = 0; i < x.length; i++) x[i] = ((x[i] as number) * peakIn) / peakOut;
+}
+
 const COMB_44K = [1116, 1188, 1277, 1356];
 const ALLPASS_44K = [556, 441];
 
@@ -106,11 +140,12 @@ export function reverb(x: Float32Array, sr: number, wet: number, room: number): 
   }
 }
 
-/** Applies a stem's effect chain in place: high-pass, EQ, drive, low-pass, reverb. */
+/** Applies a stem's effect chain in place: high-pass, EQ, drive or amp, low-pass, reverb. */
 export function applyFx(x: Float32Array, fx: StemFx, sr: number): void {
   if (fx.highPassHz > 0) biquad(x, passCoeffs(sr, fx.highPassHz, true));
   for (const band of fx.eq) biquad(x, peakingCoeffs(sr, band.hz, band.db, band.q));
-  if (fx.drive > 0) drive(x, fx.drive, sr);
+  if (fx.amp === true) ampCabinet(x, fx.drive, sr);
+  else if (fx.drive > 0) drive(x, fx.drive, sr);
   if (fx.lowPassHz > 0 && fx.lowPassHz < sr * 0.45) biquad(x, passCoeffs(sr, fx.lowPassHz, false));
   reverb(x, sr, fx.reverbWet, fx.reverbRoom);
 }

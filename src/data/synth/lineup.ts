@@ -213,6 +213,9 @@ function chooseFx(rng: Rng, label: string, role: Role, style: string): StemFx {
     highPassHz: lowBand ? (rng.chance(0.3) ? 30 : 0) : rng.chance(0.6) ? rng.uniform(40, 150) : 0,
     lowPassHz: lp < 0.3 ? 8000 : lp < 0.4 ? rng.uniform(4000, 7000) : 0,
     drive: distorted ? (rng.chance(0.7) ? rng.uniform(1.5, 5) : 0) : rng.chance(label === "electronic organ" || role === "bass" ? 0.15 : 0) ? rng.uniform(1.2, 2.5) : 0,
+    // Every distorted guitar goes through the amp (drive 0 = its lowest gain); no extra random draw,
+    // so the other stems of a seed stay as they were.
+    amp: distorted,
     // Many stems are recorded dry and reverberated on the mix bus only: keep some dry.
     reverbWet: rng.chance(0.6) ? rng.uniform(0.03, role === "lead" || role === "pad" || role === "backing" ? 0.35 : 0.2) : 0,
     reverbRoom: rng.uniform(0.3, 0.9),

@@ -67,6 +67,8 @@ export interface StemFx {
   readonly lowPassHz: number;
   /** Waveshaper drive (0 = off); used on distorted guitar, sometimes on bass/organ. */
   readonly drive: number;
+  /** Through the high-gain amp + cabinet (effects.ts ampCabinet) with `drive` setting its gain. Default false. */
+  readonly amp?: boolean;
   /** Reverb wet level 0..1 and room size 0..1. */
   readonly reverbWet: number;
   readonly reverbRoom: number;

@@ -137,6 +137,7 @@ function fxInfo(part: Part): Record<string, SynthValue> {
     highpass_hz: Math.round(f.highPassHz),
     lowpass_hz: Math.round(f.lowPassHz),
     drive: Number(f.drive.toFixed(2)),
+    amp: f.amp === true,
     reverb_wet: Number(f.reverbWet.toFixed(3)),
     reverb_room: Number(f.reverbRoom.toFixed(3)),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyFx, biquad, passCoeffs, peakingCoeffs, reverb } from "../../../../src/data/synth/effects.js";
+import { ampCabinet, ampGainDb, applyFx, biquad, drive, passCoeffs, peakingCoeffs, reverb } from "../../../../src/data/synth/effects.js";
 import { expectAllClose } from "../../../helpers/close.js";
 import { runPython } from "../../../helpers/python.js";
 
@@ -69,5 +69,42 @@ describe("stem effects", () => {
     applyFx(b, fx, SR);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
     expect(Math.max(...a.map(Math.abs))).toBeLessThan(1);
+  });
+
+  it("amp + cabinet: heavy, asymmetric clipping with a cabinet roll-off, far from the mild drive (numpy spectra)", () => {
+    expect([ampGainDb(0), ampGainDb(1.5), ampGainDb(5), ampGainDb(9)]).toEqual([20, 20, 45, 45]);
+    const n = SR;
+    const sine = new Float32Array(n).map((_, i) => 0.4 * Math.sin((2 * Math.PI * 220 * i) / SR));
+    const amp = sine.slice();
+    ampCabinet(amp, 3, SR);
+    const mild = sine.slice();
+    drive(mild, 3, SR);
+    const again = sine.slice();
+    ampCabinet(again, 3, SR);
+    expect(Buffer.from(again.buffer).equals(Buffer.from(amp.buffer))).toBe(true);
+    expect(Math.max(...amp.map(Math.abs))).toBeCloseTo(0.4, 5);
+    // Spectra by numpy (Hann window, last 0.5 s: past the filters' transients).
+    const bands = JSON.parse(runPython(
+      `import numpy as np, json, sys
+d = json.load(sys.stdin)
+out = {}
+for k in ("amp", "mild"):
+    x = np.array(d[k][-11025:], dtype=np.float64) * np.hanning(11025)
+    p = np.abs(np.fft.rfft(x)) ** 2
+    f = np.fft.rfftfreq(11025, 1 / 22050)
+    h = lambda hz: float(p[np.argmin(np.abs(f - hz))])
+    out[k] = {"h1": h(220), "h2": h(440), "h3": h(660), "mid": float(p[(f > 1000) & (f < 4000)].sum()), "top": float(p[f > 8000].sum()), "all": float(p.sum())}
+print(json.dumps(out))`,
+      JSON.stringify({ amp: Array.from(amp), mild: Array.from(mild) }),
+    )) as Record<"amp" | "mild", Record<"h1" | "h2" | "h3" | "mid" | "top" | "all", number>>;
+    const a = bands.amp;
+    const m = bands.mild;
+    // strong odd harmonics, and an even one from the asymmetry (the symmetric mild drive has none)
+    expect(a.h3 / a.h1).toBeGreaterThan(0.05);
+    expect(a.h2 / a.h1).toBeGreaterThan(1e-3);
+    expect(m.h2 / m.h1).toBeLessThan(1e-5);
+    // much more energy pushed into 1-4 kHz than the mild drive, and the cabinet keeps > 8 kHz tiny
+    expect(a.mid / a.all).toBeGreaterThan(5 * (m.mid / m.all));
+    expect(a.top / a.mid).toBeLessThan(1e-3);
   });
 });
