@@ -124,7 +124,6 @@ export class Windower {
   readonly rateHz: number;
   /** Window length, analysis samples. */
   readonly windowSamples: number;
-  readonly hopSec: number;
   readonly inputRateHz: number;
   /** The analysed lanes' input channels (0-based; null entries never occur). */
   readonly channels: readonly number[];
@@ -134,18 +133,25 @@ export class Windower {
   private nextIndex = 0;
   private inputFrames = 0;
   private ended = false;
+  private hop: number;
+  private readonly params: MelParams;
+  /** Window `baseIndex` starts at `baseStart`; later ones follow every `hop` (a hop change moves the base). */
+  private baseIndex = 0;
+  private baseStart = 0;
 
   constructor(opts: WindowerOptions) {
     const p = opts.params ?? DEFAULT_MEL_PARAMS;
     this.rateHz = p.sampleRateHz;
     this.windowSamples = p.windowSamples;
-    this.hopSec = checkHopSec(opts.hopSec ?? DEFAULT_HOP_SEC, p);
+    this.params = p;
+    this.hop = checkHopSec(opts.hopSec ?? DEFAULT_HOP_SEC, p);
     this.inputRateHz = opts.inputRateHz;
     const mode = opts.channelMode ?? { kind: "mix" };
     this.mode = mode.kind;
     this.channels = resolveChannels(mode, opts.inputChannels);
     const groups = mode.kind === "mix" ? [this.channels] : this.channels.map((c) => [c]);
-    const hopSamples = Math.ceil(this.hopSec * this.rateHz);
+    // Room for the longest hop (one window), so a hop change never outruns the ring.
+    const hopSamples = this.windowSamples;
     this.lanes = groups.map((g) => ({
       inputChannels: g,
       channel: mode.kind === "mix" ? null : (g[0] as number),
@@ -153,6 +159,28 @@ export class Windower {
       ring: new SampleRing(this.windowSamples + hopSamples + PIECE),
       level: createLevelTracker(opts.normalization ?? DEFAULT_LIVE_NORMALIZATION, this.rateHz),
     }));
+  }
+
+  /** Current hop between window starts, seconds. */
+  get hopSec(): number {
+    return this.hop;
+  }
+
+  /**
+   * Changes the hop from the next window on: the next window starts where the old hop put it,
+   * the ones after follow every `hopSec`. Without a change, window k starts at windowStartSample(k).
+   * @throws RangeError for a hop outside (0, window length]
+   */
+  setHop(hopSec: number): void {
+    const h = checkHopSec(hopSec, this.params);
+    this.baseStart = this.startOf(this.nextIndex);
+    this.baseIndex = this.nextIndex;
+    this.hop = h;
+  }
+
+  /** Start of window k, analysis samples. */
+  private startOf(k: number): number {
+    return this.baseStart + windowStartSample(k - this.baseIndex, this.hop, this.rateHz);
   }
 
   /** Number of independent analyses (1 for the mix). */
@@ -207,7 +235,7 @@ export class Windower {
   private extract(into: AudioWindow[]): void {
     const written = (this.lanes[0] as Lane).ring.writeIndex;
     for (;;) {
-      const start = windowStartSample(this.nextIndex, this.hopSec, this.rateHz);
+      const start = this.startOf(this.nextIndex);
       const end = start + this.windowSamples;
       if (end > written) return;
       const captureTimeMs = this.captureTimeOf(end - 1);
@@ -231,7 +259,7 @@ export class Windower {
 
   /** Drops anchors that lie wholly before the next window's last sample. */
   private pruneAnchors(): void {
-    const nextEnd = windowStartSample(this.nextIndex, this.hopSec, this.rateHz) + this.windowSamples - 1;
+    const nextEnd = this.startOf(this.nextIndex) + this.windowSamples - 1;
     const f = (nextEnd * this.inputRateHz) / this.rateHz;
     while (this.anchors.length > 1 && (this.anchors[0] as Anchor).endFrame <= f) this.anchors.shift();
   }

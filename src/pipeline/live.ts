@@ -73,7 +73,7 @@ export interface LiveSummary {
 
 /** A running live analysis. */
 export class LivePipeline {
-  readonly session: SessionInfo;
+  private sessionInfo: SessionInfo;
   /** Settles when the run is over (source ended or stop()), after the sinks were closed. */
   readonly done: Promise<LiveSummary>;
   private readonly windower: Windower;
@@ -109,7 +109,7 @@ export class LivePipeline {
     });
     this.post = new PostStage(scorer.labels, scorer.thresholds, this.windower.laneCount, opts.post);
     this.fanout = new Fanout(opts.sinks ?? [], { maxQueue: opts.sinkQueue ?? 256 });
-    this.session = {
+    this.sessionInfo = {
       labels: scorer.labels, classIds: scorer.labels.map((l) => findClass(l)?.id ?? l), modelId: scorer.modelId,
       thresholds: this.post.thresholds(), sampleRateHz: params.sampleRateHz, inputRateHz: src.sampleRateHz, hopSec: this.windower.hopSec,
       windowSec: params.windowSamples / params.sampleRateHz, source: { name: src.name, kind: src.kind, channels: src.channels },
@@ -162,6 +162,24 @@ export class LivePipeline {
       this.opts.onRecord(cmd.on);
     } else this.post.control(cmd);
   };
+
+  /**
+   * Changes the hop from the next window on (the windows already queued keep theirs); `session`
+   * then reports the new hop. @throws UserError for a hop outside (0, 1] s
+   */
+  setHop(hopSec: number): void {
+    try {
+      this.windower.setHop(hopSec);
+    } catch (err) {
+      throw new UserError(`Expected a hop in (0, ${this.session.windowSec}] seconds, got ${hopSec}`, { cause: err });
+    }
+    this.sessionInfo = { ...this.sessionInfo, hopSec: this.windower.hopSec };
+  }
+
+  /** The session; a new object after a hop change. */
+  get session(): SessionInfo {
+    return this.sessionInfo;
+  }
 
   /** Thresholds and mutes in effect. */
   state(): { thresholds: number[]; muted: boolean[] } {

@@ -58,6 +58,27 @@ describe("Windower", () => {
     });
   });
 
+  it("changes the hop from the next window on, the windows still cut from the same signal", () => {
+    const ch = planar(48000 * 4, 1, 11);
+    const whole = new Float32Array(resample(ch[0]!, 48000, W));
+    const w = new Windower({ inputRateHz: 48000, inputChannels: 1, hopSec: 0.5, normalization: { kind: "none" } });
+    const out: AudioWindow[] = [];
+    const feed = (from: number, to: number): void => {
+      const data = ch[0]!.slice(from, to);
+      out.push(...w.push({ data, channels: 1, frames: data.length, sampleRateHz: 48000, startFrame: from, captureTimeMs: 0 }));
+    };
+    feed(0, 48000 * 1.6); // windows at 0 and 0.5 s are complete (the resampler's delay holds the 1.5 s one back)
+    expect(out.map((x) => x.startSample)).toEqual([0, 11025]);
+    w.setHop(0.25);
+    expect(w.hopSec).toBe(0.25);
+    feed(48000 * 1.6, 48000 * 4);
+    out.push(...w.flush());
+    // the next window keeps the old schedule (1 s), then every 0.25 s: 1.25, 1.5, ... 3.0 s
+    expect(out.map((x) => x.startSample)).toEqual([0, 11025, 22050, 27563, 33075, 38588, 44100, 49613, 55125, 60638, 66150]);
+    for (const win of out) expect(Buffer.from(win.samples.buffer).equals(Buffer.from(whole.slice(win.startSample, win.startSample + W).buffer))).toBe(true);
+    expect(() => w.setHop(1.5)).toThrow("Expected hopSec in (0, 1] seconds, got 1.5");
+  });
+
   it("selects channels and analyses each one on its own in per-channel mode", () => {
     const ch = planar(44100 * 2, 3, 11);
     const per = runWindower(new Windower({ inputRateHz: 44100, inputChannels: 3, hopSec: 1, channelMode: { kind: "per-channel", channels: [2, 0] }, normalization: { kind: "none" } }), ch, 44100, [441]);
