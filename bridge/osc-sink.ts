@@ -12,14 +12,19 @@
  * (p95, ms). <class> is the class id (drums, clean-guitar, male-singer...).
  *
  * Control input (when listening): /timbrescope/threshold/<class> f, /timbrescope/mute/<class> i,
- * /timbrescope/smoothing ff (attack, release seconds), /timbrescope/record i. Bad messages are
- * logged as one line and ignored. Packets are encoded once and sent with a plain dgram socket to
- * every target; sending never waits on a receiver.
+ * /timbrescope/smoothing ff (attack, release seconds), /timbrescope/record i. Control datagrams
+ * are accepted only from loopback sources and the `allowSources` addresses; anything else, and
+ * every packet that does not decode or is not a valid control message, is counted
+ * (`badMessages`, `refusedSources`) and ignored. Warnings are rate-limited (the first few one line
+ * each, then one summary per 10 s), so a flood of garbage cannot flood the terminal or the CPU.
+ * Packets are encoded once and sent with a plain dgram socket to every target; sending never
+ * waits on a receiver.
  */
 import { createSocket } from "node:dgram";
 import type { Socket } from "node:dgram";
 import osc from "osc";
 import type { OscArgument, OscBundle, OscMessage, OscPacket } from "osc";
+import { oscSourceAllowed } from "../src/config/bridge-access.js";
 import { UserError, oneLine } from "../src/errors.js";
 import { log } from "../src/log.js";
 import type { Frame, PipelineStatus, SessionInfo } from "../src/pipeline/frame.js";
@@ -104,6 +109,48 @@ function* messagesOf(p: OscPacket): Generator<OscMessage> {
   else for (const q of p.packets) yield* messagesOf(q);
 }
 
+/** Largest control datagram decoded, bytes; a control message is tens of bytes. */
+export const MAX_CONTROL_PACKET_BYTES = 4096;
+
+/**
+ * Logs the first `burst` problems one line each, then at most one summary per `everyMs` with the
+ * count and the latest message (a flood of bad input must not become a flood of log lines).
+ */
+export class RateLimitedWarner {
+  private shown = 0;
+  private suppressed = 0;
+  private lastSummaryMs = 0;
+  private latest = "";
+
+  constructor(
+    private readonly prefix: string,
+    private readonly burst = 3,
+    private readonly everyMs = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  warn(message: string): void {
+    if (this.shown < this.burst) {
+      this.shown++;
+      log.warn(`${this.prefix}: ${message}`);
+      if (this.shown === this.burst) this.lastSummaryMs = this.now();
+      return;
+    }
+    this.suppressed++;
+    this.latest = message;
+    const t = this.now();
+    if (t - this.lastSummaryMs >= this.everyMs) this.flush(t);
+  }
+
+  /** Logs the pending summary, if any. */
+  flush(t = this.now()): void {
+    if (this.suppressed === 0) return;
+    log.warn(`${this.prefix}: ${this.suppressed} more bad message(s) since the last report (latest: ${this.latest})`);
+    this.suppressed = 0;
+    this.lastSummaryMs = t;
+  }
+}
+
 /** Options for {@link OscSink.open}. */
 export interface OscSinkOptions {
   /** Where bundles go (may be empty when only listening). */
@@ -114,6 +161,8 @@ export interface OscSinkOptions {
   readonly listenHost?: string;
   /** Receives control commands (required to act on control input). */
   readonly onControl?: ControlHandler;
+  /** Non-loopback source addresses whose control datagrams are accepted. Default none (loopback only). */
+  readonly allowSources?: readonly string[];
 }
 
 /** Sends frames as OSC bundles; optionally receives control messages. */
@@ -123,6 +172,13 @@ export class OscSink implements Sink {
   private closed = false;
   /** Packets that could not be encoded or sent. */
   sendErrors = 0;
+  /** Control messages (or datagrams) refused: undecodable, oversized, unknown address, wrong types. */
+  badMessages = 0;
+  /** Control datagrams dropped because their source is not allowed. */
+  refusedSources = 0;
+  /** Control messages applied. */
+  controlMessages = 0;
+  private readonly warner = new RateLimitedWarner("OSC input");
 
   private constructor(
     private readonly socket: Socket,
@@ -139,7 +195,14 @@ export class OscSink implements Sink {
       sink.sendErrors++;
       log.warn(`${sink.name}: ${oneLine(err)}`);
     });
-    socket.on("message", (data) => sink.receive(data, opts.onControl));
+    const allow = { oscAllow: opts.allowSources ?? [] };
+    socket.on("message", (data, rinfo) => {
+      if (oscSourceAllowed(rinfo.address, allow)) sink.receive(data, opts.onControl);
+      else {
+        sink.refusedSources++;
+        sink.warner.warn(`refused a datagram from ${rinfo.address}:${rinfo.port} (not loopback or --osc-allow)`);
+      }
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once("error", reject);
       socket.bind(opts.listenPort ?? 0, opts.listenHost ?? "127.0.0.1", () => {
@@ -182,27 +245,47 @@ export class OscSink implements Sink {
 
   private receive(data: Buffer, onControl: ControlHandler | undefined): void {
     if (this.closed) return;
+    if (data.length > MAX_CONTROL_PACKET_BYTES) {
+      this.badMessages++;
+      this.warner.warn(`refused a ${data.length}-byte packet (control packets are at most ${MAX_CONTROL_PACKET_BYTES} bytes)`);
+      return;
+    }
     let packet: OscPacket;
     try {
       packet = osc.readPacket(new Uint8Array(data), { metadata: true });
     } catch (err) {
-      log.warn(`OSC input: cannot decode a packet (${oneLine(err)})`);
+      this.badMessages++;
+      this.warner.warn(`cannot decode a packet (${oneLine(err)})`);
       return;
     }
+    let n = 0;
     for (const m of messagesOf(packet)) {
+      // A bundle is one datagram: bound the work one datagram can cause.
+      if (++n > 64) {
+        this.badMessages++;
+        this.warner.warn("a bundle with more than 64 messages; the rest is ignored");
+        break;
+      }
       try {
         const cmd = controlFromOsc(m);
         if (onControl === undefined) throw new UserError("OSC control input is not connected");
         onControl(cmd);
+        this.controlMessages++;
       } catch (err) {
-        log.warn(`OSC input: ${oneLine(err)}`);
+        this.badMessages++;
+        this.warner.warn(oneLine(err));
       }
+    }
+    if (n === 0) {
+      this.badMessages++;
+      this.warner.warn("an empty bundle");
     }
   }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
+    this.warner.flush();
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 }

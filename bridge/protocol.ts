@@ -7,6 +7,10 @@
  * smoothing, mute, record on/off; each is validated here and answered with an `ack` (ok or the
  * one-line error). Unknown fields are rejected so typos do not silently do nothing.
  *
+ * Additions within v1 are optional fields and new control types only (a v1 client that does not
+ * know them keeps working): hello's `controls`, `oscTargets`, `recordFile`, `smoothing`; the
+ * `set-hop` control.
+ *
  * Times: `startSample` on the analysis clock (`sampleRateHz`, 22050), `captureTimeMs` the epoch-ms
  * wall clock at which the window's last sample was captured (null when unknown).
  */
@@ -35,6 +39,14 @@ export interface Hello {
   readonly muted: readonly boolean[];
   /** null when no --record file was given. */
   readonly recording: boolean | null;
+  /** Control message types this bridge applies (absent: assume set-threshold, set-smoothing, mute, record). */
+  readonly controls?: readonly ClientMessage["type"][];
+  /** OSC destinations as "host:port" (absent or empty: none). */
+  readonly oscTargets?: readonly string[];
+  /** The --record file as given on the command line (absent: no activity log). */
+  readonly recordFile?: string;
+  /** Ballistics in effect for all classes, seconds. */
+  readonly smoothing?: { readonly attackSec: number; readonly releaseSec: number };
 }
 
 export interface FrameMessage {
@@ -78,6 +90,8 @@ export interface StatusMessage {
   /** Messages this client missed because it read too slowly. */
   readonly droppedMessages: number;
   readonly sinks: readonly { readonly name: string; readonly delivered: number; readonly dropped: number; readonly queued: number }[];
+  /** Control input refused since start (invalid, unknown address, wrong types, refused source), per transport. */
+  readonly badMessages?: { readonly osc: number; readonly ws: number };
 }
 
 export interface AckMessage {
@@ -96,9 +110,11 @@ export interface SetThreshold { readonly v: 1; readonly type: "set-threshold"; r
 export interface SetSmoothing { readonly v: 1; readonly type: "set-smoothing"; readonly id?: number; readonly label?: string; readonly attackSec: number; readonly releaseSec: number }
 export interface SetMute { readonly v: 1; readonly type: "mute"; readonly id?: number; readonly label: string; readonly muted: boolean }
 export interface SetRecord { readonly v: 1; readonly type: "record"; readonly id?: number; readonly on: boolean }
+/** Seconds between window starts, in (0, windowSec]; only where hello.controls lists "set-hop". */
+export interface SetHop { readonly v: 1; readonly type: "set-hop"; readonly id?: number; readonly hopSec: number }
 
 /** Anything a client may send. */
-export type ClientMessage = SetThreshold | SetSmoothing | SetMute | SetRecord;
+export type ClientMessage = SetThreshold | SetSmoothing | SetMute | SetRecord | SetHop;
 
 /** Outcome of validation: the typed message, or a one-line reason. */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -117,6 +133,8 @@ const oneOf = (...xs: readonly unknown[]): Check => (v) => xs.includes(v);
 const objectOf = (shape: Record<string, Check>): Check => (v) =>
   typeof v === "object" && v !== null && Object.entries(shape).every(([k, c]) => c((v as Record<string, unknown>)[k]));
 const optional = (c: Check): Check => (v) => v === undefined || c(v);
+/** A hop: more than 0, at most the 1 s window. */
+const isHop: Check = (v) => isNum(v) && (v as number) > 0 && (v as number) <= 1;
 
 /** Field checks per message type; a leading "?" marks an optional field. */
 const SCHEMAS: Record<string, Record<string, Check>> = {
@@ -124,6 +142,8 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
     labels: arrayOf(isStr), classIds: arrayOf(isStr), modelId: isStr, sampleRateHz: isNum, inputRateHz: isNum, hopSec: isNum, windowSec: isNum,
     source: objectOf({ name: isStr, kind: isStr, channels: isInt }), lanes: arrayOf(isIntOrNull), rules: arrayOf(isStr),
     thresholds: arrayOf(isNum), muted: arrayOf(isBool), recording: (v) => v === null || isBool(v),
+    "?controls": arrayOf(oneOf("set-threshold", "set-smoothing", "mute", "record", "set-hop")), "?oscTargets": arrayOf(isStr), "?recordFile": isStr,
+    "?smoothing": objectOf({ attackSec: isSec, releaseSec: isSec }),
   },
   frame: {
     seq: isInt, lane: isInt, channel: isIntOrNull, index: isInt, startSample: isInt, sampleRateHz: isNum, captureTimeMs: isNumOrNull,
@@ -135,16 +155,18 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
     latencyMs: objectOf({ p50: isNumOrNull, p95: isNumOrNull, p99: isNumOrNull, max: isNumOrNull, count: isInt }),
     inferenceMsP50: isNumOrNull, numTensors: isIntOrNull, cpuPercent: isNum, droppedMessages: isInt,
     sinks: arrayOf(objectOf({ name: isStr, delivered: isInt, dropped: isInt, queued: isInt })),
+    "?badMessages": objectOf({ osc: isInt, ws: isInt }),
   },
   ack: { id: isIntOrNull, ok: isBool, "?error": isStr },
   "set-threshold": { "?id": isInt, label: isStr, value: isUnit },
   "set-smoothing": { "?id": isInt, "?label": isStr, attackSec: isSec, releaseSec: isSec },
   mute: { "?id": isInt, label: isStr, muted: isBool },
   record: { "?id": isInt, on: isBool },
+  "set-hop": { "?id": isInt, hopSec: isHop },
 };
 
 const SERVER_TYPES = ["hello", "frame", "trigger", "status", "ack"] as const;
-const CLIENT_TYPES = ["set-threshold", "set-smoothing", "mute", "record"] as const;
+const CLIENT_TYPES = ["set-threshold", "set-smoothing", "mute", "record", "set-hop"] as const;
 
 const brief = (v: unknown): string => {
   const s = JSON.stringify(v) ?? String(v);

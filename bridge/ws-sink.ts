@@ -24,6 +24,14 @@ export interface LiveState {
   readonly muted: readonly boolean[];
   /** null when there is no --record file. */
   readonly recording: boolean | null;
+  /** OSC destinations, "host:port" (hello.oscTargets). */
+  readonly oscTargets?: readonly string[];
+  /** The --record file as given (hello.recordFile). */
+  readonly recordFile?: string;
+  /** Ballistics in effect for all classes, seconds (hello.smoothing). */
+  readonly smoothing?: { readonly attackSec: number; readonly releaseSec: number };
+  /** The hop in effect when it differs from the session's (after set-hop). */
+  readonly hopSec?: number;
 }
 
 /** Options for {@link WsSink}. */
@@ -36,6 +44,13 @@ export interface WsSinkOptions {
   readonly onControl?: ControlHandler;
   /** Current thresholds / mutes / recording for hello (default: the session's thresholds). */
   readonly state?: () => LiveState;
+  /**
+   * Changes the hop, seconds (control "set-hop"); throws UserError when it cannot. Without it,
+   * set-hop is answered with an error and hello.controls does not list it.
+   */
+  readonly onHop?: (hopSec: number) => void;
+  /** OSC control messages refused so far, reported next to this sink's own count in status.badMessages. */
+  readonly oscBadMessages?: () => number;
 }
 
 interface Client {
@@ -56,7 +71,7 @@ function frameMessage(fr: Frame): FrameMessage {
 }
 
 /** The command a control message asks for (the message minus v and id). */
-function toControl(m: ClientMessage): LiveControl {
+function toControl(m: Exclude<ClientMessage, { type: "set-hop" }>): LiveControl {
   switch (m.type) {
     case "set-threshold":
       return { type: m.type, label: m.label, value: m.value };
@@ -81,6 +96,8 @@ export class WsSink implements Sink {
   droppedTotal = 0;
   /** Clients disconnected for being too slow. */
   disconnectedSlow = 0;
+  /** Control messages refused (invalid JSON, schema, binary frames), all clients, since start. */
+  badMessages = 0;
 
   constructor(private readonly opts: WsSinkOptions = {}) {
     this.maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
@@ -134,12 +151,27 @@ export class WsSink implements Sink {
     return Promise.resolve();
   }
 
+  /** Sends a fresh hello to every client (after a change hello reports, e.g. the hop). */
+  rehello(): void {
+    const s = this.session;
+    if (s === undefined) return;
+    for (const c of this.clients) this.send(c, this.hello(s));
+  }
+
   private hello(s: SessionInfo): Hello {
-    const st = this.opts.state?.() ?? { thresholds: s.thresholds, muted: s.labels.map(() => false), recording: null };
+    const st: LiveState = this.opts.state?.() ?? { thresholds: s.thresholds, muted: s.labels.map(() => false), recording: null };
+    const controls: ClientMessage["type"][] = this.opts.onControl === undefined ? [] : ["set-threshold", "set-smoothing", "mute", ...(st.recording === null ? [] : ["record" as const])];
+    if (this.opts.onHop !== undefined) controls.push("set-hop");
     return {
       v: PROTOCOL_VERSION, type: "hello", labels: s.labels, classIds: s.classIds, modelId: s.modelId, sampleRateHz: s.sampleRateHz,
-      inputRateHz: s.inputRateHz, hopSec: s.hopSec, windowSec: s.windowSec, source: s.source, lanes: s.lanes, rules: s.rules,
-      thresholds: st.thresholds, muted: st.muted, recording: st.recording,
+      inputRateHz: s.inputRateHz, hopSec: st.hopSec ?? s.hopSec, windowSec: s.windowSec, source: s.source, lanes: s.lanes, rules: s.rules,
+      // state() can run before the run's handle exists (the session reaches the sinks while it is
+      // being started) and then knows no thresholds; one per label is what hello promises.
+      thresholds: st.thresholds.length === s.labels.length ? st.thresholds : s.thresholds,
+      muted: st.muted.length === s.labels.length ? st.muted : s.labels.map(() => false), recording: st.recording, controls,
+      ...(st.oscTargets === undefined ? {} : { oscTargets: st.oscTargets }),
+      ...(st.recordFile === undefined ? {} : { recordFile: st.recordFile }),
+      ...(st.smoothing === undefined ? {} : { smoothing: st.smoothing }),
     };
   }
 
@@ -149,6 +181,7 @@ export class WsSink implements Sink {
       v: PROTOCOL_VERSION, type: "status", device: s.device, xruns: s.xruns, droppedWindows: s.droppedWindows, windowsScored: s.windowsScored,
       latencyMs: { p50: num(l.p50), p95: num(l.p95), p99: num(l.p99), max: num(l.max), count: l.count },
       inferenceMsP50: num(s.inferenceMsP50), numTensors: s.numTensors, cpuPercent: s.cpuPercent, droppedMessages: c.dropped, sinks: s.sinks,
+      badMessages: { osc: this.opts.oscBadMessages?.() ?? 0, ws: this.badMessages },
     };
   }
 
@@ -181,15 +214,22 @@ export class WsSink implements Sink {
     const id = parsed.ok ? (parsed.value.id ?? null) : null;
     const ack = (error?: string): AckMessage => (error === undefined ? { v: 1, type: "ack", id, ok: true } : { v: 1, type: "ack", id, ok: false, error });
     if (!parsed.ok) {
+      this.badMessages++;
       this.send(c, ack(parsed.error));
       return;
     }
-    if (this.opts.onControl === undefined) {
+    const m = parsed.value;
+    if (m.type === "set-hop" && this.opts.onHop === undefined) {
+      this.send(c, ack("changing the hop is not available on this bridge; restart live with --hop SEC"));
+      return;
+    }
+    if (m.type !== "set-hop" && this.opts.onControl === undefined) {
       this.send(c, ack("control is not available on this bridge"));
       return;
     }
     try {
-      this.opts.onControl(toControl(parsed.value));
+      if (m.type === "set-hop") this.opts.onHop?.(m.hopSec);
+      else this.opts.onControl?.(toControl(m));
       this.send(c, ack());
     } catch (err) {
       this.send(c, ack(oneLine(err)));

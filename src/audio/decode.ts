@@ -12,6 +12,15 @@ import { formatName, sniffFormat } from "./decode-sniff.js";
 import { parseWavHeader, wavSamples } from "./decode-wav.js";
 import type { DecodedAudio } from "./types.js";
 
+/**
+ * Sample rates accepted from a file header, Hz. Real audio is 8 kHz telephone to 768 kHz DXD-style
+ * studio rates; anything outside is a damaged or lying header, and resampling it would be absurd
+ * (a 4 GHz "rate" would shrink the file to nothing, a 1 Hz one blow it up 22,050 times).
+ */
+export const MIN_RATE_HZ = 1000;
+/** See MIN_RATE_HZ. */
+export const MAX_RATE_HZ = 768000;
+
 /** Turns a Node fs error into a one-line InputFileError for `path`. */
 export function fsError(path: string, err: unknown): InputFileError {
   const code = (err as { code?: unknown } | null)?.code;
@@ -75,6 +84,10 @@ export async function decodeBytes(bytes: Uint8Array, name: string): Promise<Deco
     const audio = await decodeAny(bytes, name);
     const frames = audio.channels[0]?.length ?? 0;
     if (frames === 0) throw new InputFileError(name, `no audio samples (0 frames of ${audio.format})`);
+    const rate = audio.sampleRateHz;
+    if (!(rate >= MIN_RATE_HZ && rate <= MAX_RATE_HZ)) {
+      throw new InputFileError(name, `unsupported sample rate ${rate} Hz in the ${audio.format} header (expected ${MIN_RATE_HZ}..${MAX_RATE_HZ} Hz; the header may be damaged)`);
+    }
     replaceNonFinite(audio.channels, name);
     return audio;
   } catch (err) {

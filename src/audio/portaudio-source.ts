@@ -8,6 +8,12 @@
  * framesPerBuffer frames; buffer timestamps are whole seconds, so time comes from the frame counter
  * and chunk arrival; with closeOnError false, overflows are only printf'd, so xruns are detected on
  * the clock instead ({@link ClockSlipDetector}).
+ *
+ * Device loss: a device that is unplugged (or whose server goes away) either reports an error or
+ * simply stops delivering. Both count as "lost" (the second after `stallMs` without a chunk): the
+ * stream is closed and reopened with exponential backoff (the device is looked up again by name, as
+ * its id may change), and chunks resume on the same, unbroken sample clock. Each transition is
+ * reported through `onDeviceEvent`, so the bridge can log it and mark the gap in the activity log.
  */
 import { UserError, oneLine } from "../errors.js";
 import { nowMs, s16leToFloat32 } from "./source.js";
@@ -134,6 +140,24 @@ export class ClockSlipDetector {
   }
 }
 
+/** A change in the capture device's state (see the file comment). */
+export type DeviceEvent =
+  | { readonly type: "lost"; readonly reason: string; readonly timeMs: number; readonly atFrame: number }
+  | { readonly type: "retry"; readonly attempt: number; readonly delayMs: number; readonly error: string; readonly timeMs: number }
+  | { readonly type: "resumed"; readonly timeMs: number; readonly atFrame: number; readonly gapMs: number; readonly attempts: number };
+
+/** Reconnection settings. */
+export interface ReconnectOptions {
+  /** No chunk for this long means the device is gone, ms. Default max(500, 50 chunk periods). */
+  readonly stallMs?: number;
+  /** First retry delay, ms; doubled after each failure. Default 250. */
+  readonly initialDelayMs?: number;
+  /** Longest retry delay, ms. Default 5000. */
+  readonly maxDelayMs?: number;
+  /** A reopened stream that delivers nothing for this long counts as a failed attempt, ms. Default stallMs. */
+  readonly firstChunkMs?: number;
+}
+
 /** Options for {@link PortAudioSource.open}. */
 export interface PortAudioOptions {
   /** Device id/name (see pickDevice); default: PortAudio's default input device. */
@@ -146,6 +170,12 @@ export interface PortAudioOptions {
   readonly sampleRateHz?: number;
   /** Frames per chunk (default 10 ms at the rate). */
   readonly framesPerChunk?: number;
+  /** Reopen a lost device (default on); false: a device error ends the run. */
+  readonly reconnect?: ReconnectOptions | false;
+  /** Called on every device state change. */
+  readonly onDeviceEvent?: (e: DeviceEvent) => void;
+  /** The PortAudio binding (tests pass a simulated one). Default: naudiodon, loaded lazily. */
+  readonly naudiodon?: Naudiodon;
 }
 
 /** A PortAudio capture stream (16-bit, interleaved) delivering float32 chunks. */
@@ -155,12 +185,23 @@ export class PortAudioSource implements AudioSource {
   private listener: SourceListener | undefined;
   private counters = { chunks: 0, frames: 0 };
   private slips = new ClockSlipDetector();
+  /** Slips counted by detectors replaced at earlier resumptions. */
+  private xrunsBefore = 0;
   private t0 = 0;
+  private lastChunkMs = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private lostAtMs: number | undefined;
+  private attempts = 0;
+  private running = false;
+  /** Device losses so far (this run). */
+  gaps = 0;
 
   private constructor(
     private readonly pa: Naudiodon,
-    private readonly deviceId: number,
+    private deviceId: number,
     info: AudioSourceInfo,
+    private readonly opts: PortAudioOptions,
   ) {
     this.info = info;
   }
@@ -170,7 +211,7 @@ export class PortAudioSource implements AudioSource {
    * @throws UserError when naudiodon is missing, the device is unknown, or channels exceed the device
    */
   static async open(opts: PortAudioOptions = {}): Promise<PortAudioSource> {
-    const pa = await loadNaudiodon();
+    const pa = opts.naudiodon ?? (await loadNaudiodon());
     const devices = pa.getDevices().filter((d) => d.maxInputChannels > 0);
     const dev = opts.device === undefined ? undefined : pickDevice(devices, opts.device);
     const maxCh = dev?.maxInputChannels ?? 2;
@@ -181,39 +222,130 @@ export class PortAudioSource implements AudioSource {
     const sampleRateHz = opts.sampleRateHz ?? dev?.defaultSampleRate ?? 48000;
     const framesPerChunk = opts.framesPerChunk ?? Math.max(1, Math.round(sampleRateHz / 100));
     const name = dev?.name ?? "default";
-    return new PortAudioSource(pa, dev?.id ?? -1, { name, kind: "device", channels, sampleRateHz, framesPerChunk });
+    return new PortAudioSource(pa, dev?.id ?? -1, { name, kind: "device", channels, sampleRateHz, framesPerChunk }, opts);
+  }
+
+  /** "ok", "lost" (retrying) or "stopped". */
+  get state(): "ok" | "lost" | "stopped" {
+    return !this.running ? "stopped" : this.lostAtMs === undefined ? "ok" : "lost";
+  }
+
+  private get stallMs(): number {
+    const r = this.opts.reconnect;
+    const chunkMs = (this.info.framesPerChunk / this.info.sampleRateHz) * 1000;
+    return (r === false ? undefined : r?.stallMs) ?? Math.max(500, 50 * chunkMs);
   }
 
   start(listener: SourceListener): Promise<void> {
-    if (this.io !== undefined) return Promise.reject(new Error("PortAudioSource: already started"));
-    const { name, channels, sampleRateHz, framesPerChunk } = this.info;
-    let io: AudioIoStream;
+    if (this.running) return Promise.reject(new Error("PortAudioSource: already started"));
+    const { name, channels, sampleRateHz } = this.info;
+    this.counters = { chunks: 0, frames: 0 };
+    this.gaps = 0;
+    this.xrunsBefore = 0;
+    this.slips = new ClockSlipDetector();
     try {
-      io = new this.pa.AudioIO({
-        inOptions: {
-          channelCount: channels,
-          sampleFormat: this.pa.SampleFormat16Bit,
-          sampleRate: sampleRateHz,
-          deviceId: this.deviceId,
-          closeOnError: false,
-          framesPerBuffer: framesPerChunk,
-          highwaterMark: framesPerChunk * channels * 2,
-        },
-      });
+      this.openStream();
     } catch (err) {
       return Promise.reject(new UserError(`Cannot open capture device ${name} with ${channels} channels at ${sampleRateHz} Hz (${oneLine(err)})`, { cause: err }));
     }
-    this.io = io;
     this.listener = listener;
-    this.counters = { chunks: 0, frames: 0 };
-    this.slips = new ClockSlipDetector();
+    this.running = true;
+    this.t0 = nowMs();
+    this.lastChunkMs = this.t0;
+    if (this.opts.reconnect !== false) {
+      this.watchdog = setInterval(() => this.checkStall(), Math.max(20, Math.round(this.stallMs / 4)));
+    }
+    return Promise.resolve();
+  }
+
+  /** Opens and starts a stream on the current device id. @throws what naudiodon throws */
+  private openStream(): void {
+    const { channels, sampleRateHz, framesPerChunk } = this.info;
+    const io = new this.pa.AudioIO({
+      inOptions: {
+        channelCount: channels,
+        sampleFormat: this.pa.SampleFormat16Bit,
+        sampleRate: sampleRateHz,
+        deviceId: this.deviceId,
+        closeOnError: false,
+        framesPerBuffer: framesPerChunk,
+        highwaterMark: framesPerChunk * channels * 2,
+      },
+    });
+    this.io = io;
     io.on("data", (buf) => this.onData(io, buf));
     io.on("error", (err) => {
-      if (this.io === io) listener.error?.(err);
+      if (this.io !== io) return;
+      if (this.opts.reconnect === false) this.listener?.error?.(err);
+      else this.lose(`device error: ${oneLine(err)}`);
     });
-    this.t0 = nowMs();
     io.start();
-    return Promise.resolve();
+  }
+
+  private emit(e: DeviceEvent): void {
+    try {
+      this.opts.onDeviceEvent?.(e);
+    } catch {
+      // a reporting problem must not stop capture
+    }
+  }
+
+  private checkStall(): void {
+    if (!this.running || this.lostAtMs !== undefined) return;
+    const silentMs = nowMs() - this.lastChunkMs;
+    if (silentMs > this.stallMs) this.lose(`no audio for ${Math.round(silentMs)} ms`);
+  }
+
+  /** The device is gone: close the stream and start retrying. */
+  private lose(reason: string): void {
+    if (!this.running || this.lostAtMs !== undefined) return;
+    this.lostAtMs = nowMs();
+    this.gaps++;
+    this.attempts = 0;
+    this.emit({ type: "lost", reason, timeMs: this.lostAtMs, atFrame: this.counters.frames });
+    this.closeStream();
+    this.scheduleRetry();
+  }
+
+  private closeStream(): void {
+    const io = this.io;
+    this.io = undefined;
+    // quit() on a vanished device may never settle; nothing waits for it.
+    if (io !== undefined) void Promise.resolve().then(() => io.quit()).catch(() => undefined);
+  }
+
+  private scheduleRetry(): void {
+    const r = this.opts.reconnect === false ? {} : (this.opts.reconnect ?? {});
+    const delayMs = Math.min(r.maxDelayMs ?? 5000, (r.initialDelayMs ?? 250) * 2 ** Math.min(this.attempts, 16));
+    this.retryTimer = setTimeout(() => this.retry(delayMs), delayMs);
+  }
+
+  private retry(delayMs: number): void {
+    if (!this.running) return;
+    this.attempts++;
+    try {
+      // The device may come back under another id: look it up by name again.
+      if (this.opts.device !== undefined) {
+        const devices = this.pa.getDevices().filter((d) => d.maxInputChannels > 0);
+        const dev = devices.find((d) => d.name === this.info.name) ?? pickDevice(devices, this.opts.device);
+        this.deviceId = dev.id;
+      }
+      this.openStream();
+    } catch (err) {
+      this.closeStream();
+      this.emit({ type: "retry", attempt: this.attempts, delayMs, error: oneLine(err), timeMs: nowMs() });
+      this.scheduleRetry();
+      return;
+    }
+    // Opened: it counts as back once a chunk arrives (onData); a silent stream is another failure.
+    const io = this.io;
+    const r = this.opts.reconnect === false ? {} : (this.opts.reconnect ?? {});
+    this.retryTimer = setTimeout(() => {
+      if (!this.running || this.io !== io || this.lostAtMs === undefined) return;
+      this.closeStream();
+      this.emit({ type: "retry", attempt: this.attempts, delayMs, error: "the reopened stream delivered no audio", timeMs: nowMs() });
+      this.scheduleRetry();
+    }, r.firstChunkMs ?? this.stallMs);
   }
 
   private onData(io: AudioIoStream, buf: Buffer): void {
@@ -223,6 +355,17 @@ export class PortAudioSource implements AudioSource {
     const data = s16leToFloat32(buf);
     const frames = data.length / channels;
     const arrival = nowMs();
+    this.lastChunkMs = arrival;
+    if (this.lostAtMs !== undefined) {
+      // Back: the sample clock goes on where it stopped; the slip detector starts a new baseline.
+      const gapMs = arrival - this.lostAtMs;
+      this.lostAtMs = undefined;
+      clearTimeout(this.retryTimer);
+      this.t0 = arrival - (this.counters.frames / sampleRateHz) * 1000;
+      this.xrunsBefore += this.slips.xruns;
+      this.slips = new ClockSlipDetector();
+      this.emit({ type: "resumed", timeMs: arrival, atFrame: this.counters.frames, gapMs, attempts: this.attempts });
+    }
     const startFrame = this.counters.frames;
     this.counters.frames += frames;
     this.counters.chunks++;
@@ -235,12 +378,16 @@ export class PortAudioSource implements AudioSource {
 
   async stop(): Promise<void> {
     const io = this.io;
+    this.running = false;
     this.io = undefined;
     this.listener = undefined;
+    this.lostAtMs = undefined;
+    clearInterval(this.watchdog);
+    clearTimeout(this.retryTimer);
     if (io !== undefined) await io.quit();
   }
 
   stats(): SourceStats {
-    return { ...this.counters, xruns: this.slips.xruns };
+    return { ...this.counters, xruns: this.xrunsBefore + this.slips.xruns };
   }
 }

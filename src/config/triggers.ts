@@ -5,7 +5,7 @@
  * e.g. `triggers.yaml: rules[0].minActiveSec: expected a number >= 0 (seconds), got "2s"`.
  * Shipped example: config/triggers.example.yaml.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { InputFileError, UserError } from "../errors.js";
 import { findClass } from "../data/classes.js";
@@ -53,12 +53,20 @@ export const DEFAULT_POST_CONFIG: PostConfig = Object.freeze({
 /** Rule names become OSC address parts and log keys: keep them to safe characters. */
 const RULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : (JSON.stringify(v) ?? typeof v));
+/** Longest time a config may name, seconds (an hour: longer is a typo, e.g. ms written as s). */
+export const MAX_CONFIG_SEC = 3600;
+/** Largest config file read, bytes. */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+const show = (v: unknown): string => {
+  const s = typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : (JSON.stringify(v) ?? typeof v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+};
 
 class Checker {
   constructor(private readonly where: string) {}
   fail(field: string, expected: string, got: unknown): never {
-    throw new UserError(`${this.where}: ${field}: expected ${expected}, got ${show(got)}`);
+    throw new UserError(`${this.where}: ${field === "" ? "the document" : field}: expected ${expected}, got ${show(got)}`);
   }
   object(v: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
     if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(field, "a mapping", v);
@@ -71,6 +79,7 @@ class Checker {
   seconds(v: unknown, field: string, dflt: number): number {
     if (v === undefined) return dflt;
     if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) this.fail(field, "a number >= 0 (seconds)", v);
+    if (v > MAX_CONFIG_SEC) this.fail(field, `a number <= ${MAX_CONFIG_SEC} (seconds)`, v);
     return v;
   }
   unit(v: unknown, field: string, hi: "closed" | "open"): number {
@@ -159,8 +168,12 @@ export function validatePostConfig(doc: unknown, where = "triggers"): PostConfig
 export async function loadPostConfig(path: string): Promise<PostConfig> {
   let text: string;
   try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new InputFileError(path, "the trigger config is not a regular file");
+    if (st.size > MAX_CONFIG_BYTES) throw new InputFileError(path, `the trigger config is ${st.size} bytes; at most ${MAX_CONFIG_BYTES} are read`);
     text = await readFile(path, "utf8");
   } catch (err) {
+    if (err instanceof InputFileError) throw err;
     throw new InputFileError(path, `cannot read the trigger config (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
   }
   let doc: unknown;

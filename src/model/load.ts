@@ -42,17 +42,56 @@ export async function readManifest(dir: string, live: LiveFrontEnd = { melParams
   return validateManifest(await readJson(path), live, path);
 }
 
-/** Loads `model.json` + weights of `dir` without a manifest (checkpoints use this). */
+/** Bytes per element of the weight dtypes model.json may declare. */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** Bytes the weight specs need (unquantized; quantized specs carry their own dtype). */
+function weightBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
+  return specs.reduce((sum, w) => {
+    const dtype = w.quantization?.dtype ?? w.dtype;
+    return sum + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[dtype] ?? 4);
+  }, 0);
+}
+
+/**
+ * Loads `model.json` + weights of `dir` without a manifest (checkpoints use this).
+ * @throws InputFileError for a malformed model.json, a missing weight shard, or shards whose size
+ * differs from what model.json declares (a truncated or mismatched download)
+ */
 export async function loadLayersModelFile(modelJsonPath: string): Promise<tf.LayersModel> {
-  const json = (await readJson(modelJsonPath)) as tf.io.ModelJSON;
+  const raw = await readJson(modelJsonPath);
+  const json = raw as Partial<tf.io.ModelJSON> | null;
+  if (typeof json !== "object" || json === null || typeof json.modelTopology !== "object" || !Array.isArray(json.weightsManifest)) {
+    throw new InputFileError(modelJsonPath, "not a TensorFlow.js layers model (expected modelTopology and weightsManifest)");
+  }
   const dir = dirname(modelJsonPath);
-  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (weightsManifest) => {
-    const specs = weightsManifest.flatMap((g) => g.weights);
-    const buffers = await Promise.all(weightsManifest.flatMap((g) => g.paths).map(async (p) => readFile(join(dir, p))));
-    const joined = Buffer.concat(buffers);
-    return [specs, joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength)];
-  });
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const groups = json.weightsManifest;
+  if (!groups.every((g) => Array.isArray(g.paths) && g.paths.every((p) => typeof p === "string" && !p.includes("..") && !p.startsWith("/")) && Array.isArray(g.weights))) {
+    throw new InputFileError(modelJsonPath, "weightsManifest: expected groups of relative shard paths and weight specs");
+  }
+  const specs = groups.flatMap((g) => g.weights);
+  const buffers = await Promise.all(groups.flatMap((g) => g.paths).map(async (p) => {
+    const shard = join(dir, p);
+    try {
+      return await readFile(shard);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InputFileError(shard, code === "ENOENT" ? `weight shard missing (model.json lists it)` : `cannot read the weight shard (${code ?? String(err)})`);
+    }
+  }));
+  const joined = Buffer.concat(buffers);
+  const want = weightBytes(specs);
+  if (joined.byteLength !== want) {
+    throw new InputFileError(modelJsonPath, `the weight shards hold ${joined.byteLength} bytes but model.json declares ${want} (truncated or mismatched weights)`);
+  }
+  const artifacts = await tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, () =>
+    Promise.resolve([specs, joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength)]),
+  );
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (err) {
+    throw new InputFileError(modelJsonPath, `cannot build the network (${err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err)})`);
+  }
 }
 
 /**

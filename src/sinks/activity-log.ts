@@ -6,6 +6,8 @@
  *    captureTimeMs, levelRms, raw:[...], smoothed:[...], active:[0|1...], triggers:[{rule,edge}]}
  *   {"type":"status","v":1, ...PipelineStatus}
  *   {"type":"record","v":1, on, timeMs}          (recording paused/resumed)
+ *   {"type":"device","v":1, event:"lost"|"resumed", timeMs, inputFrame, inputRateHz, reason?, gapMs?}
+ *                                                 (capture device lost / back: a gap in the audio)
  *
  * Scores are written with 9 significant digits, which round-trips float32 exactly, so raw
  * activations can be re-thresholded or evaluated later without the network (STYLE.md habit 8).
@@ -45,7 +47,29 @@ export type ActivityRecord =
   | ({ readonly type: "session"; readonly v: 1 } & SessionInfo)
   | FrameRecord
   | ({ readonly type: "status"; readonly v: 1 } & PipelineStatus)
-  | { readonly type: "record"; readonly v: 1; readonly on: boolean; readonly timeMs: number };
+  | { readonly type: "record"; readonly v: 1; readonly on: boolean; readonly timeMs: number }
+  | DeviceRecord;
+
+/**
+ * A capture device state change. `inputFrame` is the source's sample clock (frames at
+ * `inputRateHz`) where the audio stops (lost) or goes on (resumed): the clock does not advance
+ * during the gap, so frames after it are `gapMs` later in wall-clock time than their startSample says.
+ */
+export interface DeviceRecord {
+  readonly type: "device";
+  readonly v: 1;
+  readonly event: "lost" | "resumed";
+  /** Epoch ms. */
+  readonly timeMs: number;
+  readonly inputFrame: number;
+  readonly inputRateHz: number;
+  /** Why it was lost (lost only). */
+  readonly reason?: string;
+  /** How long the device was gone, ms (resumed only). */
+  readonly gapMs?: number;
+}
+
+const RECORD_TYPES = ["session", "frame", "status", "record", "device"];
 
 const f32 = (x: number): number => Number(x.toPrecision(9));
 
@@ -96,8 +120,8 @@ export function parseActivityLog(text: string, path = "activity log"): ActivityL
       throw new InputFileError(path, `line ${i + 1} is not valid JSON`);
     }
     const t = (rec as { type?: unknown } | null)?.type;
-    if (t !== "session" && t !== "frame" && t !== "status" && t !== "record") {
-      throw new InputFileError(path, `line ${i + 1}: expected type session|frame|status|record, got ${JSON.stringify(t)}`);
+    if (typeof t !== "string" || !RECORD_TYPES.includes(t)) {
+      throw new InputFileError(path, `line ${i + 1}: expected type ${RECORD_TYPES.join("|")}, got ${JSON.stringify(t)}`);
     }
     records.push(rec as ActivityRecord);
   });

@@ -6,13 +6,18 @@
  * written last line is in the file (the page cache survives the process); `fsyncEveryMs` adds an
  * fdatasync at most that often for power loss. Writes are asynchronous (libuv thread pool) and one
  * at a time, in order; the returned promise lets the fanout bound the backlog.
+ *
+ * A failed write (disk full, I/O error, quota) stops the log for good: one clear error line, the
+ * file is cut back to its last complete line (ftruncate needs no space), and later events are
+ * ignored, so the analysis and the other sinks go on and the log stays readable up to that point.
  */
 import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
-import { InputFileError } from "../errors.js";
+import { InputFileError, oneLine } from "../errors.js";
 import { log } from "../log.js";
 import { nowMs } from "../audio/source.js";
 import { ACTIVITY_LOG_VERSION, frameRecord } from "./activity-log.js";
+import type { DeviceRecord } from "./activity-log.js";
 import type { Sink, SinkEvent } from "./sink.js";
 
 /** Options for {@link JsonlSink.open}. */
@@ -45,14 +50,20 @@ export class JsonlSink implements Sink {
   private closing: Promise<void> | undefined;
   /** The write in flight (writes are chained so lines never interleave). */
   private tail: Promise<void> = Promise.resolve();
+  /** File size after the last complete line, bytes. */
+  private goodBytes: number;
+  /** The write error that stopped the log (one line), if any. */
+  error: string | undefined;
 
   private constructor(
     readonly path: string,
     fh: FileHandle,
+    size: number,
     opts: JsonlSinkOptions,
   ) {
     this.name = `jsonl:${path}`;
     this.fh = fh;
+    this.goodBytes = size;
     this.fsyncEveryMs = opts.fsyncEveryMs ?? 1000;
     this.paused = opts.paused ?? false;
   }
@@ -63,7 +74,8 @@ export class JsonlSink implements Sink {
    */
   static async open(path: string, opts: JsonlSinkOptions = {}): Promise<JsonlSink> {
     try {
-      return new JsonlSink(path, await open(path, "a"), opts);
+      const fh = await open(path, "a");
+      return new JsonlSink(path, fh, (await fh.stat()).size, opts);
     } catch (err) {
       throw new InputFileError(path, `cannot open the activity log for appending (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
     }
@@ -82,9 +94,15 @@ export class JsonlSink implements Sink {
   }
 
   write(event: SinkEvent): Promise<void> | void {
-    if (this.fh === undefined || this.closing !== undefined) return;
+    if (this.fh === undefined || this.closing !== undefined || this.error !== undefined) return;
     if (this.paused && event.type !== "session") return;
     return this.append(encodeEvent(event));
+  }
+
+  /** Appends a capture-device record (written even while paused: it explains a gap). */
+  note(rec: Omit<DeviceRecord, "type" | "v">): void {
+    if (this.fh === undefined || this.closing !== undefined || this.error !== undefined) return;
+    void this.append(JSON.stringify({ type: "device", v: ACTIVITY_LOG_VERSION, ...rec }) + "\n");
   }
 
   private append(line: string): Promise<void> {
@@ -92,19 +110,30 @@ export class JsonlSink implements Sink {
     if (fh === undefined) return Promise.resolve();
     const buf = Buffer.from(line, "utf8");
     this.tail = this.tail.then(async () => {
+      if (this.error !== undefined) return;
       try {
         // A single write(2) for the whole line; loop only if the kernel took part of it.
         for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+        this.goodBytes += buf.length;
         const t = Date.now();
         if (this.fsyncEveryMs > 0 && t - this.lastSync >= this.fsyncEveryMs) {
           this.lastSync = t;
           await fh.datasync();
         }
       } catch (err) {
-        log.warn(`${this.name}: write failed (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+        await this.stopAfterFailure(fh, err);
       }
     });
     return this.tail;
+  }
+
+  private async stopAfterFailure(fh: FileHandle, err: unknown): Promise<void> {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOSPC" ? "the disk is full (ENOSPC)" : code === "EDQUOT" ? "the disk quota is exceeded (EDQUOT)" : `write failed (${code ?? oneLine(err)})`;
+    this.error = why;
+    // Cut a partially written line so the file ends on a complete record.
+    const cut = await fh.truncate(this.goodBytes).then(() => "", (e: unknown) => ` (could not cut the partial last line: ${(e as NodeJS.ErrnoException).code ?? oneLine(e)})`);
+    log.error(`activity log ${this.path}: ${why}; recording stopped after ${this.goodBytes} bytes, the analysis goes on${cut}`);
   }
 
   close(): Promise<void> {

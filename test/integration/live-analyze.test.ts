@@ -36,7 +36,7 @@ describe("live == analyze with the default model", () => {
     pulse = await startPrivatePulse(dir);
     const rec = join(dir, "rec.jsonl");
     const hop = "0.5";
-    execFileSync(process.execPath, tsNodeArgs("test/helpers/cli-child.ts", [
+    execFileSync(process.execPath, tsNodeArgs("test/helpers/full-cli-child.ts", [
       "live", "--model", "models/default", "--device", "filecap_excerpt_paced", "--channels", "1", "--rate", "48000",
       "--hop", hop, "--no-server", "--record", rec, "--duration", "5",
     ]), { env: { ...process.env, ...pulse.env, XDG_CONFIG_HOME: xdg }, stdio: ["ignore", "ignore", "pipe"], timeout: 90_000 });

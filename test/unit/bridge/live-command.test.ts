@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { registerLive } from "../../../bridge/live-command.js";
@@ -11,6 +12,7 @@ import { setLogWriter } from "../../../src/log.js";
 import { logFrames, readActivityLog } from "../../../src/sinks/activity-log.js";
 import { tempDir, wavBytes, writeFile } from "../../helpers/audio-files.js";
 import { fakeScorerSpec } from "../../helpers/fake-scorer.js";
+import { TestClient } from "../../helpers/ws-client.js";
 import { sceneInt16 } from "../../helpers/live-signals.js";
 
 const dir = tempDir("timbrescope-cli-live-");
@@ -70,7 +72,7 @@ describe("live flags", () => {
 });
 
 describe("timbrescope live", () => {
-  it("analyses a file per channel, records the log, serves the placeholder page, and says what it does", async () => {
+  it("analyses a file per channel, records the log, serves the page, and says what it does", async () => {
     const rec = `${dir}/run.jsonl`;
     let run: LiveRun | undefined;
     let page = "";
@@ -87,7 +89,8 @@ describe("timbrescope live", () => {
     expect(r.log.some((l) => l.startsWith("live: UI and WebSocket on http://127.0.0.1:"))).toBe(true);
     expect(r.log).toContain(`live: recording to ${rec}`);
     expect(r.log.at(-1)).toMatch(/^live: done: 6 windows scored, 0 dropped, 0 xruns; latency p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms$/);
-    expect(page).toContain("timbrescope bridge");
+    // The built UI when ui/dist exists (npm install builds it), else the placeholder page.
+    expect(page).toContain(existsSync("ui/dist/index.html") ? '<div id="app">' : "timbrescope bridge");
     const log = await readActivityLog(rec);
     expect(log.records[0]).toMatchObject({ type: "session", lanes: [1, 0], rules: ["guitar-solo", "vocals-in", "drop"] });
     const frames = logFrames(log);
@@ -96,6 +99,35 @@ describe("timbrescope live", () => {
     // channel 2 carries the guitar (class 3), channel 1 the singer (class 2)
     expect(frames.filter((f) => f.channel === 1).every((f) => f.active[3] === 1 && f.active[2] === 0)).toBe(true);
     expect(frames.filter((f) => f.channel === 0).every((f) => f.active[2] === 1 && f.active[3] === 0)).toBe(true);
+  });
+
+  it("changes the hop on a set-hop control message: acked, a new hello, frames follow the new hop", async () => {
+    const rec = `${dir}/hop.jsonl`;
+    let client: Promise<TestClient> | undefined;
+    const r = await runLive(["--model", "m", "--input", wav, "--realtime", "--hop", "1", "--port", "0", "--record", rec], {
+      scorerFor: () => fakeScorerSpec(),
+      onStarted: (x) => {
+        client = TestClient.connect(x.server!.url.replace("http", "ws") + "ws").then(async (c) => {
+          await c.until((m) => m.of("hello").length === 1);
+          c.send({ v: 1, type: "set-hop", id: 7, hopSec: 0.25 });
+          c.send({ v: 1, type: "set-hop", id: 8, hopSec: 2 });
+          return c;
+        });
+      },
+    });
+    expect(r.code, r.log.join("\n")).toBe(0);
+    const c = await client!;
+    expect(c.of("hello")[0]!.controls).toContain("set-hop");
+    // an out-of-range hop is refused by the protocol's validation (before any id is trusted)
+    expect(c.of("ack").map((a) => [a.id, a.ok])).toEqual([[7, true], [null, false]]);
+    expect(c.of("ack")[1]!.error).toMatch(/hopSec/);
+    expect(c.of("hello").map((h) => h.hopSec)).toEqual([1, 0.25]);
+    expect(r.log).toContain("live: hop now 0.25 s");
+    c.close();
+    // The change arrives before the first window is complete, so the 2.2 s file is cut every 0.25 s
+    // from 0 (windowStartSample: round(k * 0.25 * 22050)) instead of at 0 and 1 s.
+    const starts = logFrames(await readActivityLog(rec)).map((f) => f.startSample);
+    expect(starts).toEqual([0, 5513, 11025, 16538, 22050]);
   });
 
   it("--duration stops a looping file", async () => {

@@ -42,6 +42,6 @@ describe("protocol v1 validators", () => {
     expect(parseClientMessage({ v: 1, type: "set-threshold", label: "drums", value: 1.5 })).toEqual({ ok: false, error: "set-threshold.value: invalid value 1.5" });
     expect(parseClientMessage({ v: 1, type: "mute", label: "drums", muted: "yes" })).toEqual({ ok: false, error: 'mute.muted: invalid value "yes"' });
     expect(parseClientMessage({ v: 1, type: "set-smoothing", attackSec: -1, releaseSec: 1 }).ok).toBe(false);
-    expect(parseClientMessage({ v: 1, type: "hello" })).toEqual({ ok: false, error: 'expected type set-threshold|set-smoothing|mute|record, got "hello"' });
+    expect(parseClientMessage({ v: 1, type: "hello" })).toEqual({ ok: false, error: 'expected type set-threshold|set-smoothing|mute|record|set-hop, got "hello"' });
   });
 });

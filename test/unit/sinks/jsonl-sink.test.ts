@@ -78,7 +78,7 @@ describe("activity log", () => {
     expect(parseActivityLog(good + '{"type":"fra').partialTail).toBe(true);
     expect(parseActivityLog(good + '{"type":"fra').records.length).toBe(1);
     expect(() => parseActivityLog(good + "{oops\n" + good, "x.jsonl")).toThrow("x.jsonl: line 2 is not valid JSON");
-    expect(() => parseActivityLog('{"type":"nope"}\n', "x.jsonl")).toThrow('x.jsonl: line 1: expected type session|frame|status|record, got "nope"');
+    expect(() => parseActivityLog('{"type":"nope"}\n', "x.jsonl")).toThrow('x.jsonl: line 1: expected type session|frame|status|record|device, got "nope"');
   });
 
   it("survives kill -9 of a live run: every complete line is readable and frames are contiguous", async () => {

@@ -1,0 +1,136 @@
+/**
+ * Inference benchmark: ms per window at batch 1 and batch 32 for each architecture (random
+ * weights, built with buildModel at the shipped model's widthScale and at the paper's width 1) on
+ * each backend present, achieved GFLOP/s (forward FLOPs from modelStats / time) and its fraction
+ * of the sgemm peak measured in the same run; and models/default through the scorer `analyze` uses.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { buildModel, paperSpec } from "../src/model/architectures/index.js";
+import type { ArchitectureName } from "../src/model/architectures/index.js";
+import { initBackend } from "../src/model/backend.js";
+import type { BackendKind } from "../src/model/backend.js";
+import { predictWindows } from "../src/model/classifier.js";
+import { readManifest } from "../src/model/load.js";
+import { createScorer } from "../src/model/scorer.js";
+import { modelStats } from "../src/model/stats.js";
+import { oneLine } from "../src/errors.js";
+import type { InferenceRow } from "./lib/schema.js";
+import { timeRepeats } from "./lib/stats.js";
+
+/** Options of {@link benchInference}. */
+export interface InferenceBenchOptions {
+  readonly defaultModelDir: string;
+  /** How the shipped model is named in the table (e.g. "models/default"). */
+  readonly defaultModelLabel: string;
+  readonly defaultWidthScale: number;
+  /** 2-thread sgemm GFLOP/s (null: unknown, no fractions). */
+  readonly peakGflops: number | null;
+  readonly backends: readonly BackendKind[];
+  readonly quick: boolean;
+  readonly progress: (msg: string) => void;
+}
+
+const ARCHS: readonly ArchitectureName[] = ["mlp", "cnn", "crnn"];
+const BIG_BATCH = 32;
+
+function randomWindows(n: number, per: number): Float32Array {
+  // Mel dB values of a normalised track live in about [-80, 20].
+  let s = 987654321;
+  return Float32Array.from({ length: n * per }, () => {
+    s = (Math.imul(1664525, s) + 1013904223) >>> 0;
+    return -80 + (100 * s) / 2 ** 32;
+  });
+}
+
+function row(base: Omit<InferenceRow, "gflopsBatch32" | "peakFraction">, peak: number | null): InferenceRow {
+  const g = base.batch32MsPerWindow === null ? null : (base.mflopsPerWindow * 1e6) / (base.batch32MsPerWindow / 1000) / 1e9;
+  return { ...base, gflopsBatch32: g, peakFraction: g === null || peak === null ? null : g / peak };
+}
+
+/** Times `predict(n)` for n = 1 and 32; ms per window from the best repetition (the one least disturbed by other load). `slow` backends get one repetition and may skip batch 32. */
+async function timeBatches(predict: (n: number) => unknown, o: { quick: boolean; slow: boolean; skip32: boolean }): Promise<{ b1: number; b32: number | null }> {
+  const budget = o.quick ? 400 : 1500;
+  const b1 = Math.min(...await timeRepeats(() => predict(1), o.slow ? { warmup: 1, minReps: 1, maxReps: 1 } : { warmup: 2, minReps: 5, budgetMs: budget }));
+  if (o.skip32) return { b1, b32: null };
+  const b32 = Math.min(...await timeRepeats(() => predict(BIG_BATCH), o.slow ? { warmup: 0, minReps: 1, maxReps: 1 } : { warmup: 1, minReps: o.quick ? 2 : 3, budgetMs: budget }));
+  return { b1, b32: b32 / BIG_BATCH };
+}
+
+/** The shipped model through createScorer (model/scorer.ts), as analyze loads it: auto backend. */
+async function benchDefaultModel(o: InferenceBenchOptions): Promise<InferenceRow> {
+  o.progress(`inference: ${o.defaultModelDir} through the analyze scorer`);
+  const scorer = await createScorer({ modelDir: o.defaultModelDir });
+  const backend = await initBackend("auto");
+  try {
+    // The manifest carries the network's parameter and FLOP counts (modelStats at save time).
+    const m = await readManifest(o.defaultModelDir);
+    const per = m.inputShape[0] * m.inputShape[1];
+    const x = randomWindows(BIG_BATCH, per);
+    const t = await timeBatches((n) => scorer.score(x.subarray(0, n * per), n), { quick: o.quick, slow: false, skip32: false });
+    return row({
+      arch: m.architecture.name, widthScale: m.architecture.widthScale, source: o.defaultModelLabel, backend: backend.description,
+      params: m.params, mflopsPerWindow: m.flopsPerWindow / 1e6, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: null,
+    }, o.peakGflops);
+  } finally {
+    await scorer.dispose?.();
+  }
+}
+
+/** A random-weight network to time. */
+interface Candidate {
+  readonly arch: ArchitectureName;
+  readonly widthScale: number;
+  readonly model: tf.LayersModel;
+  readonly per: number;
+  readonly params: number;
+  readonly mflops: number;
+}
+
+/**
+ * Runs the inference section (in this process; call it before anything else initialises a backend).
+ * The networks are built once, on the first backend: tfjs moves a tensor to the current backend
+ * when it is used, and building on the cpu backend is slow (the GRU's orthogonal initialiser runs a
+ * QR decomposition op by op: minutes in plain JavaScript).
+ */
+export async function benchInference(o: InferenceBenchOptions): Promise<InferenceRow[]> {
+  const rows: InferenceRow[] = [await benchDefaultModel(o)];
+  const widths = [...new Set([o.defaultWidthScale, 1])];
+  const candidates: Candidate[] = [];
+  try {
+    for (const kind of o.backends) {
+      let description: string;
+      try {
+        description = (await initBackend(kind)).description;
+      } catch (err) {
+        rows.push(row({ arch: "all", widthScale: 1, source: "random", backend: kind, params: 0, mflopsPerWindow: 0, batch1Ms: null, batch32MsPerWindow: null, skipped: kind === "tensorflow" && /not loadable/.test(oneLine(err)) ? "not installed (npm install @tensorflow/tfjs-node to time it)" : `not available: ${oneLine(err).slice(0, 160)}` }, null));
+        continue;
+      }
+      if (candidates.length === 0) {
+        for (const arch of ARCHS) {
+          for (const widthScale of widths) {
+            const spec = paperSpec(arch, { widthScale });
+            const model = buildModel(spec, 1);
+            const stats = modelStats(model);
+            candidates.push({ arch, widthScale, model, per: spec.inputShape[0] * spec.inputShape[1], params: stats.params, mflops: stats.flopsPerWindow / 1e6 });
+          }
+        }
+      }
+      for (const c of candidates) {
+        const base = { arch: c.arch, widthScale: c.widthScale, source: "random", backend: description, params: c.params, mflopsPerWindow: c.mflops };
+        const slow = kind === "cpu" && c.arch !== "mlp";
+        if (slow && o.quick) {
+          rows.push(row({ ...base, batch1Ms: null, batch32MsPerWindow: null, skipped: "--quick: cpu backend convolutions take seconds per window" }, o.peakGflops));
+          continue;
+        }
+        o.progress(`inference: ${c.arch} x${c.widthScale} on ${description}`);
+        const x = randomWindows(BIG_BATCH, c.per);
+        const t = await timeBatches((n) => predictWindows(c.model, x, n, BIG_BATCH), { quick: o.quick, slow, skip32: slow });
+        rows.push(row({ ...base, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: slow ? "batch 32 not timed on the cpu backend (tens of seconds per batch)" : null }, o.peakGflops));
+      }
+    }
+  } finally {
+    for (const c of candidates) c.model.dispose();
+  }
+  o.progress(`inference: done (${tf.memory().numTensors} tensors left)`);
+  return rows;
+}
