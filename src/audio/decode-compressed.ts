@@ -144,3 +144,40 @@ export async function decodeCompressed(
   }
   return { channels, sampleRateHz: r.sampleRate };
 }
+
+/**
+ * Decodes a FLAC stream piece by piece (FLACDecoder.decode per chunk, then flush), so that a long
+ * file never sits decoded in memory; each piece is rescaled exactly as decodeCompressed does, so
+ * the concatenated pieces equal its output. Decode errors are warned about once, at the end.
+ * @param chunks the file's bytes from the "fLaC" marker on, in pieces of any size
+ * @throws InputFileError when nothing at all can be decoded
+ */
+export async function* decodeFlacChunks(chunks: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Float32Array[]> {
+  const d = new FLACDecoder();
+  await d.ready;
+  let decoded = 0;
+  const errors: { message: string }[] = [];
+  const piece = (r: WasmDecoded): Float32Array[] | undefined => {
+    errors.push(...r.errors);
+    if (r.samplesDecoded === 0 || r.channelData.length === 0) return undefined;
+    decoded += r.samplesDecoded;
+    const channels = r.channelData.map((c) => (c.length === r.samplesDecoded ? c : c.slice(0, r.samplesDecoded)));
+    if (r.bitDepth !== undefined) rescaleFlac(channels, r.bitDepth);
+    return channels;
+  };
+  try {
+    for await (const bytes of chunks) {
+      const out = piece(await quietly(() => d.decode(bytes)));
+      if (out !== undefined) yield out;
+    }
+    const tail = piece(await quietly(() => d.flush()));
+    if (tail !== undefined) yield tail;
+  } finally {
+    d.free();
+  }
+  const first = errors[0];
+  if (decoded === 0) {
+    throw new InputFileError(path, `no audio could be decoded from this FLAC file: it is empty, truncated or corrupt${first === undefined ? "" : ` (decoder: ${first.message})`}`);
+  }
+  if (first !== undefined) log.warn(`${path}: ${errors.length} FLAC decode error(s), the audio may have gaps or be cut short (first: ${first.message})`);
+}

@@ -4,16 +4,18 @@
  * exactly the samples loadMono returns (same float32 values, same length), because the downmix is
  * per sample and the streaming resampler is bit-identical to the whole-buffer one.
  *
- * WAV is read from disk chunk by chunk: memory stays at a few chunks whatever the file's length.
- * FLAC, MP3 and Ogg are decoded whole first (their decoders' results are needed for the same
- * gapless trimming and scaling decodeFile applies); only the downmix and resample then stream, so
- * their peak memory is the decoded PCM (about 1.3 GB for an hour of 44.1 kHz stereo).
+ * WAV and FLAC are read from disk and decoded chunk by chunk: memory stays at a few chunks whatever
+ * the file's length. MP3 and Ogg are decoded whole first (mpg123's gapless trimming needs the whole
+ * stream, as decodeFile applies it); only the downmix and resample then stream, so their peak
+ * memory is the decoded PCM (about 1.3 GB for an hour of 44.1 kHz stereo).
  */
 import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { InputFileError, oneLine } from "../errors.js";
 import { log } from "../log.js";
 import { decodeFile, fsError, statInputFile } from "./decode.js";
+import { decodeFlacChunks, parseFlacStreamInfo } from "./decode-compressed.js";
+import type { FlacStreamInfo } from "./decode-compressed.js";
 import { SNIFF_BYTES, sniffFormat } from "./decode-sniff.js";
 import { parseWavHeader, wavSamples } from "./decode-wav.js";
 import type { WavInfo } from "./decode-wav.js";
@@ -26,8 +28,10 @@ import type { MonoAudio } from "./types.js";
 export interface MonoStreamOptions {
   /** Output rate, Hz. Default 22050. */
   readonly sampleRateHz?: number;
-  /** Input frames read and converted per step. Default 65536 (about 1.5 s at 44.1 kHz). */
+  /** Input frames read and converted per step (WAV). Default 65536 (about 1.5 s at 44.1 kHz). */
   readonly chunkFrames?: number;
+  /** Bytes read per step from compressed streams (FLAC). Default 1 MiB. */
+  readonly readBytes?: number;
 }
 
 /** A file opened for (repeated) streaming passes. */
@@ -102,6 +106,28 @@ function wavStream(fh: FileHandle, path: string, info: WavInfo, outHz: number, c
   };
 }
 
+function flacStream(fh: FileHandle, path: string, size: number, offset: number, info: FlacStreamInfo & { frames: number }, outHz: number, step: number): MonoStream {
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    for (let at = offset; at < size; at += step) yield await readAt(fh, path, at, Math.min(step, size - at));
+  }
+  async function* planar(): AsyncGenerator<readonly Float32Array[]> {
+    let n = 0;
+    for await (const channels of decodeFlacChunks(bytes(), path)) {
+      for (const ch of channels) zeroNonFinite(ch);
+      n += channels[0]?.length ?? 0;
+      yield channels;
+    }
+    if (n < info.frames) log.warn(`${path}: truncated FLAC: decoded ${n} of the ${info.frames} frames its header declares`);
+  }
+  return {
+    sampleRateHz: outHz,
+    source: { sampleRateHz: info.sampleRateHz, channels: info.channels, format: "flac", path },
+    length: Math.ceil((info.frames * outHz) / info.sampleRateHz),
+    chunks: () => resampleChunks(planar(), info.sampleRateHz, outHz),
+    close: () => fh.close(),
+  };
+}
+
 async function wholeStream(path: string, outHz: number, chunkFrames: number): Promise<MonoStream> {
   const decoded = await decodeFile(path);
   const frames = decoded.channels[0]?.length ?? 0;
@@ -136,7 +162,13 @@ export async function openMonoStream(path: string, opts: MonoStreamOptions = {})
   }
   try {
     const head = await readAt(fh, path, 0, Math.min(size, SNIFF_BYTES));
-    if (sniffFormat(head).kind !== "wav") {
+    const sniffed = sniffFormat(head);
+    if (sniffed.kind === "flac") {
+      const info = parseFlacStreamInfo(head.subarray(sniffed.offset));
+      // A stream whose header gives its length and layout streams; anything odd takes the whole-file path.
+      if (info?.frames !== undefined && info.sampleRateHz > 0) return flacStream(fh, path, size, sniffed.offset, { ...info, frames: info.frames }, outHz, opts.readBytes ?? 1 << 20);
+    }
+    if (sniffed.kind !== "wav") {
       await fh.close();
       return await wholeStream(path, outHz, chunkFrames);
     }

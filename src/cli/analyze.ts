@@ -149,15 +149,17 @@ function openScorer(plan: AnalyzePlan, deps: AnalyzeDeps): Promise<WorkerPool> {
 
 /** Runs a validated plan: analyses every file, then prints or writes the chosen format. */
 export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Promise<FileAnalysis[]> {
-  const scorer = await openScorer(plan, deps);
+  const t0 = performance.now();
+  // The workers start (tfjs + model load, about a second) while the first file's first pass decodes.
+  const pending = openScorer(plan, deps);
+  pending.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  let scorer: WorkerPool | undefined;
   const analyses: FileAnalysis[] = [];
   const total = plan.files.reduce((s, f) => s + Math.max(1, statSync(f).size), 0);
   const bar = progressBar("analyze", Math.max(1, Math.round(total / 1e6)), "MB");
-  const t0 = performance.now();
   let audioSec = 0;
   let doneBytes = 0;
   try {
-    const columns = selectColumns(scorer, plan.classes);
     for (const file of plan.files) {
       const size = Math.max(1, statSync(file).size);
       let shown = 0;
@@ -167,17 +169,20 @@ export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Pro
         if (now > shown) bar.tick(now - shown, basename(file));
         shown = Math.max(shown, now);
       };
-      const { session, frames } = await analyzeFile(file, scorer, { hopSec: plan.hopSec, normalization: plan.normalization, inFlight: 2 * scorer.size, onProgress });
+      // Small batches keep every worker busy to the end of a file.
+      const { session, frames } = await analyzeFile(file, scorer ?? pending, { hopSec: plan.hopSec, normalization: plan.normalization, batchSize: 8, inFlight: 2 * plan.workers, onProgress });
+      scorer ??= await pending;
       doneBytes += size;
       const target = Math.round(doneBytes / 1e6);
       if (target > shown) bar.tick(target - shown, basename(file));
+      const columns = selectColumns(scorer, plan.classes);
       const a = poolFrames(file, session, frames, plan.resolution, columns === undefined ? {} : { columns });
       if (frames.length === 0) log.warn(`${file}: shorter than one ${session.windowSec} s window; nothing to analyse`);
       audioSec += a.durationSec;
       analyses.push(a);
     }
   } finally {
-    await scorer.close();
+    await (scorer ?? (await pending.catch(() => undefined)))?.close();
   }
   const sec = (performance.now() - t0) / 1000;
   bar.done(`analyzed ${plan.files.length} file(s), ${audioSec.toFixed(1)} s of audio in ${sec.toFixed(1)} s (${(audioSec / Math.max(sec, 1e-9)).toFixed(0)}x real time)`);

@@ -206,16 +206,21 @@ export function analyzeSamples(
 
 /**
  * Streams `path` (decode, channel mean, HQ resample to the analysis rate: loadMono's samples)
- * through the pipeline.
+ * through the pipeline. `scorerIn` may still be loading: it is awaited only once the first pass
+ * (the track RMS) is done.
  * @param inFlight batches scored concurrently (the size of a worker pool); default 1
  * @throws InputFileError for unreadable or undecodable files
  */
-export async function analyzeFile(path: string, scorer: WindowScorer | SampleScorer, opts: OfflineOptions & { readonly inFlight?: number } = {}): Promise<OfflineResult> {
+export async function analyzeFile(
+  path: string,
+  scorerIn: WindowScorer | SampleScorer | Promise<WindowScorer | SampleScorer>,
+  opts: OfflineOptions & { readonly inFlight?: number } = {},
+): Promise<OfflineResult> {
   const p = opts.params ?? DEFAULT_MEL_PARAMS;
   const stream = await openMonoStream(path, { sampleRateHz: p.sampleRateHz });
   try {
     const base = { ...opts, name: path, inputRateHz: stream.source.sampleRateHz, totalSamples: stream.length };
-    if ((opts.normalization ?? { kind: "track" }).kind !== "track") return await analyzeChunks(stream.chunks(), scorer, base);
+    if ((opts.normalization ?? { kind: "track" }).kind !== "track") return await analyzeChunks(stream.chunks(), await scorerIn, base);
     // First pass: the track RMS; short files keep their chunks for the second pass.
     let sum = 0;
     let n = 0;
@@ -228,7 +233,8 @@ export async function analyzeFile(path: string, scorer: WindowScorer | SampleSco
       if (kept !== undefined && n > limit) kept = undefined;
     }
     const trackRms = n === 0 ? 0 : Math.sqrt(sum / n);
-    return await analyzeChunks(kept ?? stream.chunks(), scorer, { ...base, trackRms });
+    // A scorer still loading (worker start-up, model load) was overlapped with the first pass.
+    return await analyzeChunks(kept ?? stream.chunks(), await scorerIn, { ...base, trackRms });
   } finally {
     await stream.close();
   }

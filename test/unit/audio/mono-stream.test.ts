@@ -10,8 +10,8 @@ import { pcmSignal, tempDir, tool, wavBytes, writeFile } from "../../helpers/aud
 
 const dir = tempDir("timbrescope-mono-stream-");
 
-async function streamed(path: string, chunkFrames: number, passes = 1): Promise<Float32Array[]> {
-  const s = await openMonoStream(path, { chunkFrames });
+async function streamed(path: string, chunkFrames: number, passes = 1, readBytes?: number): Promise<Float32Array[]> {
+  const s = await openMonoStream(path, { chunkFrames, ...(readBytes === undefined ? {} : { readBytes }) });
   try {
     const out: Float32Array[] = [];
     for (let k = 0; k < passes; k++) {
@@ -51,17 +51,24 @@ describe("openMonoStream", () => {
     });
   }
 
-  it("equals loadMono for FLAC and reports the source format", async () => {
-    const wav = writeFile(dir, "src.wav", wavBytes({ sampleRateHz: 44100, encoding: "pcm16", channels: pcmSignal(44100 * 2, 2, 16, 5) }));
-    const flac = `${dir}/src.flac`;
-    tool("flac", ["-s", "-f", "-o", flac, wav]);
-    const ref = await loadMono(flac);
-    const [a] = await streamed(flac, 8192);
-    expect(a).toEqual(ref.samples);
-    const s = await openMonoStream(flac);
-    expect(s.source).toEqual(ref.source);
-    await s.close();
-  });
+  for (const c of [
+    { name: "16-bit stereo 44.1 kHz", rate: 44100, channels: 2, encoding: "pcm16" as const, bits: 16 },
+    { name: "24-bit mono 48 kHz", rate: 48000, channels: 1, encoding: "pcm24" as const, bits: 24 },
+  ]) {
+    it(`streams FLAC (${c.name}) in pieces, equal to loadMono, and reports the source format`, async () => {
+      const wav = writeFile(dir, `src-${c.bits}.wav`, wavBytes({ sampleRateHz: c.rate, encoding: c.encoding, channels: pcmSignal(c.rate * 2, c.channels, c.bits, 5) }));
+      const flac = `${dir}/src-${c.bits}.flac`;
+      tool("flac", ["-s", "-f", "-o", flac, wav]);
+      const ref = await loadMono(flac);
+      for (const readBytes of [4096, 50_000, 1 << 20]) {
+        const [a] = await streamed(flac, 8192, 1, readBytes);
+        expect(a, `${readBytes} bytes per read`).toEqual(ref.samples);
+      }
+      const s = await openMonoStream(flac);
+      expect(s.source).toEqual(ref.source);
+      await s.close();
+    });
+  }
 
   it("rejects missing, empty and non-audio files with one-line errors", async () => {
     await expect(openMonoStream(`${dir}/nope.wav`)).rejects.toThrow(/nope\.wav: file not found$/);
