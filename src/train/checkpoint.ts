@@ -7,7 +7,7 @@
  * Layout of `<out>/checkpoint/`: model.json + weights.bin (save.ts), optimizer.bin (float32 slots
  * concatenated in order), state.json ({@link TrainState}).
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
@@ -96,8 +96,26 @@ export interface Checkpoint {
   readonly state: TrainState;
 }
 
-/** True when `outDir` holds a checkpoint. */
+/**
+ * Finishes a swap that a kill interrupted between saveCheckpoint's two renames (no `checkpoint/`
+ * left): a complete `checkpoint.tmp-*` (state.json is written last) is the newer one, else the
+ * newest `checkpoint.old-*`. Returns the folder moved into place, if any.
+ */
+export function recoverInterruptedSwap(outDir: string): string | undefined {
+  const dir = checkpointDir(outDir);
+  if (existsSync(dir) || !existsSync(outDir)) return undefined;
+  const complete = (name: string): boolean => existsSync(join(outDir, name, "state.json"));
+  const byAge = (prefix: string): string[] =>
+    readdirSync(outDir).filter((n) => n.startsWith(prefix) && complete(n)).sort((a, b) => statSync(join(outDir, b)).mtimeMs - statSync(join(outDir, a)).mtimeMs);
+  const pick = byAge("checkpoint.tmp-")[0] ?? byAge("checkpoint.old-")[0];
+  if (pick === undefined) return undefined;
+  renameSync(join(outDir, pick), dir);
+  return pick;
+}
+
+/** True when `outDir` holds a checkpoint (after finishing an interrupted swap). */
 export function hasCheckpoint(outDir: string): boolean {
+  recoverInterruptedSwap(outDir);
   return existsSync(join(checkpointDir(outDir), "state.json"));
 }
 
