@@ -9,17 +9,16 @@
  * stream, as decodeFile applies it); only the downmix and resample then stream, so their peak
  * memory is the decoded PCM (about 1.3 GB for an hour of 44.1 kHz stereo).
  */
-import { open } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
 import { InputFileError, oneLine } from "../errors.js";
 import { log } from "../log.js";
-import { decodeFile, fsError, statInputFile } from "./decode.js";
+import { decodeFile } from "./decode.js";
 import { decodeFlacChunks, parseFlacStreamInfo } from "./decode-compressed.js";
 import type { FlacStreamInfo } from "./decode-compressed.js";
-import { SNIFF_BYTES, sniffFormat } from "./decode-sniff.js";
-import { parseWavHeader, wavSamples } from "./decode-wav.js";
+import { wavSamples } from "./decode-wav.js";
 import type { WavInfo } from "./decode-wav.js";
 import { downmixToMono } from "./downmix.js";
+import { openAudioHead } from "./file-head.js";
+import type { AudioFileHead } from "./file-head.js";
 import { DEFAULT_ANALYSIS_RATE_HZ } from "./load.js";
 import { StreamingResampler } from "./resample.js";
 import type { MonoAudio } from "./types.js";
@@ -72,24 +71,15 @@ async function* resampleChunks(planar: AsyncIterable<readonly Float32Array[]>, i
   if (tail.length > 0) yield Float32Array.from(tail);
 }
 
-async function readAt(fh: FileHandle, path: string, offset: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
-  try {
-    const { bytesRead } = await fh.read(buf, 0, length, offset);
-    return buf.subarray(0, bytesRead);
-  } catch (err) {
-    throw fsError(path, err);
-  }
-}
-
-function wavStream(fh: FileHandle, path: string, info: WavInfo, outHz: number, chunkFrames: number): MonoStream {
+function wavStream(f: AudioFileHead, info: WavInfo, outHz: number, chunkFrames: number): MonoStream {
+  const path = f.path;
   let warned = false;
   async function* planar(): AsyncGenerator<readonly Float32Array[]> {
     let bad = 0;
-    for (let f = 0; f < info.frames; f += chunkFrames) {
-      const n = Math.min(chunkFrames, info.frames - f);
-      const bytes = await readAt(fh, path, info.dataOffset + f * info.blockAlign, n * info.blockAlign);
-      if (bytes.length < n * info.blockAlign) throw new InputFileError(path, `the file shrank while being read (${bytes.length} of ${n * info.blockAlign} bytes at frame ${f})`);
+    for (let at = 0; at < info.frames; at += chunkFrames) {
+      const n = Math.min(chunkFrames, info.frames - at);
+      const bytes = await f.read(info.dataOffset + at * info.blockAlign, n * info.blockAlign);
+      if (bytes.length < n * info.blockAlign) throw new InputFileError(path, `the file shrank while being read (${bytes.length} of ${n * info.blockAlign} bytes at frame ${at})`);
       const channels = wavSamples(bytes, { ...info, dataOffset: 0, frames: n });
       for (const ch of channels) bad += zeroNonFinite(ch);
       yield channels;
@@ -102,13 +92,14 @@ function wavStream(fh: FileHandle, path: string, info: WavInfo, outHz: number, c
     source: { sampleRateHz: info.sampleRateHz, channels: info.channels, format: info.format, path },
     length: Math.ceil((info.frames * outHz) / info.sampleRateHz),
     chunks: () => resampleChunks(planar(), info.sampleRateHz, outHz),
-    close: () => fh.close(),
+    close: () => f.close(),
   };
 }
 
-function flacStream(fh: FileHandle, path: string, size: number, offset: number, info: FlacStreamInfo & { frames: number }, outHz: number, step: number): MonoStream {
+function flacStream(f: AudioFileHead, offset: number, info: FlacStreamInfo & { frames: number }, outHz: number, step: number): MonoStream {
+  const path = f.path;
   async function* bytes(): AsyncGenerator<Uint8Array> {
-    for (let at = offset; at < size; at += step) yield await readAt(fh, path, at, Math.min(step, size - at));
+    for (let at = offset; at < f.size; at += step) yield await f.read(at, Math.min(step, f.size - at));
   }
   async function* planar(): AsyncGenerator<readonly Float32Array[]> {
     let n = 0;
@@ -124,7 +115,7 @@ function flacStream(fh: FileHandle, path: string, size: number, offset: number, 
     source: { sampleRateHz: info.sampleRateHz, channels: info.channels, format: "flac", path },
     length: Math.ceil((info.frames * outHz) / info.sampleRateHz),
     chunks: () => resampleChunks(planar(), info.sampleRateHz, outHz),
-    close: () => fh.close(),
+    close: () => f.close(),
   };
 }
 
@@ -152,32 +143,20 @@ export async function openMonoStream(path: string, opts: MonoStreamOptions = {})
   const outHz = opts.sampleRateHz ?? DEFAULT_ANALYSIS_RATE_HZ;
   const chunkFrames = opts.chunkFrames ?? 65536;
   if (!Number.isInteger(chunkFrames) || chunkFrames <= 0) throw new RangeError(`Expected chunkFrames a positive integer, got ${chunkFrames}`);
-  const size = await statInputFile(path);
-  if (size === 0) throw new InputFileError(path, "empty file (0 bytes)");
-  let fh: FileHandle;
+  const f = await openAudioHead(path);
   try {
-    fh = await open(path, "r");
-  } catch (err) {
-    throw fsError(path, err);
-  }
-  try {
-    const head = await readAt(fh, path, 0, Math.min(size, SNIFF_BYTES));
-    const sniffed = sniffFormat(head);
+    const { sniffed } = f;
+    if (sniffed.kind === "wav") return wavStream(f, await f.wavInfo(), outHz, chunkFrames);
     if (sniffed.kind === "flac") {
-      const info = parseFlacStreamInfo(head.subarray(sniffed.offset));
+      const info = parseFlacStreamInfo(f.head.subarray(sniffed.offset));
       // A stream whose header gives its length and layout streams; anything odd takes the whole-file path.
-      if (info?.frames !== undefined && info.sampleRateHz > 0) return flacStream(fh, path, size, sniffed.offset, { ...info, frames: info.frames }, outHz, opts.readBytes ?? 1 << 20);
+      if (info?.frames !== undefined && info.sampleRateHz > 0) return flacStream(f, sniffed.offset, { ...info, frames: info.frames }, outHz, opts.readBytes ?? 1 << 20);
     }
-    if (sniffed.kind !== "wav") {
-      await fh.close();
-      return await wholeStream(path, outHz, chunkFrames);
-    }
-    const info = await parseWavHeader((offset, length) => readAt(fh, path, offset, length), size, path);
-    if (info.frames === 0) throw new InputFileError(path, `no audio samples (0 frames of ${info.format})`);
-    return wavStream(fh, path, info, outHz, chunkFrames);
   } catch (err) {
-    await fh.close().catch(() => undefined);
+    await f.close().catch(() => undefined);
     if (err instanceof InputFileError) throw err;
     throw new InputFileError(path, `cannot decode: ${oneLine(err)}`, { cause: err });
   }
+  await f.close();
+  return wholeStream(path, outHz, chunkFrames);
 }

@@ -4,11 +4,12 @@
  * frame t covers padded samples [t * hop, t * hop + nFft), i.e. it is centred on original sample
  * t * hop, is multiplied by a periodic Hann window and transformed with an unscaled real FFT.
  *
- * No padded copy of the signal is made: frames that reach past either end read their samples
- * through {@link paddedSample}; every other frame is a plain strided read. All arithmetic is float64.
+ * No padded copy of the signal is made: frames that reach past either end are assembled through
+ * {@link paddedSample} in a one-frame scratch buffer; every other frame is read in place by the
+ * FFT kernel (./real-fft.ts). All arithmetic is float64.
  */
-import FFT from "fft.js";
 import type { PadMode } from "./params.js";
+import { RealFftPower } from "./real-fft.js";
 
 const hannCache = new Map<number, Float64Array>();
 
@@ -48,28 +49,22 @@ export function centeredFrameCount(nSamples: number, hopSamples: number): number
 }
 
 /**
- * Computes |rfft(w * frame)|^2 for bins 0..nFft/2 of one frame. Holds the FFT instance and scratch
+ * Computes |rfft(w * frame)|^2 for bins 0..nFft/2 of one frame. Holds the FFT kernel and scratch
  * buffers so repeated calls allocate nothing; reuse one instance per nFft (see {@link framePowerFor}).
  */
 export class FramePowerSpectrum {
   readonly nFft: number;
   /** nFft/2 + 1 bins; overwritten by every {@link compute} call. */
   readonly power: Float64Array;
-  private readonly fft: FFT;
-  private readonly window: Float64Array;
-  private readonly frame: Float64Array;
-  private readonly spectrum: Float64Array;
+  private readonly kernel: RealFftPower;
+  /** One padded frame, for frames that reach past either end of the signal. */
+  private readonly edgeFrame: Float64Array;
 
   constructor(nFft: number) {
-    if (!Number.isInteger(nFft) || nFft < 4 || (nFft & (nFft - 1)) !== 0) {
-      throw new RangeError(`nFft must be a power of two >= 4, got ${nFft}`);
-    }
+    this.kernel = new RealFftPower(nFft, hannPeriodic(nFft)); // validates nFft
     this.nFft = nFft;
-    this.fft = new FFT(nFft);
-    this.window = hannPeriodic(nFft);
-    this.frame = new Float64Array(nFft);
-    this.spectrum = new Float64Array(2 * nFft);
-    this.power = new Float64Array(nFft / 2 + 1);
+    this.power = this.kernel.power;
+    this.edgeFrame = new Float64Array(nFft);
   }
 
   /**
@@ -77,23 +72,14 @@ export class FramePowerSpectrum {
    * is in original-signal coordinates and samples outside x come from `padMode`. For center=True
    * frame t, start = t * hop - nFft / 2. Returns {@link power} (shared, overwritten next call).
    */
-  compute(x: ArrayLike<number>, start: number, padMode: PadMode): Float64Array {
-    const { nFft, window: w, frame } = this;
-    if (start >= 0 && start + nFft <= x.length) {
-      for (let k = 0; k < nFft; k++) frame[k] = (x[start + k] as number) * (w[k] as number);
-    } else {
-      for (let k = 0; k < nFft; k++) frame[k] = paddedSample(x, start + k, padMode) * (w[k] as number);
-    }
-    // fft.js realTransform fills the non-negative half, bins 0..nFft/2, as interleaved re/im.
-    this.fft.realTransform(this.spectrum, frame);
-    const s = this.spectrum;
-    const p = this.power;
-    for (let k = 0, j = 0; k <= nFft / 2; k++, j += 2) {
-      const re = s[j] as number;
-      const im = s[j + 1] as number;
-      p[k] = re * re + im * im;
-    }
-    return p;
+  compute(x: Float32Array | Float64Array, start: number, padMode: PadMode): Float64Array {
+    const { nFft } = this;
+    if (start >= 0 && start + nFft <= x.length) return this.kernel.transform(x, start);
+    // The window is applied by the kernel, so the edge frame holds raw padded samples; interior and
+    // edge frames therefore go through exactly the same arithmetic.
+    const frame = this.edgeFrame;
+    for (let k = 0; k < nFft; k++) frame[k] = paddedSample(x, start + k, padMode);
+    return this.kernel.transform(frame, 0);
   }
 }
 
