@@ -1,39 +1,24 @@
 import { existsSync } from "node:fs";
-import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { registerLive } from "../../../bridge/live-command.js";
 import type { LiveCliDeps, LiveRun } from "../../../bridge/live-command.js";
 import { planLive } from "../../../src/cli/live-options.js";
 import type { LiveFlags } from "../../../src/cli/live-options.js";
 import { formatDeviceTable } from "../../../src/cli/devices.js";
 import { loadNaudiodon, NAUDIODON_MISSING } from "../../../src/audio/portaudio-source.js";
-import { UserError } from "../../../src/errors.js";
-import { setLogWriter } from "../../../src/log.js";
 import { logFrames, readActivityLog } from "../../../src/sinks/activity-log.js";
 import { tempDir, wavBytes, writeFile } from "../../helpers/audio-files.js";
 import { fakeScorerSpec } from "../../helpers/fake-scorer.js";
 import { TestClient } from "../../helpers/ws-client.js";
 import { sceneInt16 } from "../../helpers/live-signals.js";
+import { runLiveInProcess } from "../../helpers/run-live.js";
 
 const dir = tempDir("timbrescope-cli-live-");
 const stereo = [sceneInt16([{ seconds: 2.2, classes: [2] }], 44100)[0]!, sceneInt16([{ seconds: 2.2, classes: [3] }], 44100, 1, 3)[0]!];
 const wav = writeFile(dir, "st.wav", wavBytes({ sampleRateHz: 44100, encoding: "pcm16", channels: stereo }));
 
 /** Runs `live ARGS` on a program of its own; returns the exit code (0/1) and the log lines. */
-async function runLive(args: readonly string[], deps: LiveCliDeps = { scorerFor: () => fakeScorerSpec() }): Promise<{ code: number; log: string[] }> {
-  const log: string[] = [];
-  const prev = setLogWriter((l) => log.push(l));
-  const program = new Command("timbrescope").exitOverride().configureOutput({ writeErr: (s) => log.push(s.trim()), writeOut: () => undefined });
-  registerLive(program, { handleSignals: false, ...deps });
-  try {
-    await program.parseAsync(["live", ...args], { from: "user" });
-    return { code: 0, log };
-  } catch (err) {
-    if (err instanceof UserError) log.push(err.message);
-    return { code: 1, log };
-  } finally {
-    setLogWriter(prev);
-  }
+function runLive(args: readonly string[], deps: LiveCliDeps = { scorerFor: () => fakeScorerSpec() }): Promise<{ code: number; log: string[] }> {
+  return runLiveInProcess(args, deps);
 }
 
 const flags = (over: Partial<LiveFlags>): LiveFlags => ({ hop: "0.25", osc: [], port: "8080", server: true, model: "m", ...over });

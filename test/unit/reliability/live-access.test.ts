@@ -4,18 +4,15 @@
  * --record-dir confines --record and, without it, opens a fresh file that stays off until a record
  * control message turns it on; --status-log writes one health line per status.
  */
-import { Command } from "commander";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { registerLive } from "../../../bridge/live-command.js";
 import type { LiveCliDeps, LiveRun } from "../../../bridge/live-command.js";
-import { UserError } from "../../../src/errors.js";
-import { setLogWriter } from "../../../src/log.js";
 import { logFrames, readActivityLog } from "../../../src/sinks/activity-log.js";
 import { tempDir, wavBytes, writeFile } from "../../helpers/audio-files.js";
-import { fakeScorerSpec } from "../../helpers/fake-scorer.js";
 import { sceneInt16 } from "../../helpers/live-signals.js";
+import { fakeScorerSpec } from "../../helpers/fake-scorer.js";
+import { runLiveInProcess } from "../../helpers/run-live.js";
 import { readHealth } from "../../helpers/live-process.js";
 import { TestClient } from "../../helpers/ws-client.js";
 
@@ -23,20 +20,8 @@ const dir = tempDir("timbrescope-live-access-");
 const wav = writeFile(dir, "s.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 3, classes: [0] }], 22050) }));
 const TOKEN = "live-token-0123456789";
 
-async function runLive(args: readonly string[], deps: Partial<LiveCliDeps> = {}): Promise<{ code: number; log: string[] }> {
-  const log: string[] = [];
-  const prev = setLogWriter((l) => log.push(l));
-  const program = new Command("timbrescope").exitOverride().configureOutput({ writeErr: (s) => log.push(s.trim()), writeOut: () => undefined });
-  registerLive(program, { handleSignals: false, scorerFor: () => fakeScorerSpec(), env: {}, ...deps });
-  try {
-    await program.parseAsync(["live", "--model", "m", "--input", wav, ...args], { from: "user" });
-    return { code: 0, log };
-  } catch (err) {
-    if (err instanceof UserError) log.push(err.message);
-    return { code: 1, log };
-  } finally {
-    setLogWriter(prev);
-  }
+function runLive(args: readonly string[], deps: Partial<LiveCliDeps> = {}): Promise<{ code: number; log: string[] }> {
+  return runLiveInProcess(["--model", "m", "--input", wav, ...args], { scorerFor: () => fakeScorerSpec(), env: {}, ...deps });
 }
 
 describe("live access flags", () => {
