@@ -13,12 +13,20 @@
  *    butterfly stage are one pass over the frame, driven by precomputed index and window tables;
  *  - the remaining stages are radix-4 decimation-in-time butterflies (3 complex multiplies per 4
  *    points instead of radix-2's 4) on split re/im arrays, twiddles read sequentially from a table
- *    computed once with Math.cos/Math.sin (no recurrence, so no accumulated rounding);
+ *    computed once with Math.cos/Math.sin (no recurrence, so no accumulated rounding); they run in
+ *    a WebAssembly SIMD kernel (./fft-stages-wasm.ts) where available, else in the bit-identical
+ *    JS loop below;
  *  - the split of Z into the N/2 + 1 real-input bins is fused with |X|², for bins k and M - k at
  *    once, so X itself is never stored.
  * The arithmetic is plain float64; against numpy.fft.rfft it agrees to ~1e-15 relative to the
  * frame's peak power (test/unit/features/stft.test.ts and real-fft.test.ts check it).
  */
+
+import { createWasmStages } from "./fft-stages-wasm.js";
+import type { WasmStages } from "./fft-stages-wasm.js";
+
+/** Which implementation runs the radix-4 stages (bit-identical results). */
+export type FftBackend = "wasm" | "js";
 
 /** Bit-reversal of the low `bits` bits of `i`. */
 function reverseBits(i: number, bits: number): number {
@@ -34,27 +42,38 @@ function reverseBits(i: number, bits: number): number {
  */
 export class RealFftPower {
   readonly nFft: number;
+  /** Which implementation runs the radix-4 stages ("js" where WebAssembly SIMD is missing). */
+  readonly backend: FftBackend;
   /** nFft/2 + 1 bins, overwritten by every {@link transform} call. */
   readonly power: Float64Array;
   /** Bins of the half-length complex FFT, natural order after a transform. */
   private readonly re: Float64Array;
   private readonly im: Float64Array;
-  /** First-stage radix: 2 when log2(nFft/2) is odd, else 4 (then every later stage is radix 4). */
-  private readonly firstRadix: 2 | 4;
+  /**
+   * First-stage radix, so that every later stage is radix 4: 4 when log2(nFft/2) is even, else 8
+   * (2 only for nFft = 4). nFft = 1024 thus takes a radix-8 pass and three radix-4 passes.
+   */
+  private readonly firstRadix: 2 | 4 | 8;
   /** Per first-stage group: offset 2·n0 into the frame of its first complex input z[n0]. */
   private readonly loadOffset: Int32Array;
   /** Per first-stage group: the window values of its 2·firstRadix real inputs, in load order. */
   private readonly loadWindow: Float64Array;
-  /** Radix-4 twiddles, stage after stage: per k, W^k, W^2k, W^3k as (re, im) with W = e^{-2πi/4L}. */
+  /**
+   * Radix-4 twiddles W^k, W^2k, W^3k (W = e^{-2πi/4L}), stage after stage, in the layout of
+   * ./fft-stages-wasm.ts: per pair of k, [w1r(k), w1r(k+1), w1i(k), w1i(k+1), w2r.., w2i.., w3r.., w3i..].
+   */
   private readonly twiddles: Float64Array;
+  /** The wasm kernel when it runs the stages (re, im and twiddles then live in its memory). */
+  private readonly wasm: WasmStages | undefined;
   /** Real-input split twiddles e^{-2πik/N} as (re, im), k = 0..N/4. */
   private readonly split: Float64Array;
 
   /**
    * @param nFft   frame length in samples, a power of two >= 4
    * @param window nFft window values (e.g. hannPeriodic(nFft)); copied into the load table
+   * @param options.backend "wasm" (default where WebAssembly SIMD compiles) or "js"
    */
-  constructor(nFft: number, window: ArrayLike<number>) {
+  constructor(nFft: number, window: ArrayLike<number>, options: { backend?: FftBackend } = {}) {
     if (!Number.isInteger(nFft) || nFft < 4 || (nFft & (nFft - 1)) !== 0) {
       throw new RangeError(`nFft must be a power of two >= 4, got ${nFft}`);
     }
@@ -62,9 +81,7 @@ export class RealFftPower {
     this.nFft = nFft;
     const m = nFft / 2;
     const bits = Math.round(Math.log2(m));
-    this.firstRadix = bits % 2 === 1 ? 2 : 4;
-    this.re = new Float64Array(m);
-    this.im = new Float64Array(m);
+    this.firstRadix = bits % 2 === 0 ? 4 : bits === 1 ? 2 : 8;
     this.power = new Float64Array(m + 1);
 
     // Group g of the first stage occupies bit-reversed positions r·g .. r·g + r - 1, which hold
@@ -85,14 +102,22 @@ export class RealFftPower {
 
     const tw: number[] = [];
     for (let len = r; len < m; len *= 4) {
-      for (let k = 0; k < len; k++) {
+      for (let k = 0; k < len; k += 2) {
         for (let j = 1; j <= 3; j++) {
-          const theta = (2 * Math.PI * j * k) / (4 * len);
-          tw.push(Math.cos(theta), -Math.sin(theta));
+          const t0 = (2 * Math.PI * j * k) / (4 * len);
+          const t1 = (2 * Math.PI * j * (k + 1)) / (4 * len);
+          tw.push(Math.cos(t0), Math.cos(t1), -Math.sin(t0), -Math.sin(t1));
         }
       }
     }
-    this.twiddles = Float64Array.from(tw);
+    // Layout of the wasm memory: re [0, m), im [m, 2m), twiddles from 2m (all 16-byte aligned).
+    this.wasm = options.backend === "js" ? undefined : createWasmStages(2 * m + tw.length);
+    this.backend = this.wasm === undefined ? "js" : "wasm";
+    const heap = this.wasm?.heap ?? new Float64Array(2 * m + tw.length);
+    this.re = heap.subarray(0, m);
+    this.im = heap.subarray(m, 2 * m);
+    this.twiddles = heap.subarray(2 * m, 2 * m + tw.length);
+    this.twiddles.set(tw);
     this.split = new Float64Array(2 * (m / 2 + 1));
     for (let k = 0; k <= m / 2; k++) {
       const theta = (2 * Math.PI * k) / nFft;
@@ -106,9 +131,11 @@ export class RealFftPower {
    * edge frames into a scratch buffer first). Returns {@link power} (shared, overwritten next call).
    */
   transform(x: Float32Array | Float64Array, start: number): Float64Array {
-    if (this.firstRadix === 2) this.loadRadix2(x, start);
-    else this.loadRadix4(x, start);
-    this.radix4Stages();
+    if (this.firstRadix === 8) this.loadRadix8(x, start);
+    else if (this.firstRadix === 4) this.loadRadix4(x, start);
+    else this.loadRadix2(x, start);
+    if (this.wasm !== undefined) this.wasm.run(0, this.re.length, 2 * this.re.length, this.re.length, this.firstRadix);
+    else this.radix4Stages();
     this.splitPower();
     return this.power;
   }
@@ -159,6 +186,54 @@ export class RealFftPower {
   }
 
   /**
+   * Window, pack, permute and do the first radix-8 stage: an 8-point DFT of u_t = z[n0 + t·M/8]
+   * as two 4-point DFTs (even and odd t) joined by the twiddles W8^k = e^{-iπk/4}.
+   */
+  private loadRadix8(x: Float32Array | Float64Array, start: number): void {
+    const { re, im, loadOffset: off, loadWindow: w } = this;
+    const e = this.nFft / 8;
+    for (let g = 0, p = 0, q = 0; p < re.length; g++, p += 8, q += 16) {
+      const i = start + (off[g] as number);
+      const u0r = (x[i] as number) * (w[q] as number), u0i = (x[i + 1] as number) * (w[q + 1] as number);
+      const u1r = (x[i + e] as number) * (w[q + 2] as number), u1i = (x[i + e + 1] as number) * (w[q + 3] as number);
+      const u2r = (x[i + 2 * e] as number) * (w[q + 4] as number), u2i = (x[i + 2 * e + 1] as number) * (w[q + 5] as number);
+      const u3r = (x[i + 3 * e] as number) * (w[q + 6] as number), u3i = (x[i + 3 * e + 1] as number) * (w[q + 7] as number);
+      const u4r = (x[i + 4 * e] as number) * (w[q + 8] as number), u4i = (x[i + 4 * e + 1] as number) * (w[q + 9] as number);
+      const u5r = (x[i + 5 * e] as number) * (w[q + 10] as number), u5i = (x[i + 5 * e + 1] as number) * (w[q + 11] as number);
+      const u6r = (x[i + 6 * e] as number) * (w[q + 12] as number), u6i = (x[i + 6 * e + 1] as number) * (w[q + 13] as number);
+      const u7r = (x[i + 7 * e] as number) * (w[q + 14] as number), u7i = (x[i + 7 * e + 1] as number) * (w[q + 15] as number);
+      // E = DFT4(u0, u2, u4, u6), O = DFT4(u1, u3, u5, u7).
+      const es0r = u0r + u4r, es0i = u0i + u4i, ed0r = u0r - u4r, ed0i = u0i - u4i;
+      const es1r = u2r + u6r, es1i = u2i + u6i, ed1r = u2r - u6r, ed1i = u2i - u6i;
+      const os0r = u1r + u5r, os0i = u1i + u5i, od0r = u1r - u5r, od0i = u1i - u5i;
+      const os1r = u3r + u7r, os1i = u3i + u7i, od1r = u3r - u7r, od1i = u3i - u7i;
+      const e0r = es0r + es1r, e0i = es0i + es1i, e2r = es0r - es1r, e2i = es0i - es1i;
+      const e1r = ed0r + ed1i, e1i = ed0i - ed1r, e3r = ed0r - ed1i, e3i = ed0i + ed1r;
+      const o0r = os0r + os1r, o0i = os0i + os1i, o2r = os0r - os1r, o2i = os0i - os1i;
+      const o1r = od0r + od1i, o1i = od0i - od1r, o3r = od0r - od1i, o3i = od0i + od1r;
+      // W8^1 (a + ib) = ((a + b) + i(b - a)) / √2, W8^2 (a + ib) = b - ia, W8^3 (a + ib) = ((b - a) - i(a + b)) / √2.
+      const t1r = (o1r + o1i) * Math.SQRT1_2, t1i = (o1i - o1r) * Math.SQRT1_2;
+      const t3r = (o3i - o3r) * Math.SQRT1_2, t3i = -(o3r + o3i) * Math.SQRT1_2;
+      re[p] = e0r + o0r;
+      im[p] = e0i + o0i;
+      re[p + 4] = e0r - o0r;
+      im[p + 4] = e0i - o0i;
+      re[p + 1] = e1r + t1r;
+      im[p + 1] = e1i + t1i;
+      re[p + 5] = e1r - t1r;
+      im[p + 5] = e1i - t1i;
+      re[p + 2] = e2r + o2i;
+      im[p + 2] = e2i - o2r;
+      re[p + 6] = e2r - o2i;
+      im[p + 6] = e2i + o2r;
+      re[p + 3] = e3r + t3r;
+      im[p + 3] = e3i + t3i;
+      re[p + 7] = e3r - t3r;
+      im[p + 7] = e3i - t3i;
+    }
+  }
+
+  /**
    * Radix-4 DIT stages from length L = firstRadix up to M. The four length-L blocks being combined
    * hold the DFTs of the subsequences r = 0, 2, 1, 3 (bit-reversed order), hence the twiddle
    * exponents k·{0, 2, 1, 3} on blocks 0..3.
@@ -170,10 +245,11 @@ export class RealFftPower {
     for (let len = this.firstRadix; len < m; len *= 4) {
       const span = 4 * len;
       for (let base = 0; base < m; base += span) {
-        for (let k = 0, t = t0; k < len; k++, t += 6) {
-          const w1r = tw[t] as number, w1i = tw[t + 1] as number;
-          const w2r = tw[t + 2] as number, w2i = tw[t + 3] as number;
-          const w3r = tw[t + 4] as number, w3i = tw[t + 5] as number;
+        for (let k = 0; k < len; k++) {
+          const t = t0 + 12 * (k >> 1) + (k & 1);
+          const w1r = tw[t] as number, w1i = tw[t + 2] as number;
+          const w2r = tw[t + 4] as number, w2i = tw[t + 6] as number;
+          const w3r = tw[t + 8] as number, w3i = tw[t + 10] as number;
           const i0 = base + k, i1 = i0 + len, i2 = i1 + len, i3 = i2 + len;
           const a0r = re[i0] as number, a0i = im[i0] as number;
           const b1r = re[i1] as number, b1i = im[i1] as number;
