@@ -34,6 +34,7 @@ interface TrainCliOptions {
   widthScale: string;
   maxWindows?: string;
   benchmark?: string;
+  initFrom?: string;
 }
 
 /** Default feature cache: $XDG_CACHE_HOME/timbrescope/features (or ~/.cache/...). */
@@ -96,6 +97,7 @@ export function registerTrain(program: Command): void {
     .option("--no-augment", "train on the original mixes only (no pitch-shifted variants)")
     .option("--width-scale <x>", "multiply every hidden width (quick experiments; 1 = the paper)", "1")
     .option("--max-windows <n>", "at most this many training windows per epoch")
+    .option("--init-from <dir>", "start from this model's weights (same --arch and --width-scale): fine-tuning, e.g. a lower --lr after a first run")
     .option("--benchmark <steps>", "measure training throughput over this many random batches and exit")
     .action(async (o: TrainCliOptions) => {
       const recipe = recipeFrom(o);
@@ -136,6 +138,7 @@ export function registerTrain(program: Command): void {
           splitSeed: intOption("--split-seed", o.splitSeed, 0, 2 ** 31 - 1) ?? seed,
           cacheDir: resolve(o.cache ?? defaultCacheDir()),
           resume: o.resume === true,
+          ...(o.initFrom === undefined ? {} : { initFrom: resolve(o.initFrom) }),
           backend,
           workers,
           progress: true,

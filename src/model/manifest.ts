@@ -49,6 +49,8 @@ export interface TrainingSummary {
   /** Augmentation variants used for training, e.g. ["", "pitch-6", ..., "pitch+5"]. */
   readonly variants: readonly string[];
   readonly split: { readonly seed: number; readonly poolHash: string };
+  /** The model folder whose weights started this run (`train --init-from`), if any. */
+  readonly initFrom?: string;
 }
 
 /** The manifest document. */

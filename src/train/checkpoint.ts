@@ -28,6 +28,8 @@ export interface RunFingerprint {
   readonly workers: number;
   readonly poolHash: string;
   readonly maxTrainWindows: number | null;
+  /** `--init-from` folder (absent when the run started from random weights). */
+  readonly initFrom?: string;
 }
 
 /** One line of the JSONL training log (and of the checkpoint's history). */

@@ -5,11 +5,11 @@
  * per epoch. `resume` continues from the last checkpoint and ends where an uninterrupted run with
  * the same settings would (same seed -> same init, shuffles, dropout masks and updates).
  */
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { CLASSES } from "../data/classes.js";
-import { UserError } from "../errors.js";
+import { UserError, oneLine } from "../errors.js";
 import { log } from "../log.js";
 import { progressBar } from "../cli/progress.js";
 import { buildModel, paperSpec } from "../model/architectures/index.js";
@@ -17,9 +17,10 @@ import type { ArchitectureName, ArchitectureSpec } from "../model/architectures/
 import { initBackend } from "../model/backend.js";
 import type { BackendRequest } from "../model/backend.js";
 import { predictWindows } from "../model/classifier.js";
-import { buildManifest } from "../model/manifest.js";
+import { buildManifest, validateManifest } from "../model/manifest.js";
 import type { TrainingSummary } from "../model/manifest.js";
-import { saveModelDir } from "../model/save.js";
+import { loadLayersModelFile } from "../model/load.js";
+import { MODEL_FILES, saveModelDir } from "../model/save.js";
 import { modelStats } from "../model/stats.js";
 import { batchCount, batchRefs, epochPlan } from "./batches.js";
 import { fingerprintDiff, hasCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
@@ -53,6 +54,8 @@ export interface TrainOptions {
   readonly workers?: number;
   /** Cap on training windows per epoch (quick runs). Default: all. */
   readonly maxTrainWindows?: number;
+  /** Start from this model folder's weights (same architecture) instead of random ones: fine-tuning. */
+  readonly initFrom?: string;
   /** Progress bars. Default false. */
   readonly progress?: boolean;
   /** Stops the run between batches (the CLI wires SIGINT; tests simulate an interruption). */
@@ -98,6 +101,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     workers,
     poolHash: data.split.poolHash,
     maxTrainWindows: o.maxTrainWindows ?? null,
+    ...(o.initFrom === undefined ? {} : { initFrom: o.initFrom }),
   };
   await mkdir(o.outDir, { recursive: true });
   await writeFile(join(o.outDir, TRAIN_FILES.split), JSON.stringify(data.split, null, 1) + "\n");
@@ -120,6 +124,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   } else {
     if (o.resume === true) log.info(`--resume: no checkpoint in ${o.outDir}; starting from scratch`);
     model = buildModel(spec, o.seed);
+    if (o.initFrom !== undefined) await initWeightsFrom(model, spec, o.initFrom);
     engine = await createEngine(model, recipe, workers, undefined);
   }
   // The log always equals the history of the run so far (a resumed run rewrites it).
@@ -187,6 +192,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
           seed: o.seed, backend: backend.description, workers, samplesPerSec: busyMs > 0 ? (processed / busyMs) * 1000 : 0, dataRoots: o.roots,
           tracks: { train: trainIds.length, validation: valIds.length }, windows: { train: trainStore.totalWindows, validation: valStore.totalWindows },
           variants: semitones.map(variantName), split: { seed: splitSeed, poolHash: data.split.poolHash },
+          ...(o.initFrom === undefined ? {} : { initFrom: o.initFrom }),
         };
         const manifest = buildManifest({
           labels: CLASSES.map((c) => c.id), melParams: data.melParams, architecture: spec, params: stats.params, trainableParams: stats.trainableParams,
@@ -218,4 +224,27 @@ async function createEngine(model: tf.LayersModel, recipe: Recipe, workers: numb
   if (workers === 1) return new LocalEngine(model, recipe, restore);
   const { ParallelEngine } = await import("./parallel.js");
   return ParallelEngine.create(model, recipe, workers, restore);
+}
+
+/**
+ * Copies the weights of the model in `dir` into `model` (fine-tuning). The saved model must have
+ * been built from the same architecture spec (family, width, input shape, outputs).
+ * @throws UserError naming the first field that differs, or the folder's problem
+ */
+async function initWeightsFrom(model: tf.LayersModel, spec: ArchitectureSpec, dir: string): Promise<void> {
+  const manifest = validateManifest(JSON.parse(await readFile(join(dir, MODEL_FILES.manifest), "utf8").catch((err: unknown) => {
+    throw new UserError(`--init-from ${dir}: cannot read ${MODEL_FILES.manifest} (${oneLine(err)})`);
+  })), undefined, join(dir, MODEL_FILES.manifest));
+  const a = manifest.architecture;
+  const differs = (["name", "widthScale", "nClasses"] as const).find((k) => a[k] !== spec[k]) ?? (a.inputShape.join("x") !== spec.inputShape.join("x") ? "inputShape" : undefined);
+  if (differs !== undefined) {
+    throw new UserError(`--init-from ${dir}: architecture.${differs} is ${JSON.stringify(a[differs])}, this run trains ${JSON.stringify(spec[differs])}`);
+  }
+  const source = await loadLayersModelFile(join(dir, MODEL_FILES.topology));
+  try {
+    model.setWeights(source.getWeights());
+  } finally {
+    source.dispose();
+  }
+  log.info(`starting from the weights of ${dir} (validation mean AUC ${manifest.validation?.meanAuc?.toFixed(4) ?? "?"} there)`);
 }

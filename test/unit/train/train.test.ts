@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus } from "../../../src/data/synth/corpus.js";
 import { buildModel, paperSpec } from "../../../src/model/architectures/index.js";
 import { setLogLevel } from "../../../src/log.js";
+import { loadLayersModelFile } from "../../../src/model/load.js";
 import { initBackend } from "../../../src/model/backend.js";
 import { predictWindows } from "../../../src/model/classifier.js";
 import { LocalEngine } from "../../../src/train/engine.js";
@@ -77,6 +78,32 @@ describe("training on the tiny synthetic corpus", () => {
       });
     expect(strip("resumed")).toEqual(strip("straight"));
     expect(resumed.history.map((h) => h.valMeanAuc)).toEqual(straight.history.map((h) => h.valMeanAuc));
+  }, 180_000);
+
+  it("--init-from starts from a saved model's weights (and refuses another architecture)", async () => {
+    const recipe: Recipe = { ...FAST, epochs: 1 };
+    await train(options("cnn", "base", { recipe }));
+    const base = await loadLayersModelFile(join(root, "base", "model.json"));
+    const model = buildModel(paperSpec("cnn", { widthScale: 1 / 16 }), 99);
+    const seen: number[] = [];
+    // A zero learning rate leaves the copied trainable weights as they are (only batch-norm's
+    // moving statistics move), so the saved model has exactly the base model's kernels and biases.
+    const r = await train(options("cnn", "tuned", { recipe: { ...recipe, optimizer: "sgd-momentum", learningRate: 0, momentum: 0 }, seed: 99, initFrom: join(root, "base"), onBatch: ({ loss }) => seen.push(loss) }));
+    expect(r.epochsDone).toBe(1);
+    const tuned = await loadLayersModelFile(join(root, "tuned", "model.json"));
+    const values = (m: tf.LayersModel): number[][] => m.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+    expect(values(tuned)).toEqual(values(base));
+    expect(values(model)).not.toEqual(values(base)); // seed 99 alone would have started elsewhere
+    tuned.dispose();
+    const manifest = JSON.parse(readFileSync(join(root, "tuned", "manifest.json"), "utf8")) as { training: { initFrom: string } };
+    expect(manifest.training.initFrom).toBe(join(root, "base"));
+    expect(model.countParams()).toBe(base.countParams());
+    base.dispose();
+    model.dispose();
+    await expect(train(options("cnn", "wide", { recipe, widthScale: 1 / 8, initFrom: join(root, "base") }))).rejects.toThrow(
+      /--init-from .*base: architecture\.widthScale is 0\.0625, this run trains 0\.125/,
+    );
+    await expect(train(options("crnn", "other", { recipe, initFrom: join(root, "base") }))).rejects.toThrow(/architecture\.name is "cnn", this run trains "crnn"/);
   }, 180_000);
 
   it("refuses to resume with different settings, naming the field", async () => {
