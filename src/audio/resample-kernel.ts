@@ -11,6 +11,7 @@
  * accumulators sums c[j+k]*x[j+k]; the result is ((s0+s2)+(s4+s6)) + ((s1+s3)+(s5+s7)), which is
  * what four f64x2 accumulators a0..a3 reduced as ((a0+a1)+(a2+a3)) and then lane0+lane1 compute.
  */
+import { I32, MODULE_HEADER, V128, name, section, sleb, uleb, vec } from "../io/wasm-encode.js";
 
 /** A polyphase FIR kernel bound to one coefficient table and fixed scratch capacities. */
 export interface PolyphaseKernel {
@@ -167,37 +168,12 @@ function wasmModule(): WasmModule | undefined {
   return compiled ?? undefined;
 }
 
-const uleb = (v: number): number[] => {
-  const o: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    o.push(b);
-  } while (v !== 0);
-  return o;
-};
-/** Signed LEB128 (i32.const immediates are signed: 64 must encode as 0xc0 0x00, not 0x40). */
-const sleb = (v: number): number[] => {
-  const o: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return [...o, b];
-    o.push(b | 0x80);
-  }
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
 /**
  * (func (export "run") (param coef kBytes up down x p nOut out i32)
  *   for m in 0..nOut: out[m] = dot(coef + p*kBytes, x, kBytes/8); t = p + down; x += (t/up)*8; p = t%up)
  * All pointers are byte offsets into the module's own exported memory "mem".
  */
 function assembleKernel(): Uint8Array {
-  const I32 = 0x7f, V128 = 0x7b;
   const [COEF, KB, UP, DOWN, X, P, NOUT, OUT, M, CP, XP, J, A0, A1, A2, A3, T] = Array.from({ length: 17 }, (_, i) => i);
   const get = (i: number | undefined): number[] => [0x20, i as number];
   const set = (i: number | undefined): number[] => [0x21, i as number];
@@ -239,7 +215,7 @@ function assembleKernel(): Uint8Array {
   ];
   const fbody = [...vec([[4, I32], [4, V128], [1, I32]]), ...body];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, // "\0asm", version 1
+    ...MODULE_HEADER,
     ...section(1, vec([[0x60, ...vec(new Array<number[]>(8).fill([I32])), 0]])), // type: (i32 x8) -> ()
     ...section(3, vec([[0]])), // one function of type 0
     ...section(5, vec([[0, 1]])), // memory, min 1 page

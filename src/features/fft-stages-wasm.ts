@@ -11,6 +11,7 @@
  * Twiddle layout, per stage and per pair of k (k even): w1r[k], w1r[k+1], w1i[k], w1i[k+1], then
  * the same for w2 and w3: 12 float64 per pair, so each v128 load picks up one twiddle for both lanes.
  */
+import { I32, MODULE_HEADER, V128, name, section, sleb, uleb, vec } from "../io/wasm-encode.js";
 
 // The project compiles without lib.dom, where TypeScript keeps the WebAssembly types.
 interface WasmModule {
@@ -54,20 +55,6 @@ export function createWasmStages(doubles: number): WasmStages | undefined {
   };
 }
 
-const uleb = (v: number): number[] => {
-  const o: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    o.push(b);
-  } while (v !== 0);
-  return o;
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
 /**
  * (func (export "stages") (param re im tw mB len0B i32)   ;; byte offsets and byte lengths
  *   for (lenB = len0B; lenB < mB; lenB *= 4)
@@ -76,7 +63,6 @@ const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) =
  *     tw += 6 lenB)
  */
 function assemble(): Uint8Array {
-  const I32 = 0x7f, V128 = 0x7b;
   let n = 0;
   const next = (): number => n++;
   const [RE, IM, TW, MB, LENB] = [next(), next(), next(), next(), next()];
@@ -118,7 +104,7 @@ function assemble(): Uint8Array {
     ...vstore(RE, O2, op(S0R, S1R, FSUB)), ...vstore(IM, O2, op(S0I, S1I, FSUB)),
     ...vstore(RE, O3, op(D0R, D1I, FSUB)), ...vstore(IM, O3, op(D0I, D1R, FADD)),
   ];
-  const i32c = (c: number): number[] => [0x41, ...uleb(c)]; // small non-negative constants only (< 64)
+  const i32c = (c: number): number[] => [0x41, ...sleb(c)];
   const body = [
     0x02, 0x40, 0x03, 0x40, // block, loop over stages
     ...get(LENB), ...get(MB), LTU, 0x45, 0x0d, 1, // if !(lenB < mB) break
@@ -141,7 +127,7 @@ function assemble(): Uint8Array {
   const locals = vec([[7, I32], [24, V128]]);
   const fbody = [...locals, ...body];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...MODULE_HEADER,
     ...section(1, vec([[0x60, ...vec(new Array<number[]>(5).fill([I32])), 0]])),
     ...section(2, vec([[...name("env"), ...name("mem"), 2, 0, 1]])), // import memory, min 1 page
     ...section(3, vec([[0]])),
