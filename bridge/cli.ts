@@ -6,19 +6,9 @@
  */
 import type { Command } from "commander";
 import { buildProgram, runCli } from "../src/cli/main.js";
-import { siblingModule } from "../src/pipeline/dev-ts-loader.js";
-import type { ScorerSpec } from "../src/pipeline/scorer.js";
+import { modelScorerSpec } from "../src/model/scorer-spec.js";
 import { registerLive } from "./live-command.js";
 import type { LiveCliDeps } from "./live-command.js";
-
-/** The scorer spec for a model folder: the Classifier wrapped as a WindowScorer, loaded in the worker. */
-export function modelScorerSpec(modelDir: string): ScorerSpec {
-  return {
-    module: siblingModule(import.meta.url, "../src/model/scorer").href,
-    exportName: "createScorer",
-    options: { modelDir },
-  };
-}
 
 /** Builds the whole program (src/ subcommands + live). `deps` overrides the live wiring (tests). */
 export function buildFullProgram(deps: LiveCliDeps = {}): Command {

@@ -73,6 +73,11 @@ function quietly<T>(fn: () => T): T {
   }
 }
 
+/** Warns when fewer frames were decoded than STREAMINFO declares (undefined: unknown length). */
+function warnIfTruncated(path: string, decoded: number, declared: number | undefined): void {
+  if (declared !== undefined && decoded < declared) log.warn(`${path}: truncated FLAC: decoded ${decoded} of the ${declared} frames its header declares`);
+}
+
 /** Replaces v / (2^(b-1) - 1) by v / 2^(b-1) in place (see the module comment). */
 function rescaleFlac(channels: Float32Array[], bits: number): void {
   if (!(bits >= 4 && bits <= 32)) return;
@@ -136,23 +141,20 @@ export async function decodeCompressed(
   let channels = r.channelData.map((c) => (c.length === n ? c : c.slice(0, n)));
   if ((kind === "flac" || kind === "ogg-flac") && r.bitDepth !== undefined) rescaleFlac(channels, r.bitDepth);
   if (kind === "mp3" && ((bytes[3] ?? 0) >> 6) === 3) channels = channels.slice(0, 1);
-  if (kind === "flac") {
-    const info = parseFlacStreamInfo(bytes);
-    if (info?.frames !== undefined && n < info.frames) {
-      log.warn(`${path}: truncated FLAC: decoded ${n} of the ${info.frames} frames its header declares`);
-    }
-  }
+  if (kind === "flac") warnIfTruncated(path, n, parseFlacStreamInfo(bytes)?.frames);
   return { channels, sampleRateHz: r.sampleRate };
 }
 
 /**
  * Decodes a FLAC stream piece by piece (FLACDecoder.decode per chunk, then flush), so that a long
  * file never sits decoded in memory; each piece is rescaled exactly as decodeCompressed does, so
- * the concatenated pieces equal its output. Decode errors are warned about once, at the end.
+ * the concatenated pieces equal its output. Decode errors and a stream shorter than its header
+ * declares are warned about once, at the end, as decodeCompressed does.
  * @param chunks the file's bytes from the "fLaC" marker on, in pieces of any size
+ * @param declaredFrames STREAMINFO's total frames, if known
  * @throws InputFileError when nothing at all can be decoded
  */
-export async function* decodeFlacChunks(chunks: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Float32Array[]> {
+export async function* decodeFlacChunks(chunks: AsyncIterable<Uint8Array>, path: string, declaredFrames?: number): AsyncGenerator<Float32Array[]> {
   const d = new FLACDecoder();
   await d.ready;
   let decoded = 0;
@@ -180,4 +182,5 @@ export async function* decodeFlacChunks(chunks: AsyncIterable<Uint8Array>, path:
     throw new InputFileError(path, `no audio could be decoded from this FLAC file: it is empty, truncated or corrupt${first === undefined ? "" : ` (decoder: ${first.message})`}`);
   }
   if (first !== undefined) log.warn(`${path}: ${errors.length} FLAC decode error(s), the audio may have gaps or be cut short (first: ${first.message})`);
+  warnIfTruncated(path, decoded, declaredFrames);
 }

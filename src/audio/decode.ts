@@ -121,8 +121,8 @@ async function decodeAny(bytes: Uint8Array, name: string): Promise<DecodedAudio>
   }
 }
 
-/** Replaces NaN/Inf samples with 0 in place and warns once per file with their count. */
-function replaceNonFinite(channels: readonly Float32Array[], name: string): void {
+/** Zeroes NaN/Inf samples in place; returns how many there were. */
+export function zeroNonFinite(channels: readonly Float32Array[]): number {
   let count = 0;
   for (const ch of channels) {
     for (let i = 0; i < ch.length; i++) {
@@ -134,5 +134,15 @@ function replaceNonFinite(channels: readonly Float32Array[], name: string): void
       }
     }
   }
+  return count;
+}
+
+/** The one warning about replaced samples (nothing when `count` is 0). */
+export function warnNonFinite(name: string, count: number): void {
   if (count > 0) log.warn(`${name}: replaced ${count} non-finite sample(s) (NaN/Inf) with 0`);
+}
+
+/** Replaces NaN/Inf samples with 0 in place and warns once per file with their count. */
+function replaceNonFinite(channels: readonly Float32Array[], name: string): void {
+  warnNonFinite(name, zeroNonFinite(channels));
 }

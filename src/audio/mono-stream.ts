@@ -10,8 +10,7 @@
  * memory is the decoded PCM (about 1.3 GB for an hour of 44.1 kHz stereo).
  */
 import { InputFileError, oneLine } from "../errors.js";
-import { log } from "../log.js";
-import { decodeFile } from "./decode.js";
+import { decodeFile, warnNonFinite, zeroNonFinite } from "./decode.js";
 import { decodeFlacChunks, parseFlacStreamInfo } from "./decode-compressed.js";
 import type { FlacStreamInfo } from "./decode-compressed.js";
 import { wavSamples } from "./decode-wav.js";
@@ -47,51 +46,42 @@ export interface MonoStream {
   close(): Promise<void>;
 }
 
-/** Zeroes NaN/Inf in place; returns how many there were. */
-function zeroNonFinite(x: Float32Array): number {
-  let n = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i] as number;
-    if (v - v !== 0) {
-      x[i] = 0;
-      n++;
+/**
+ * A stream's `chunks()`: each pass downmixes and resamples the planar pieces `planar()` gives,
+ * zeroing NaN/Inf samples first (as decodeFile does; warned about after the first pass only).
+ */
+function passes(path: string, inHz: number, outHz: number, planar: () => AsyncIterable<readonly Float32Array[]>): () => AsyncGenerator<Float32Array> {
+  let warned = false;
+  return async function* pass(): AsyncGenerator<Float32Array> {
+    const r = new StreamingResampler(inHz, outHz);
+    let bad = 0;
+    for await (const channels of planar()) {
+      bad += zeroNonFinite(channels);
+      const out = r.push(downmixToMono(channels));
+      if (out.length > 0) yield Float32Array.from(out);
     }
-  }
-  return n;
-}
-
-/** Downmixes and resamples planar chunks as they come (shared by both kinds of input). */
-async function* resampleChunks(planar: AsyncIterable<readonly Float32Array[]>, inHz: number, outHz: number): AsyncGenerator<Float32Array> {
-  const r = new StreamingResampler(inHz, outHz);
-  for await (const channels of planar) {
-    const out = r.push(downmixToMono(channels));
-    if (out.length > 0) yield Float32Array.from(out);
-  }
-  const tail = r.flush();
-  if (tail.length > 0) yield Float32Array.from(tail);
+    const tail = r.flush();
+    if (tail.length > 0) yield Float32Array.from(tail);
+    if (!warned) warnNonFinite(path, bad);
+    warned = true;
+  };
 }
 
 function wavStream(f: AudioFileHead, info: WavInfo, outHz: number, chunkFrames: number): MonoStream {
   const path = f.path;
-  let warned = false;
   async function* planar(): AsyncGenerator<readonly Float32Array[]> {
-    let bad = 0;
     for (let at = 0; at < info.frames; at += chunkFrames) {
       const n = Math.min(chunkFrames, info.frames - at);
       const bytes = await f.read(info.dataOffset + at * info.blockAlign, n * info.blockAlign);
       if (bytes.length < n * info.blockAlign) throw new InputFileError(path, `the file shrank while being read (${bytes.length} of ${n * info.blockAlign} bytes at frame ${at})`);
-      const channels = wavSamples(bytes, { ...info, dataOffset: 0, frames: n });
-      for (const ch of channels) bad += zeroNonFinite(ch);
-      yield channels;
+      yield wavSamples(bytes, { ...info, dataOffset: 0, frames: n });
     }
-    if (bad > 0 && !warned) log.warn(`${path}: replaced ${bad} non-finite sample(s) (NaN/Inf) with 0`);
-    warned = true;
   }
   return {
     sampleRateHz: outHz,
     source: { sampleRateHz: info.sampleRateHz, channels: info.channels, format: info.format, path },
     length: Math.ceil((info.frames * outHz) / info.sampleRateHz),
-    chunks: () => resampleChunks(planar(), info.sampleRateHz, outHz),
+    chunks: passes(path, info.sampleRateHz, outHz, planar),
     close: () => f.close(),
   };
 }
@@ -101,20 +91,12 @@ function flacStream(f: AudioFileHead, offset: number, info: FlacStreamInfo & { f
   async function* bytes(): AsyncGenerator<Uint8Array> {
     for (let at = offset; at < f.size; at += step) yield await f.read(at, Math.min(step, f.size - at));
   }
-  async function* planar(): AsyncGenerator<readonly Float32Array[]> {
-    let n = 0;
-    for await (const channels of decodeFlacChunks(bytes(), path)) {
-      for (const ch of channels) zeroNonFinite(ch);
-      n += channels[0]?.length ?? 0;
-      yield channels;
-    }
-    if (n < info.frames) log.warn(`${path}: truncated FLAC: decoded ${n} of the ${info.frames} frames its header declares`);
-  }
+  const planar = (): AsyncGenerator<Float32Array[]> => decodeFlacChunks(bytes(), path, info.frames);
   return {
     sampleRateHz: outHz,
     source: { sampleRateHz: info.sampleRateHz, channels: info.channels, format: "flac", path },
     length: Math.ceil((info.frames * outHz) / info.sampleRateHz),
-    chunks: () => resampleChunks(planar(), info.sampleRateHz, outHz),
+    chunks: passes(path, info.sampleRateHz, outHz, planar),
     close: () => f.close(),
   };
 }
@@ -130,7 +112,7 @@ async function wholeStream(path: string, outHz: number, chunkFrames: number): Pr
     sampleRateHz: outHz,
     source: { sampleRateHz: decoded.sampleRateHz, channels: decoded.channels.length, format: decoded.format, path },
     length: Math.ceil((frames * outHz) / decoded.sampleRateHz),
-    chunks: () => resampleChunks(planar(), decoded.sampleRateHz, outHz),
+    chunks: passes(path, decoded.sampleRateHz, outHz, planar),
     close: () => Promise.resolve(),
   };
 }

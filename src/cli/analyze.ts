@@ -10,7 +10,7 @@ import { basename, extname, join } from "node:path";
 import { findClass } from "../data/classes.js";
 import { InputFileError, UserError } from "../errors.js";
 import { log } from "../log.js";
-import { siblingModule } from "../pipeline/dev-ts-loader.js";
+import { modelScorerSpec } from "../model/scorer-spec.js";
 import { analyzeFile } from "../pipeline/offline.js";
 import type { OfflineNormalization } from "../pipeline/offline.js";
 import type { ScorerSpec } from "../pipeline/scorer.js";
@@ -137,13 +137,8 @@ function selectColumns(scorer: { readonly labels: readonly string[] }, keys: rea
   });
 }
 
-/** The model scorer as a spec the workers load (src/model/scorer.ts wraps the Classifier). */
-function modelSpec(modelDir: string): ScorerSpec {
-  return { module: siblingModule(import.meta.url, "../model/scorer").href, exportName: "createScorer", options: { modelDir } };
-}
-
 function openScorer(plan: AnalyzePlan, deps: AnalyzeDeps): Promise<WorkerPool> {
-  const spec = deps.scorer ?? modelSpec(plan.modelDir ?? DEFAULT_MODEL_DIR);
+  const spec = deps.scorer ?? modelScorerSpec(plan.modelDir ?? DEFAULT_MODEL_DIR);
   return WorkerPool.start(spec, plan.workers);
 }
 

@@ -15,12 +15,20 @@ export const RMS_SILENCE_THRESHOLD = 1e-12;
 export function rms(x: ArrayLike<number>): number {
   const n = x.length;
   if (n === 0) return 0;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
+  return Math.sqrt(sumSquares(x) / n);
+}
+
+/**
+ * Σ x² accumulated in signal order onto `acc` (float64), so a signal summed chunk by chunk gives
+ * the same bits as summed whole: the streaming offline pipeline's track RMS equals rms().
+ */
+export function sumSquares(x: ArrayLike<number>, acc = 0): number {
+  let sum = acc;
+  for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     sum += v * v;
   }
-  return Math.sqrt(sum / n);
+  return sum;
 }
 
 /**

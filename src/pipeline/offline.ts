@@ -19,6 +19,7 @@ import { nowMs } from "../audio/source.js";
 import type { PostConfig } from "../config/triggers.js";
 import { findClass } from "../data/classes.js";
 import { melWindowDb } from "../features/mel.js";
+import { rms, sumSquares } from "../features/normalize.js";
 import { DEFAULT_MEL_PARAMS, framesPerWindow } from "../features/params.js";
 import type { MelParams } from "../features/params.js";
 import type { Frame, SessionInfo } from "./frame.js";
@@ -181,13 +182,6 @@ export async function analyzeChunks(
   return { session, frames, trackRms };
 }
 
-/** Sum of squares accumulated in signal order (so the RMS equals features/normalize.rms bit for bit). */
-function sumSquares(x: Float32Array, acc: number): number {
-  let s = acc;
-  for (let i = 0; i < x.length; i++) s += (x[i] as number) * (x[i] as number);
-  return s;
-}
-
 /**
  * Analyses mono samples at the analysis rate (params.sampleRateHz).
  * @param name         shown as the session's source name
@@ -200,7 +194,7 @@ export function analyzeSamples(
   name = "samples",
   inputRateHz?: number,
 ): Promise<OfflineResult> {
-  const trackRms = samples.length === 0 ? 0 : Math.sqrt(sumSquares(samples, 0) / samples.length);
+  const trackRms = rms(samples);
   return analyzeChunks([samples], scorer, { ...opts, trackRms, name, totalSamples: samples.length, ...(inputRateHz === undefined ? {} : { inputRateHz }) });
 }
 
