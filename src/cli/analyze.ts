@@ -146,7 +146,16 @@ function openScorer(plan: AnalyzePlan, deps: AnalyzeDeps): Promise<WorkerPool> {
 export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Promise<FileAnalysis[]> {
   const t0 = performance.now();
   // The workers start (tfjs + model load, about a second) while the first file's first pass decodes.
-  const pending = openScorer(plan, deps);
+  // --classes is checked against the model's labels as soon as it is loaded, before any scoring.
+  const pending = openScorer(plan, deps).then(async (pool) => {
+    try {
+      selectColumns(pool, plan.classes);
+      return pool;
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+  });
   pending.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   let scorer: WorkerPool | undefined;
   const analyses: FileAnalysis[] = [];

@@ -68,12 +68,6 @@ export class WorkerPool implements SampleScorer {
     return (await best.score(samples, n)).scores;
   }
 
-  /** Highest tfjs tensor count any worker reported (null if none reports it). */
-  numTensors(): number | null {
-    const counts = this.workers.map((w) => w.numTensors).filter((v): v is number => v !== null);
-    return counts.length === 0 ? null : Math.max(...counts);
-  }
-
   /** Closes every worker. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
