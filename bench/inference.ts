@@ -2,7 +2,8 @@
  * Inference benchmark: ms per window at batch 1 and batch 32 for each architecture (random
  * weights, built with buildModel at the shipped model's widthScale and at the paper's width 1) on
  * each backend present, achieved GFLOP/s (forward FLOPs from modelStats / time) and its fraction
- * of the sgemm peak measured in the same run; and models/default through the scorer `analyze` uses.
+ * of the sgemm peak measured in the same run; the CNN and MLP also on ONNX Runtime (1 and 2
+ * threads); and models/default through the scorer `analyze` and `live` use.
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildModel, paperSpec } from "../src/model/architectures/index.js";
@@ -12,6 +13,11 @@ import type { BackendKind } from "../src/model/backend.js";
 import { predictWindows } from "../src/model/classifier.js";
 import { readManifest } from "../src/model/load.js";
 import { createScorer } from "../src/model/scorer.js";
+import type { ScorerEngineOptions } from "../src/model/scorer-spec.js";
+import { UnsupportedNetworkError } from "../src/model/onnx/convert.js";
+import { ortPredictor } from "../src/model/onnx/ort-classifier.js";
+import type { OrtPredictor } from "../src/model/onnx/ort-classifier.js";
+import type { WindowScorer } from "../src/pipeline/scorer.js";
 import { modelStats } from "../src/model/stats.js";
 import { oneLine } from "../src/errors.js";
 import type { InferenceRow } from "./lib/schema.js";
@@ -56,24 +62,65 @@ async function timeBatches(predict: (n: number) => unknown, o: { quick: boolean;
   return { b1, b32: b32 / BIG_BATCH };
 }
 
-/** The shipped model through createScorer (model/scorer.ts), as analyze loads it: auto backend. */
-async function benchDefaultModel(o: InferenceBenchOptions): Promise<InferenceRow> {
-  o.progress(`inference: ${o.defaultModelDir} through the analyze scorer`);
-  const scorer = await createScorer({ modelDir: o.defaultModelDir });
-  const backend = await initBackend("auto");
-  try {
-    // The manifest carries the network's parameter and FLOP counts (modelStats at save time).
-    const m = await readManifest(o.defaultModelDir);
-    const per = m.inputShape[0] * m.inputShape[1];
-    const x = randomWindows(BIG_BATCH, per);
-    const t = await timeBatches((n) => scorer.score(x.subarray(0, n * per), n), { quick: o.quick, slow: false, skip32: false });
-    return row({
-      arch: m.architecture.name, widthScale: m.architecture.widthScale, source: o.defaultModelLabel, backend: backend.description,
-      params: m.params, mflopsPerWindow: m.flopsPerWindow / 1e6, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: null,
-    }, o.peakGflops);
-  } finally {
-    await scorer.dispose?.();
+/** Engines the shipped model is timed on: analyze's own choice first, then 2-thread ONNX Runtime (the like-for-like figure against the 2-thread sgemm peak) and tfjs-wasm. */
+const DEFAULT_MODEL_ENGINES: readonly { readonly label: string; readonly opts: ScorerEngineOptions }[] = [
+  { label: "analyze's scorer", opts: {} },
+  { label: "2 threads", opts: { backend: "onnxruntime", threads: 2 } },
+  { label: "tfjs", opts: { backend: "wasm" } },
+];
+
+/** The shipped model through createScorer (model/scorer.ts), as analyze and live load it, on each engine. */
+async function benchDefaultModel(o: InferenceBenchOptions): Promise<InferenceRow[]> {
+  // The manifest carries the network's parameter and FLOP counts (modelStats at save time).
+  const m = await readManifest(o.defaultModelDir);
+  const per = m.inputShape[0] * m.inputShape[1];
+  const x = randomWindows(BIG_BATCH, per);
+  const base = { arch: m.architecture.name, widthScale: m.architecture.widthScale, source: o.defaultModelLabel, params: m.params, mflopsPerWindow: m.flopsPerWindow / 1e6 };
+  const rows: InferenceRow[] = [];
+  for (const e of DEFAULT_MODEL_ENGINES) {
+    o.progress(`inference: ${o.defaultModelDir} (${e.label})`);
+    let scorer: WindowScorer;
+    try {
+      scorer = await createScorer({ modelDir: o.defaultModelDir, ...e.opts });
+    } catch (err) {
+      rows.push(row({ ...base, backend: e.opts.backend ?? "auto", batch1Ms: null, batch32MsPerWindow: null, skipped: `not available: ${oneLine(err).slice(0, 160)}` }, null));
+      continue;
+    }
+    try {
+      const t = await timeBatches((n) => scorer.score(x.subarray(0, n * per), n), { quick: o.quick, slow: false, skip32: false });
+      rows.push(row({ ...base, backend: `${scorer.engine ?? "?"}${e.label === "analyze's scorer" ? " ← analyze/live" : ""}`, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: null }, o.peakGflops));
+    } finally {
+      await scorer.dispose?.();
+    }
   }
+  return rows;
+}
+
+/** The random-weight networks on ONNX Runtime with 1 and 2 threads (the CRNN is not converted). */
+async function benchOrt(candidates: readonly Candidate[], o: InferenceBenchOptions): Promise<InferenceRow[]> {
+  const rows: InferenceRow[] = [];
+  for (const c of candidates) {
+    const base = { arch: c.arch, widthScale: c.widthScale, source: "random", params: c.params, mflopsPerWindow: c.mflops };
+    for (const threads of [1, 2]) {
+      let p: OrtPredictor;
+      try {
+        p = await ortPredictor(c.model, { threads });
+      } catch (err) {
+        rows.push(row({ ...base, backend: `onnxruntime (${threads} thread${threads === 1 ? "" : "s"})`, batch1Ms: null, batch32MsPerWindow: null, skipped: err instanceof UnsupportedNetworkError ? "not converted to ONNX (recurrent layers): runs on tfjs" : `not available: ${oneLine(err).slice(0, 160)}` }, null));
+        if (err instanceof UnsupportedNetworkError) break;
+        return rows;
+      }
+      try {
+        o.progress(`inference: ${c.arch} x${c.widthScale} on ${p.description}`);
+        const x = randomWindows(BIG_BATCH, c.per);
+        const t = await timeBatches((n) => p.predict(x.subarray(0, n * c.per), n), { quick: o.quick, slow: false, skip32: false });
+        rows.push(row({ ...base, backend: p.description, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: null }, o.peakGflops));
+      } finally {
+        await p.dispose();
+      }
+    }
+  }
+  return rows;
 }
 
 /** A random-weight network to time. */
@@ -93,7 +140,7 @@ interface Candidate {
  * QR decomposition op by op: minutes in plain JavaScript).
  */
 export async function benchInference(o: InferenceBenchOptions): Promise<InferenceRow[]> {
-  const rows: InferenceRow[] = [await benchDefaultModel(o)];
+  const rows: InferenceRow[] = await benchDefaultModel(o);
   const widths = [...new Set([o.defaultWidthScale, 1])];
   const candidates: Candidate[] = [];
   try {
@@ -128,6 +175,7 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
         rows.push(row({ ...base, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: slow ? "batch 32 not timed on the cpu backend (tens of seconds per batch)" : null }, o.peakGflops));
       }
     }
+    rows.push(...await benchOrt(candidates, o));
   } finally {
     for (const c of candidates) c.model.dispose();
   }

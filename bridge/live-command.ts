@@ -26,19 +26,21 @@ import { windowCount } from "../src/pipeline/offline.js";
 import type { PipelineStatus } from "../src/pipeline/frame.js";
 import type { LiveControl } from "../src/pipeline/post-stage.js";
 import type { ScorerSpec } from "../src/pipeline/scorer.js";
+import { INFERENCE_BACKEND_HELP } from "../src/model/scorer-spec.js";
+import type { ScorerEngineOptions } from "../src/model/scorer-spec.js";
 import { JsonlSink } from "../src/sinks/jsonl-sink.js";
 import { StatusLog, healthRecord } from "../src/sinks/status-log.js";
 import type { Sink } from "../src/sinks/sink.js";
-import { OscSink, parseOscTarget } from "./osc-sink.js";
-import { BridgeServer } from "./server.js";
-import { WsSink } from "./ws-sink.js";
+import type { OscSink } from "./osc-sink.js";
+import type { BridgeServer } from "./server.js";
+import type { WsSink } from "./ws-sink.js";
 import { planLive } from "../src/cli/live-options.js";
 import type { LiveFlags, LivePlan } from "../src/cli/live-options.js";
 
 /** What the composition root supplies. */
 export interface LiveCliDeps {
   /** Turns --model DIR into a scorer the worker can load. Default: an error saying none is wired. */
-  readonly scorerFor?: (modelDir: string) => ScorerSpec | Promise<ScorerSpec>;
+  readonly scorerFor?: (modelDir: string, engine: ScorerEngineOptions) => ScorerSpec | Promise<ScorerSpec>;
   /** Called once the run is up (tests: server URL, OSC port, pipeline handle). */
   readonly onStarted?: (run: LiveRun) => void;
   /** Install SIGINT/SIGTERM handlers that stop the run cleanly. Default true. */
@@ -94,6 +96,7 @@ export function registerLive(program: Command, deps: LiveCliDeps = {}): void {
     .command("live")
     .description("analyse live input (or a file played like it) and stream activity over OSC, WebSocket and a log")
     .requiredOption("--model <dir>", "model directory (model.json + manifest.json)")
+    .option("--backend <name>", INFERENCE_BACKEND_HELP, "auto")
     .option("--device <id|name>", "capture device id or name (default: the system's default input)")
     .option("--channels <list>", "input channels to use, from 1, e.g. 1,2 (default: first two of a device, all of a file)")
     .option("--rate <hz>", "device sample rate (default: the device's default)")
@@ -220,7 +223,9 @@ function statusLine(s: PipelineStatus): string {
 
 async function runLive(plan: LivePlan, bridge: BridgeSettings, deps: LiveCliDeps): Promise<void> {
   const post = plan.triggers === undefined ? DEFAULT_POST_CONFIG : await loadPostConfig(plan.triggers);
-  const scorer = await (deps.scorerFor ?? noScorer)(plan.modelDir);
+  const scorer = await (deps.scorerFor ?? noScorer)(plan.modelDir, { backend: plan.backend });
+  // The network modules (osc, ws) load when a run starts, not with every CLI command.
+  const [{ OscSink, parseOscTarget }, { BridgeServer }, { WsSink }] = await Promise.all([import("./osc-sink.js"), import("./server.js"), import("./ws-sink.js")]);
   const targets = plan.oscTargets.map(parseOscTarget);
   let jsonl: JsonlSink | undefined;
   const source = await openSource(plan, deps, (name, rateHz) => deviceReporter(name, rateHz, () => jsonl));

@@ -17,7 +17,9 @@ function target(id: string, description: string, value: number | null, threshold
 
 /** The CNN row the inference target is judged on: the shipped model if it is a CNN, else the fastest random CNN at its width. */
 export function cnnTargetRow(m: Measured): InferenceRow | undefined {
-  const shipped = m.inference.find((r) => r.source !== "random" && r.arch === "cnn" && r.gflopsBatch32 !== null);
+  // The shipped model on its fastest engine (2-thread ONNX Runtime when installed: like for like with the 2-thread peak).
+  const shipped = m.inference.filter((r) => r.source !== "random" && r.arch === "cnn" && r.gflopsBatch32 !== null)
+    .sort((a, b) => (b.gflopsBatch32 ?? 0) - (a.gflopsBatch32 ?? 0))[0];
   if (shipped !== undefined) return shipped;
   return m.inference
     .filter((r) => r.arch === "cnn" && r.source === "random" && r.widthScale === m.defaultModel.widthScale && r.gflopsBatch32 !== null)

@@ -10,7 +10,8 @@ import { basename, extname, join } from "node:path";
 import { findClass } from "../data/classes.js";
 import { InputFileError, UserError } from "../errors.js";
 import { log } from "../log.js";
-import { modelScorerSpec } from "../model/scorer-spec.js";
+import { INFERENCE_BACKEND_HELP, modelScorerSpec, parseInferenceRequest } from "../model/scorer-spec.js";
+import type { InferenceRequest } from "../model/scorer-spec.js";
 import { analyzeFile } from "../pipeline/offline.js";
 import type { OfflineNormalization } from "../pipeline/offline.js";
 import type { ScorerSpec } from "../pipeline/scorer.js";
@@ -49,6 +50,7 @@ interface AnalyzeFlags {
   classes?: string;
   level: string;
   workers?: string;
+  backend: string;
 }
 
 /** A validated `analyze` invocation. */
@@ -67,6 +69,8 @@ export interface AnalyzePlan {
   readonly normalization: OfflineNormalization;
   /** Scorer worker threads (each runs the mel front-end and a copy of the model). */
   readonly workers: number;
+  /** Inference engine of the workers. */
+  readonly backend: InferenceRequest;
 }
 
 /** Registers `analyze` on `program`. */
@@ -82,6 +86,7 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
     .option("--out <path>", "write here instead of stdout (a folder for per-file formats with several files)")
     .option("--classes <list>", "only these classes, comma-separated ids or labels (e.g. drums,piano)")
     .option("--level <mode>", "level normalisation: track (whole-file RMS, the paper) or running (what live does)", "track")
+    .option("--backend <name>", INFERENCE_BACKEND_HELP, "auto")
     .option("--workers <n>", `scorer threads, each with its own copy of the model (default: ${defaultWorkerCount()}, one per core up to 4)`)
     .addHelpText("after", "\nExamples:\n  timbrescope analyze song.flac\n  timbrescope analyze song.flac --format audacity --out song-labels.txt\n  timbrescope analyze *.wav --resolution track --format csv --out tags.csv\n")
     .action(async (files: string[], opts: AnalyzeFlags) => {
@@ -123,7 +128,7 @@ export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, inject
         : `--model ${modelDir}: no model.json there (expected a model folder)`);
     }
   }
-  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes, normalization: { kind: level }, workers };
+  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes, normalization: { kind: level }, workers, backend: parseInferenceRequest(opts.backend ?? "auto") };
 }
 
 /** Column indices of the requested classes in the scorer's label order. */
@@ -138,7 +143,7 @@ function selectColumns(scorer: { readonly labels: readonly string[] }, keys: rea
 }
 
 function openScorer(plan: AnalyzePlan, deps: AnalyzeDeps): Promise<WorkerPool> {
-  const spec = deps.scorer ?? modelScorerSpec(plan.modelDir ?? DEFAULT_MODEL_DIR);
+  const spec = deps.scorer ?? modelScorerSpec(plan.modelDir ?? DEFAULT_MODEL_DIR, { backend: plan.backend });
   return WorkerPool.start(spec, plan.workers);
 }
 

@@ -7,11 +7,15 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../errors.js";
 import { log } from "../log.js";
-import { parseBackendRequest } from "../model/backend.js";
-import { buildReport } from "../evaluate/report-data.js";
-import { scoreActivations } from "../evaluate/report-activations.js";
-import { evaluateModels, writeReport } from "../evaluate/report-run.js";
+import { parseBackendRequest } from "../model/backend-request.js";
 import type { EvalSplit } from "../evaluate/report-run.js";
+
+/** The report modules (TensorFlow.js, Vega): loaded when evaluate runs, not at CLI start-up. */
+const reportModules = async () => ({
+  ...(await import("../evaluate/report-data.js")),
+  ...(await import("../evaluate/report-activations.js")),
+  ...(await import("../evaluate/report-run.js")),
+});
 import { defaultCacheDir } from "./train.js";
 
 interface EvaluateCliOptions {
@@ -52,6 +56,7 @@ export function registerEvaluate(program: Command): void {
     .option("--activations <files...>", "activity logs (JSONL) to score instead of running models")
     .option("--labels <files...>", "with --activations: one labels .npy [windows, 18] per log (default: look the tracks up in --data)")
     .action(async (o: EvaluateCliOptions) => {
+      const { buildReport, scoreActivations, evaluateModels, writeReport } = await reportModules();
       const out = resolve(o.out);
       if (o.activations !== undefined) {
         if (o.model !== undefined) throw new UserError("give either --model or --activations, not both");

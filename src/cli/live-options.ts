@@ -4,6 +4,8 @@
  */
 import { UserError } from "../errors.js";
 import { MAX_PER_CHANNEL } from "../audio/windower.js";
+import { parseInferenceRequest } from "../model/scorer-spec.js";
+import type { InferenceRequest } from "../model/scorer-spec.js";
 
 /** The flags as commander hands them over. */
 export interface LiveFlags {
@@ -24,6 +26,7 @@ export interface LiveFlags {
   perChannel?: boolean;
   model: string;
   duration?: string;
+  backend?: string;
 }
 
 /** What to run. Channels are 0-based here. */
@@ -42,6 +45,8 @@ export interface LivePlan {
   readonly record?: string;
   readonly triggers?: string;
   readonly modelDir: string;
+  /** Inference engine of the scorer worker. */
+  readonly backend: InferenceRequest;
   readonly durationSec?: number;
 }
 
@@ -106,6 +111,7 @@ export function planLive(f: LiveFlags): LivePlan {
     ...(f.record === undefined ? {} : { record: f.record }),
     ...(f.triggers === undefined ? {} : { triggers: f.triggers }),
     modelDir: f.model,
+    backend: parseInferenceRequest(f.backend ?? "auto"),
     ...(f.duration === undefined ? {} : { durationSec: positive(f.duration, "--duration", "seconds") }),
   };
 }

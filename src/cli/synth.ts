@@ -7,8 +7,8 @@
 import { Option, type Command } from "commander";
 import { UserError } from "../errors.js";
 import { CLASSES } from "../data/classes.js";
-import { generateCorpus, type CorpusReport } from "../data/synth/corpus.js";
-import { DEFAULT_BANK_NAMES, KNOWN_BANKS } from "../data/synth/soundbanks.js";
+import type { CorpusReport } from "../data/synth/corpus.js";
+import { DEFAULT_BANK_NAMES, KNOWN_BANKS } from "../data/synth/soundbank-list.js";
 import { STYLES } from "../data/synth/styles.js";
 import { VOICES } from "../data/synth/singer.js";
 
@@ -52,6 +52,7 @@ export function registerSynth(program: Command): void {
         "  $ timbrescope synth --out corpus/test --tracks 10 --seed 9001 --soundfonts musescore,avl-black-pearl   # held-out timbres\n",
     )
     .action(async (flags: SynthFlags) => {
+      const { generateCorpus } = await import("../data/synth/corpus.js");
       const report = await generateCorpus({
         outDir: flags.out,
         tracks: flags.tracks,

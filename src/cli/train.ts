@@ -9,11 +9,9 @@ import type { Command } from "commander";
 import { UserError } from "../errors.js";
 import { log } from "../log.js";
 import { parseArchitectureName } from "../model/architectures/spec.js";
-import { parseBackendRequest } from "../model/backend.js";
-import { benchmarkTraining } from "../train/benchmark.js";
+import { parseBackendRequest } from "../model/backend-request.js";
 import { RECIPES, parseRecipeName } from "../train/recipe.js";
 import type { Recipe } from "../train/recipe.js";
-import { train } from "../train/trainer.js";
 
 interface TrainCliOptions {
   data?: string[];
@@ -108,6 +106,7 @@ export function registerTrain(program: Command): void {
       const backend = parseBackendRequest(o.backend);
       if (o.benchmark !== undefined) {
         const steps = intOption("--benchmark", o.benchmark, 1, 10_000) ?? 1;
+        const { benchmarkTraining } = await import("../train/benchmark.js");
         const r = await benchmarkTraining({ arch, widthScale, recipe, steps, workers, backend, seed });
         process.stdout.write(
           `${arch} on ${r.backend}${workers > 1 ? ` x ${workers} workers` : ""}, batch ${recipe.batchSize}: ` +
@@ -128,6 +127,7 @@ export function registerTrain(program: Command): void {
       };
       process.on("SIGINT", onSigint);
       try {
+        const { train } = await import("../train/trainer.js");
         const result = await train({
           roots: o.data.map((d) => resolve(d)),
           outDir: resolve(o.out),

@@ -13,8 +13,9 @@ import * as tf from "@tensorflow/tfjs";
 import { UserError, oneLine } from "../errors.js";
 import { log } from "../log.js";
 
-/** What the user asks for (`--backend`). */
-export type BackendRequest = "auto" | "tensorflow" | "wasm" | "cpu";
+export type { BackendRequest } from "./backend-request.js";
+export { parseBackendRequest } from "./backend-request.js";
+import type { BackendRequest } from "./backend-request.js";
 
 /** The backends timbrescope can run on. */
 export type BackendKind = "tensorflow" | "wasm" | "cpu";
@@ -43,13 +44,6 @@ export interface BackendOptions {
 }
 
 let current: BackendInfo | undefined;
-
-/** Parses `--backend`; throws UserError naming what was received. */
-export function parseBackendRequest(text: string): BackendRequest {
-  const t = text.trim().toLowerCase();
-  if (t === "auto" || t === "tensorflow" || t === "wasm" || t === "cpu") return t;
-  throw new UserError(`Expected --backend auto|tensorflow|wasm|cpu, got "${text}"`);
-}
 
 /**
  * Initialises the requested backend and makes it current. Calling again with the same request

@@ -8,8 +8,9 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { ModelManifest } from "./manifest.js";
 
-/** File names inside a model directory. */
-export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", manifest: "manifest.json" } as const;
+import { MODEL_FILES } from "./model-files.js";
+
+export { MODEL_FILES };
 
 async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;

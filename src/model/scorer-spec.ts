@@ -1,12 +1,35 @@
 /**
- * The ScorerSpec of a model folder: src/model/scorer.ts's createScorer (the Classifier as a
+ * The ScorerSpec of a model folder: src/model/scorer.ts's createScorer (the model as a
  * WindowScorer), loadable in a worker thread. Kept apart from scorer.ts so that building the spec
- * (live's and analyze's start-up, `--help`) does not load TensorFlow.js.
+ * and parsing `--backend` (live's and analyze's start-up, `--help`) do not load TensorFlow.js.
  */
+import { UserError } from "../errors.js";
 import { siblingModule } from "../pipeline/dev-ts-loader.js";
 import type { ScorerSpec } from "../pipeline/scorer.js";
+import type { BackendRequest } from "./backend.js";
+
+/** Inference engines: ONNX Runtime plus the tfjs backends (`auto`: ONNX Runtime when it can). */
+export type InferenceRequest = BackendRequest | "onnxruntime";
+
+/** `--backend` help text of the inference commands. */
+export const INFERENCE_BACKEND_HELP = "auto | onnxruntime | tensorflow | wasm | cpu (auto: ONNX Runtime when installed and the network converts, else TensorFlow.js)";
+
+/** Parses `--backend` for inference commands; throws UserError naming what was received. */
+export function parseInferenceRequest(text: string): InferenceRequest {
+  const t = text.trim().toLowerCase();
+  if (t === "auto" || t === "onnxruntime" || t === "tensorflow" || t === "wasm" || t === "cpu") return t;
+  throw new UserError(`Expected --backend auto|onnxruntime|tensorflow|wasm|cpu, got "${text}"`);
+}
+
+/** Options of a model scorer besides its folder. */
+export interface ScorerEngineOptions {
+  /** Engine. Default "auto". */
+  readonly backend?: InferenceRequest;
+  /** ONNX Runtime intra-op threads per scorer. Default 1 (one scorer per core). */
+  readonly threads?: number;
+}
 
 /** The spec that loads the model in `modelDir` (model.json + weights + manifest.json). */
-export function modelScorerSpec(modelDir: string): ScorerSpec {
-  return { module: siblingModule(import.meta.url, "./scorer").href, exportName: "createScorer", options: { modelDir } };
+export function modelScorerSpec(modelDir: string, engine: ScorerEngineOptions = {}): ScorerSpec {
+  return { module: siblingModule(import.meta.url, "./scorer").href, exportName: "createScorer", options: { modelDir, ...engine } };
 }

@@ -17,6 +17,8 @@ export interface WindowScorer {
   readonly thresholds: ArrayLike<number>;
   /** Identifies the model (e.g. "cnn-2024-05-01-ab12"); reported in hello and in logs. */
   readonly modelId: string;
+  /** Optional: what runs the network, e.g. "onnxruntime 1.30.0 (cpu, 1 thread)" or "wasm (SIMD, 1 thread)". */
+  readonly engine?: string;
   /**
    * Scores n windows.
    * @param windows n x nMels x nFrames mel dB values (96 x 87 per window by default), row-major,

@@ -26,7 +26,7 @@ const flags = (over: Partial<LiveFlags>): LiveFlags => ({ hop: "0.25", osc: [], 
 describe("live flags", () => {
   it("builds a plan with defaults", () => {
     expect(planLive(flags({ input: "a.wav" }))).toEqual({
-      source: { kind: "file", path: "a.wav", pace: "realtime", loop: false }, perChannel: false, hopSec: 0.25, oscTargets: [], port: 8080, modelDir: "m",
+      source: { kind: "file", path: "a.wav", pace: "realtime", loop: false }, perChannel: false, hopSec: 0.25, oscTargets: [], port: 8080, modelDir: "m", backend: "auto",
     });
     expect(planLive(flags({ device: "2", rate: "44100", channels: "1,3", perChannel: true, server: false, duration: "5" }))).toMatchObject({
       source: { kind: "device", device: "2", rateHz: 44100 }, channels: [0, 2], perChannel: true, durationSec: 5,

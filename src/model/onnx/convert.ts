@@ -1,0 +1,191 @@
+/**
+ * Converts a trained tfjs layers network into an ONNX graph for onnxruntime (inference only).
+ *
+ * Supported: linear chains of InputLayer, Rescaling, Conv2D (stride 1, 'same' or 'valid', odd
+ * kernels), TimbrescopeBatchNorm (inference statistics), ELU, MaxPooling2D ('valid'), Flatten,
+ * Dense, Dropout / TimbrescopeSeededDropout (identity at inference) — i.e. the CNN and the MLP.
+ * Anything else (the CRNN's GRU, Permute, Reshape) throws {@link UnsupportedNetworkError} and the
+ * caller keeps the tfjs network.
+ *
+ * tfjs works channels-last (NHWC); ONNX's Conv and MaxPool are channels-first (NCHW). The graph
+ * takes the same NHWC input as the tfjs model, transposes once before the first convolution and
+ * back before Flatten, so the flattened feature order — and therefore the Dense weights — are
+ * exactly tfjs's.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { LayerSpec, NetworkSpec, WeightValue } from "./network-spec.js";
+import { networkFromLayersModel, UnsupportedNetworkError } from "./network-spec.js";
+import type { OnnxAttribute, OnnxGraph, OnnxInitializer, OnnxNode } from "./proto.js";
+import { ATTR } from "./proto.js";
+
+export { UnsupportedNetworkError };
+
+/** Name of the graph input (NHWC mel windows) and output (sigmoid scores). */
+export const ONNX_INPUT = "mel";
+export const ONNX_OUTPUT = "scores";
+
+type Layout = "nhwc" | "nchw" | "flat";
+
+
+interface Builder {
+  readonly nodes: OnnxNode[];
+  readonly inits: OnnxInitializer[];
+  x: string;
+  layout: Layout;
+  next: number;
+}
+
+const ints = (name: string, v: readonly number[]): OnnxAttribute => ({ name, type: ATTR.INTS, ints: v });
+
+function op(b: Builder, opType: string, extraInputs: readonly string[], attribute: OnnxAttribute[] = []): void {
+  const out = `t${b.next++}_${opType.toLowerCase()}`;
+  b.nodes.push({ opType, input: [b.x, ...extraInputs], output: [out], name: out, attribute });
+  b.x = out;
+}
+
+function constant(b: Builder, name: string, dims: readonly number[], values: Float32Array): string {
+  const full = `${name}_${b.next++}`;
+  b.inits.push({ name: full, dims, values });
+  return full;
+}
+
+function toLayout(b: Builder, want: "nhwc" | "nchw"): void {
+  if (b.layout === want || b.layout === "flat") return;
+  op(b, "Transpose", [], [ints("perm", want === "nchw" ? [0, 3, 1, 2] : [0, 2, 3, 1])]);
+  b.layout = want;
+}
+
+function activation(b: Builder, name: unknown, where: string): void {
+  switch (name ?? "linear") {
+    case "linear":
+      return;
+    case "relu":
+      return op(b, "Relu", []);
+    case "sigmoid":
+      return op(b, "Sigmoid", []);
+    case "tanh":
+      return op(b, "Tanh", []);
+    case "elu":
+      return op(b, "Elu", [], [{ name: "alpha", type: ATTR.FLOAT, f: 1 }]);
+    default:
+      throw new UnsupportedNetworkError(`${where}: activation ${String(name)}`);
+  }
+}
+
+function need(layer: LayerSpec, key: string, where: string): WeightValue {
+  const w = layer.weights.get(key);
+  if (w === undefined) throw new UnsupportedNetworkError(`${where}: no ${key} weight`);
+  return w;
+}
+
+/** [kh, kw, in, out] (tfjs) -> [out, in, kh, kw] (ONNX). */
+function convKernel(shape: readonly number[], v: Float32Array): Float32Array {
+  const [kh, kw, cin, cout] = shape as [number, number, number, number];
+  const out = new Float32Array(v.length);
+  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
+    out[((o * cin + i) * kh + y) * kw + x] = v[((y * kw + x) * cin + i) * cout + o] as number;
+  }
+  return out;
+}
+
+function addLayer(b: Builder, layer: LayerSpec): void {
+  const cls = layer.className;
+  const cfg = layer.config;
+  const where = `${layer.name} (${cls})`;
+  const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1])] : [Number(v), Number(v)]);
+  switch (cls) {
+    case "InputLayer":
+    case "Dropout":
+    case "TimbrescopeSeededDropout":
+      return;
+    case "Rescaling": {
+      const scale = Number(cfg.scale ?? 1), offset = Number(cfg.offset ?? 0);
+      op(b, "Mul", [constant(b, "scale", [], Float32Array.of(scale))]);
+      if (offset !== 0) op(b, "Add", [constant(b, "offset", [], Float32Array.of(offset))]);
+      return;
+    }
+    case "Conv2D": {
+      const [kh, kw] = pair(cfg.kernelSize);
+      const strides = pair(cfg.strides ?? 1), dil = pair(cfg.dilationRate ?? 1);
+      if (strides.some((s) => s !== 1) || dil.some((d) => d !== 1) || kh % 2 === 0 || kw % 2 === 0) {
+        throw new UnsupportedNetworkError(`${where}: only stride 1, dilation 1 and odd kernels are converted`);
+      }
+      const pads = cfg.padding === "same" ? [kh >> 1, kw >> 1, kh >> 1, kw >> 1] : [0, 0, 0, 0];
+      toLayout(b, "nchw");
+      const k = need(layer, "kernel", where);
+      const inputs = [constant(b, `${layer.name}_w`, [k.shape[3] ?? 0, k.shape[2] ?? 0, kh, kw], convKernel(k.shape, k.values))];
+      const bias = layer.weights.get("bias");
+      if (bias !== undefined) inputs.push(constant(b, `${layer.name}_b`, bias.shape, bias.values));
+      op(b, "Conv", inputs, [ints("kernel_shape", [kh, kw]), ints("pads", pads)]);
+      return activation(b, cfg.activation, where);
+    }
+    case "TimbrescopeBatchNorm": {
+      if (b.layout === "flat") throw new UnsupportedNetworkError(`${where}: batch norm after Flatten`);
+      toLayout(b, "nchw");
+      const names = ["gamma", "beta", "moving_mean", "moving_variance"].map((n) => {
+        const w = need(layer, n, where);
+        return constant(b, `${layer.name}_${n}`, w.shape, w.values);
+      });
+      op(b, "BatchNormalization", names, [{ name: "epsilon", type: ATTR.FLOAT, f: Number(cfg.epsilon ?? 1e-3) }]);
+      return;
+    }
+    case "ELU":
+      op(b, "Elu", [], [{ name: "alpha", type: ATTR.FLOAT, f: Number(cfg.alpha ?? 1) }]);
+      return;
+    case "MaxPooling2D": {
+      if (cfg.padding !== "valid") throw new UnsupportedNetworkError(`${where}: only 'valid' pooling is converted`);
+      const pool = pair(cfg.poolSize), strides = pair(cfg.strides ?? cfg.poolSize);
+      toLayout(b, "nchw");
+      op(b, "MaxPool", [], [ints("kernel_shape", pool), ints("strides", strides)]);
+      return;
+    }
+    case "Flatten":
+      toLayout(b, "nhwc");
+      op(b, "Flatten", [], [{ name: "axis", type: ATTR.INT, i: 1 }]);
+      b.layout = "flat";
+      return;
+    case "Dense": {
+      if (b.layout !== "flat") throw new UnsupportedNetworkError(`${where}: Dense on a ${b.layout} tensor`);
+      const k = need(layer, "kernel", where);
+      const bias = layer.weights.get("bias");
+      const inputs = [constant(b, `${layer.name}_w`, k.shape, k.values)];
+      if (bias !== undefined) inputs.push(constant(b, `${layer.name}_b`, bias.shape, bias.values));
+      op(b, "Gemm", inputs);
+      return activation(b, cfg.activation, where);
+    }
+    default:
+      throw new UnsupportedNetworkError(`${where}: layer type not converted`);
+  }
+}
+
+/**
+ * The ONNX graph of a network (input "mel" [N, bands, frames, 1], output "scores" [N, outputs]).
+ * @throws UnsupportedNetworkError for networks outside the supported set
+ */
+export function networkToOnnx(net: NetworkSpec): OnnxGraph {
+  const b: Builder = { nodes: [], inits: [], x: ONNX_INPUT, layout: "nhwc", next: 0 };
+  let prev: string | undefined;
+  for (const layer of net.layers) {
+    // A chain: every layer but the input reads exactly the previous one.
+    if (prev !== undefined && (layer.inbound.length !== 1 || layer.inbound[0] !== prev)) {
+      throw new UnsupportedNetworkError(`${layer.name}: the network is not a simple chain of layers`);
+    }
+    addLayer(b, layer);
+    prev = layer.name;
+  }
+  if (b.layout !== "flat") throw new UnsupportedNetworkError(`${net.name}: the output is not a flat score vector`);
+  // Name the final tensor "scores".
+  b.nodes.push({ opType: "Identity", input: [b.x], output: [ONNX_OUTPUT], name: ONNX_OUTPUT });
+  return {
+    name: net.name,
+    nodes: b.nodes,
+    initializers: b.inits,
+    inputs: [{ name: ONNX_INPUT, shape: ["N", ...net.inputShape] }],
+    outputs: [{ name: ONNX_OUTPUT, shape: ["N", net.nOut] }],
+  };
+}
+
+/** The ONNX graph of an in-memory tfjs network (bench, tests). */
+export function layersModelToOnnx(model: tf.LayersModel): OnnxGraph {
+  return networkToOnnx(networkFromLayersModel(model));
+}
