@@ -22,7 +22,6 @@ import { DEFAULT_MEL_PARAMS } from "../src/features/params.js";
 import { log } from "../src/log.js";
 import { LivePipeline } from "../src/pipeline/live.js";
 import type { LiveSummary } from "../src/pipeline/live.js";
-import { windowCount } from "../src/pipeline/offline.js";
 import type { PipelineStatus } from "../src/pipeline/frame.js";
 import type { LiveControl } from "../src/pipeline/post-stage.js";
 import type { ScorerSpec } from "../src/pipeline/scorer.js";
@@ -296,7 +295,8 @@ async function runLive(plan: LivePlan, bridge: BridgeSettings, deps: LiveCliDeps
         };
       })(),
       ...(jsonlSink === undefined ? {} : { onRecord: (on: boolean) => jsonlSink.setPaused(!on) }),
-      ...(plan.durationSec === undefined ? {} : { stopAfterWindows: Math.max(1, windowCount(Math.floor(plan.durationSec * DEFAULT_MEL_PARAMS.sampleRateHz), plan.hopSec)) }),
+      // At least one window: --duration under 1 s still scores the first.
+      ...(plan.durationSec === undefined ? {} : { stopAfterSamples: Math.max(DEFAULT_MEL_PARAMS.windowSamples, Math.floor(plan.durationSec * DEFAULT_MEL_PARAMS.sampleRateHz)) }),
     });
     const s = pipeline.session;
     log.info(`live: model ${s.modelId}; ${s.source.kind} ${s.source.name} at ${s.inputRateHz} Hz, ${s.source.channels} ch` +

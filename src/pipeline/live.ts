@@ -54,8 +54,13 @@ export interface LiveOptions {
   readonly onStatus?: (s: PipelineStatus) => void;
   /** Recording on/off (WS/OSC "record"); absent = no recorder, the command is an error. */
   readonly onRecord?: (on: boolean) => void;
-  /** Score only windows 0 .. n-1 (per lane), then stop by itself (--duration, tests, benchmarks). */
+  /** Score only windows 0 .. n-1 (per lane), then stop by itself (tests, benchmarks). */
   readonly stopAfterWindows?: number;
+  /**
+   * Score only windows that end within the first n samples of the analysis clock, then stop
+   * (`--duration`): unlike a window count, this stays right when the hop changes during the run.
+   */
+  readonly stopAfterSamples?: number;
   /** Fanout queue per sink. Default 256. */
   readonly sinkQueue?: number;
   readonly params?: MelParams;
@@ -244,8 +249,10 @@ export class LivePipeline {
   }
 
   private enqueue(all: AudioWindow[]): void {
-    const stopAt = this.opts.stopAfterWindows;
-    const windows = stopAt === undefined ? all : all.filter((w) => w.index < stopAt);
+    const stopAt = this.opts.stopAfterWindows ?? Infinity;
+    const stopEnd = this.opts.stopAfterSamples ?? Infinity;
+    const span = this.windower.windowSamples;
+    const windows = all.filter((w) => w.index < stopAt && w.startSample + span <= stopEnd);
     // The first window past the limit ends the run (the queued ones are still scored).
     if (windows.length < all.length) void this.stop();
     this.pending.push(...windows);

@@ -115,6 +115,25 @@ describe("timbrescope live", () => {
     expect(starts).toEqual([0, 5513, 11025, 16538, 22050]);
   });
 
+  it("--duration counts audio, not windows, when the hop changes during the run", async () => {
+    const rec = `${dir}/duration-hop.jsonl`;
+    const r = await runLive(["--model", "m", "--input", wav, "--realtime", "--loop", "--hop", "1", "--duration", "2", "--port", "0", "--record", rec], {
+      scorerFor: () => fakeScorerSpec(),
+      onStarted: (x) => {
+        void TestClient.connect(x.server!.url.replace("http", "ws") + "ws").then(async (c) => {
+          await c.until((m) => m.of("hello").length === 1);
+          c.send({ v: 1, type: "set-hop", id: 1, hopSec: 0.25 });
+          await c.until((m) => m.of("ack").length === 1);
+          c.close();
+        });
+      },
+    });
+    expect(r.code, r.log.join("\n")).toBe(0);
+    // Every 0.25 s window that ends within the first 2 s (44,100 samples), not the 2 windows a count at hop 1 s gives.
+    const starts = logFrames(await readActivityLog(rec)).map((f) => f.startSample);
+    expect(starts).toEqual([0, 5513, 11025, 16538, 22050]);
+  });
+
   it("--duration stops a looping file", async () => {
     const r = await runLive(["--model", "m", "--input", wav, "--fast", "--loop", "--no-server", "--duration", "3", "--hop", "1"]);
     expect(r.code, r.log.join("\n")).toBe(0);
