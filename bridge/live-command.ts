@@ -299,7 +299,7 @@ async function runLive(plan: LivePlan, bridge: BridgeSettings, deps: LiveCliDeps
       ...(plan.durationSec === undefined ? {} : { stopAfterSamples: Math.max(DEFAULT_MEL_PARAMS.windowSamples, Math.floor(plan.durationSec * DEFAULT_MEL_PARAMS.sampleRateHz)) }),
     });
     const s = pipeline.session;
-    log.info(`live: model ${s.modelId}; ${s.source.kind} ${s.source.name} at ${s.inputRateHz} Hz, ${s.source.channels} ch` +
+    log.info(`live: model ${s.modelId}${pipeline.engine === null ? "" : ` on ${pipeline.engine}`}; ${s.source.kind} ${s.source.name} at ${s.inputRateHz} Hz, ${s.source.channels} ch` +
       ` -> ${s.lanes[0] === null ? "mix" : `${s.lanes.length} channels`}, ${s.windowSec} s windows every ${s.hopSec} s`);
     if (targets.length > 0) log.info(`live: OSC to ${targets.map((t) => `${t.host}:${t.port}`).join(", ")}`);
     if (plan.oscInPort !== undefined) {

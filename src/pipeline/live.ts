@@ -182,6 +182,11 @@ export class LivePipeline {
   }
 
   /** The session; a new object after a hop change. */
+  /** What runs the network (e.g. "onnxruntime 1.30.0 (cpu, 1 thread)"), null if the scorer does not say. */
+  get engine(): string | null {
+    return this.scorer.engine;
+  }
+
   get session(): SessionInfo {
     return this.sessionInfo;
   }

@@ -20,7 +20,7 @@ export type ToWorker =
 
 /** Worker -> main. */
 export type FromWorker =
-  | { readonly type: "ready"; readonly labels: string[]; readonly thresholds: number[]; readonly modelId: string; readonly numTensors: number | null }
+  | { readonly type: "ready"; readonly labels: string[]; readonly thresholds: number[]; readonly modelId: string; readonly engine: string | null; readonly numTensors: number | null }
   | {
       readonly type: "scores";
       readonly id: number;

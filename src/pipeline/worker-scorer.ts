@@ -30,6 +30,8 @@ export class WorkerScorer {
   readonly labels: readonly string[];
   readonly thresholds: readonly number[];
   readonly modelId: string;
+  /** What runs the network in the worker (null if the scorer does not say). */
+  readonly engine: string | null;
   /** Last numTensors the worker reported (null if the scorer does not report it). */
   numTensors: number | null;
   private readonly worker: Worker;
@@ -43,6 +45,7 @@ export class WorkerScorer {
     this.labels = ready.labels;
     this.thresholds = ready.thresholds;
     this.modelId = ready.modelId;
+    this.engine = ready.engine;
     this.numTensors = ready.numTensors;
     worker.on("message", (msg: FromWorker) => this.onMessage(msg));
     worker.on("error", (err) => this.fail(err));
