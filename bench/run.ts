@@ -169,7 +169,8 @@ function maxOrNull(xs: readonly (number | null)[]): number | null {
 
 /** The training cases: every architecture at the shipped width (and width 1 in full mode) on wasm, CNN on 2 workers, the cpu backend for the MLP. */
 function trainingCases(defaultWidth: number, quick: boolean): TrainingCase[] {
-  if (quick) return [{ arch: "cnn", widthScale: defaultWidth, backend: "wasm", workers: 1, steps: 1 }];
+  // --quick: only the target's configuration (the shipped CNN on 2 workers).
+  if (quick) return [{ arch: "cnn", widthScale: defaultWidth, backend: "wasm", workers: 2, steps: 2 }];
   const widths = [...new Set([defaultWidth, 1])];
   const cases: TrainingCase[] = [];
   for (const arch of ["mlp", "cnn", "crnn"]) {
