@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../errors.js";
 import { log } from "../log.js";
-import { parseBackendRequest } from "../model/backend-request.js";
+import { INFERENCE_BACKEND_HELP, parseInferenceRequest } from "../model/scorer-spec.js";
 import type { EvalSplit } from "../evaluate/report-run.js";
 
 /** The report modules (TensorFlow.js, Vega): loaded when evaluate runs, not at CLI start-up. */
@@ -52,7 +52,7 @@ export function registerEvaluate(program: Command): void {
     .option("--split-seed <n>", "split seed (default: the first model's)")
     .requiredOption("--out <dir>", "report folder")
     .option("--cache <dir>", "feature cache folder")
-    .option("--backend <name>", "auto | tensorflow | wasm | cpu", "auto")
+    .option("--backend <name>", INFERENCE_BACKEND_HELP, "auto")
     .option("--activations <files...>", "activity logs (JSONL) to score instead of running models")
     .option("--labels <files...>", "with --activations: one labels .npy [windows, 18] per log (default: look the tracks up in --data)")
     .action(async (o: EvaluateCliOptions) => {
@@ -80,7 +80,7 @@ export function registerEvaluate(program: Command): void {
         roots: o.data.map((d) => resolve(d)),
         split: parseSplit(o.split),
         cacheDir: resolve(o.cache ?? defaultCacheDir()),
-        backend: parseBackendRequest(o.backend),
+        backend: parseInferenceRequest(o.backend),
         progress: true,
         ...(splitSeed === undefined ? {} : { splitSeed }),
       });

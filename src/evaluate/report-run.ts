@@ -9,9 +9,12 @@ import { basename, join } from "node:path";
 import { UserError } from "../errors.js";
 import { writeNpy } from "../io/npy.js";
 import { log } from "../log.js";
-import type { BackendRequest } from "../model/backend.js";
-import { loadClassifier } from "../model/classifier.js";
-import type { Classifier } from "../model/classifier.js";
+import { availableParallelism } from "node:os";
+import { readManifest } from "../model/model-files.js";
+import type { ModelManifest } from "../model/manifest.js";
+import type { InferenceRequest } from "../model/scorer-spec.js";
+import { createScorer } from "../model/scorer.js";
+import type { WindowScorer } from "../pipeline/scorer.js";
 import { buildStore, loadSplitData, splitTracks } from "../train/data.js";
 import type { SplitPart } from "../train/data.js";
 import { TRAIN_FILES } from "../train/trainer.js";
@@ -29,7 +32,8 @@ export interface EvaluateModelsOptions {
   readonly roots: readonly string[];
   readonly split: EvalSplit;
   readonly cacheDir: string;
-  readonly backend?: BackendRequest;
+  /** Inference engine (as analyze): ONNX Runtime on every core when it can, else TensorFlow.js. */
+  readonly backend?: InferenceRequest;
   /** Split seed; default: the first model's training split seed (its manifest), else 1. */
   readonly splitSeed?: number;
   readonly progress?: boolean;
@@ -42,8 +46,7 @@ async function readHistory(dir: string): Promise<Array<Record<string, unknown>>>
   return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-function modelInfo(clf: Classifier): Record<string, string | number | null> {
-  const m = clf.manifest;
+function modelInfo(m: ModelManifest): Record<string, string | number | null> {
   return {
     architecture: `${m.architecture.name}${m.architecture.widthScale === 1 ? "" : ` (width x${m.architecture.widthScale})`}`,
     parameters: m.params,
@@ -63,13 +66,19 @@ export interface Evaluation {
 /** Scores `opts.split` of the data with every model; returns the report (nothing written). */
 export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evaluation> {
   if (opts.modelDirs.length === 0) throw new UserError("evaluate needs at least one --model");
-  const clfs: Classifier[] = [];
-  for (const dir of opts.modelDirs) clfs.push(await loadClassifier(dir, opts.backend === undefined ? {} : { backend: opts.backend }));
+  const loaded: { scorer: WindowScorer; manifest: ModelManifest }[] = [];
   try {
-    const first = clfs[0] as Classifier;
-    const splitSeed = opts.splitSeed ?? first.manifest.training?.split.seed ?? 1;
+    for (const dir of opts.modelDirs) {
+      const manifest = await readManifest(dir);
+      // One scorer on the main thread: ONNX Runtime may use every core.
+      const scorer = await createScorer({ modelDir: dir, backend: opts.backend ?? "auto", threads: availableParallelism() });
+      loaded.push({ scorer, manifest });
+      log.debug(`${dir}: ${scorer.engine ?? "?"}`);
+    }
+    const first = (loaded[0] as { manifest: ModelManifest }).manifest;
+    const splitSeed = opts.splitSeed ?? first.training?.split.seed ?? 1;
     const data = await loadSplitData({ roots: opts.roots, cacheDir: opts.cacheDir, splitSeed });
-    const trainedOn = first.manifest.training?.split.poolHash;
+    const trainedOn = first.training?.split.poolHash;
     if (opts.split !== "all" && trainedOn !== undefined && trainedOn !== data.split.poolHash) {
       log.warn(`the tracks under ${opts.roots.join(", ")} differ from those ${opts.modelDirs[0]} was trained on (pool hash); the ${opts.split} split may overlap its training data`);
     }
@@ -78,12 +87,12 @@ export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evalu
     const store = await buildStore(data, ids, [0], `${opts.split} features`, opts.progress ?? false);
     const models: ScoredModel[] = [];
     try {
-      for (const [i, clf] of clfs.entries()) {
+      for (const [i, { scorer, manifest }] of loaded.entries()) {
         const dir = opts.modelDirs[i] as string;
-        const s = scoreStore(store, (x, n) => clf.predict(x, n));
+        const s = await scoreStore(store, (x, n) => scorer.score(x, n));
         models.push({
-          name: basename(dir), labels: clf.labels, thresholds: Array.from(clf.thresholds), scores: s.scores, truth: s.labels, trackIds: s.trackIds, rows: s.rows,
-          info: modelInfo(clf), history: await readHistory(dir),
+          name: basename(dir), labels: scorer.labels, thresholds: Array.from(scorer.thresholds), scores: s.scores, truth: s.labels, trackIds: s.trackIds, rows: s.rows,
+          info: modelInfo(manifest), history: await readHistory(dir),
         });
       }
     } finally {
@@ -91,7 +100,7 @@ export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evalu
     }
     return { report: buildReport(models, { split: opts.split, splitSeed, data: opts.roots, tracks: ids.length, windows: store.totalWindows }), scored: models };
   } finally {
-    for (const c of clfs) c.dispose();
+    for (const { scorer } of loaded) await scorer.dispose?.();
   }
 }
 

@@ -173,7 +173,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         break;
       }
       await engine.sync();
-      const scored = scoreStore(valStore, (xs, k) => predictWindows(model, xs, k));
+      const scored = await scoreStore(valStore, (xs, k) => predictWindows(model, xs, k));
       const report = reportOf(scored);
       const valLoss = bceFromScores(scored);
       const auc = report.meanAuc;

@@ -21,7 +21,7 @@ export interface ScoredWindows {
 }
 
 /** Scores every window of `store` with `predict` (n windows -> n x cols), `batchSize` at a time. */
-export function scoreStore(store: WindowStore, predict: (x: Float32Array, n: number) => Float32Array, batchSize = 64): ScoredWindows {
+export async function scoreStore(store: WindowStore, predict: (x: Float32Array, n: number) => Float32Array | Promise<Float32Array>, batchSize = 64): Promise<ScoredWindows> {
   const cols = store.shape.nClasses;
   const rows = store.totalWindows;
   const scores = new Float32Array(rows * cols);
@@ -32,23 +32,23 @@ export function scoreStore(store: WindowStore, predict: (x: Float32Array, n: num
   const refs = new Int32Array(2 * batchSize);
   let row = 0;
   let pending = 0;
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (pending === 0) return;
     store.read(refs.subarray(0, 2 * pending), x, y);
-    scores.set(predict(x, pending).subarray(0, pending * cols), row * cols);
+    scores.set((await predict(x, pending)).subarray(0, pending * cols), row * cols);
     for (let i = 0; i < pending * cols; i++) labels[row * cols + i] = y[i] as number;
     row += pending;
     pending = 0;
   };
-  store.entries.forEach((e, i) => {
+  for (const [i, e] of store.entries.entries()) {
     for (let w = 0; w < e.nWindows; w++) {
       refs[2 * pending] = i;
       refs[2 * pending + 1] = w;
       trackIds[row + pending] = e.trackIndex;
-      if (++pending === batchSize) flush();
+      if (++pending === batchSize) await flush();
     }
-  });
-  flush();
+  }
+  await flush();
   return { scores, labels, trackIds, rows, cols };
 }
 
