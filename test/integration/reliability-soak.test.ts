@@ -1,7 +1,7 @@
 /**
  * A 60-second live run (the CI version of the 30-minute soak; see the command in the issue's closing
  * note) with the real model on the bundled demo song at real time, hop 0.25 s: no window dropped,
- * numTensors constant, RSS not growing and flat within 5 % over the last third, latency p95 not drifting. Figures come
+ * no tfjs tensors held (ONNX Runtime), RSS not growing and flat within 5 % over the last third, latency p95 not drifting. Figures come
  * from `live --status-log` (one health record per second, RSS of the live process itself).
  */
 import { join } from "node:path";
@@ -18,7 +18,7 @@ const median = (xs: readonly number[]): number => {
 };
 
 describe("soak", () => {
-  it(`${SOAK_SEC} s at real time with the real model: nothing dropped, tensors constant, RSS flat, latency stable`, async () => {
+  it(`${SOAK_SEC} s at real time with the real model: nothing dropped, RSS flat, latency stable`, async () => {
     const health = join(dir, "health.jsonl");
     const live = await startLive(
       ["--model", "models/default", "--input", "assets/demo/demo-song.flac", "--loop", "--realtime", "--duration", String(SOAK_SEC), "--no-server", "--status-log", health, "--record", join(dir, "soak.jsonl")],
@@ -33,9 +33,11 @@ describe("soak", () => {
     const windows = 1 + Math.floor((SOAK_SEC - 1) / 0.25);
     expect(last.windowsScored).toBe(windows);
     expect(last.droppedWindows).toBe(0);
-    // numTensors: one value for the whole run (no tensor leaks per window)
-    expect(new Set(recs.map((r) => r.numTensors))).toEqual(new Set([recs[0]!.numTensors]));
-    expect(recs[0]!.numTensors).toBeGreaterThan(0);
+    // The shipped CNN runs on ONNX Runtime, which holds no tfjs tensors: numTensors is null throughout, and the
+    // RSS checks below are what would catch a leak of its tensors. (tfjs's own per-call tensor balance is a unit
+    // test of the Classifier.)
+    expect(live.out.stderr).toMatch(/live: model default-cnn-\S+ on onnxruntime /);
+    expect(new Set(recs.map((r) => r.numTensors))).toEqual(new Set([null]));
     // RSS: the median of the last sixth within 5 % of the median of the second sixth (after warm-up)
     const sixth = SOAK_SEC / 6;
     const early = median(at(sixth, 2 * sixth).map((r) => r.rssBytes));
