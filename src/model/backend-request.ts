@@ -4,12 +4,21 @@
  */
 import { UserError } from "../errors.js";
 
-/** What the user asks for (`--backend`). */
-export type BackendRequest = "auto" | "tensorflow" | "wasm" | "cpu";
+/** The tfjs backends `--backend` may name. */
+export const BACKEND_REQUESTS = ["auto", "tensorflow", "wasm", "cpu"] as const;
 
-/** Parses `--backend`; throws UserError naming what was received. */
-export function parseBackendRequest(text: string): BackendRequest {
+/** What the user asks for (`--backend`). */
+export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+
+/** Parses a `--backend` value (case and surrounding blanks ignored) among `choices`; throws UserError naming what was received. */
+export function parseBackendChoice<T extends string>(text: string, choices: readonly T[]): T {
   const t = text.trim().toLowerCase();
-  if (t === "auto" || t === "tensorflow" || t === "wasm" || t === "cpu") return t;
-  throw new UserError(`Expected --backend auto|tensorflow|wasm|cpu, got "${text}"`);
+  const hit = choices.find((c) => c === t);
+  if (hit === undefined) throw new UserError(`Expected --backend ${choices.join("|")}, got "${text}"`);
+  return hit;
+}
+
+/** Parses `--backend` of the training commands. */
+export function parseBackendRequest(text: string): BackendRequest {
+  return parseBackendChoice(text, BACKEND_REQUESTS);
 }

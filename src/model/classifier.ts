@@ -10,12 +10,11 @@
  * runs inside `tf.tidy` and leaves `tf.memory().numTensors` unchanged (tested).
  */
 import * as tf from "@tensorflow/tfjs";
-import { N_CLASSES, CLASSES } from "../data/classes.js";
-import { DEFAULT_MEL_PARAMS } from "../features/params.js";
 import type { MelParams } from "../features/params.js";
 import { initBackend } from "./backend.js";
 import type { BackendRequest } from "./backend.js";
-import { loadModelDir, readManifest } from "./load.js";
+import { loadModelDir } from "./load.js";
+import { inferenceFrontEnd } from "./model-files.js";
 import type { ModelManifest } from "./manifest.js";
 
 /** A ready-to-use model. */
@@ -105,9 +104,6 @@ export function createClassifier(model: tf.LayersModel, manifest: ModelManifest,
  */
 export async function loadClassifier(dir: string, opts: ClassifierOptions = {}): Promise<Classifier> {
   await initBackend(opts.backend ?? "auto");
-  const melParams = opts.melParams ?? DEFAULT_MEL_PARAMS;
-  const manifest0 = await readManifest(dir, { melParams });
-  const labels = opts.labels ?? (manifest0.labels.length === N_CLASSES ? CLASSES.map((c) => c.id) : undefined);
-  const { model, manifest } = await loadModelDir(dir, labels === undefined ? { melParams } : { melParams, labels });
+  const { model, manifest } = await loadModelDir(dir, await inferenceFrontEnd(dir, opts.melParams, opts.labels));
   return createClassifier(model, manifest, opts);
 }

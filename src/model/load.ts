@@ -5,14 +5,14 @@
  */
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { InputFileError, UserError } from "../errors.js";
+import { InputFileError } from "../errors.js";
 import { DEFAULT_MEL_PARAMS } from "../features/params.js";
 export { readManifest } from "./model-files.js";
 // Side effect: registers the custom layers model.json may name.
 import "./architectures/batch-norm.js";
 import "./architectures/seeded-dropout.js";
 import type { LiveFrontEnd, ModelManifest } from "./manifest.js";
-import { MODEL_FILES, readManifest, readModelFiles } from "./model-files.js";
+import { MODEL_FILES, checkNetworkShape, readManifest, readModelFiles } from "./model-files.js";
 
 /** A loaded network and its manifest. */
 export interface LoadedModel {
@@ -43,16 +43,12 @@ export async function loadLayersModelFile(modelJsonPath: string): Promise<tf.Lay
 export async function loadModelDir(dir: string, live: LiveFrontEnd = { melParams: DEFAULT_MEL_PARAMS }): Promise<LoadedModel> {
   const manifest = await readManifest(dir, live);
   const model = await loadLayersModelFile(join(dir, MODEL_FILES.topology));
-  const inShape = model.inputs[0]?.shape ?? [];
   const outShape = model.outputs[0]?.shape ?? [];
-  const want = [null, ...manifest.inputShape];
-  if (inShape.length !== want.length || inShape.some((d, i) => d !== want[i])) {
+  try {
+    checkNetworkShape(dir, manifest, model.inputs[0]?.shape ?? [], outShape.length === 2 ? (outShape[1] ?? undefined) : undefined);
+  } catch (err) {
     model.dispose();
-    throw new UserError(`${dir}: the network's input shape ${JSON.stringify(inShape)} differs from the manifest's inputShape ${JSON.stringify(want)}`);
-  }
-  if (outShape.length !== 2 || outShape[1] !== manifest.labels.length) {
-    model.dispose();
-    throw new UserError(`${dir}: the network has ${String(outShape[1])} outputs but the manifest lists ${manifest.labels.length} labels`);
+    throw err;
   }
   return { model, manifest, dir };
 }

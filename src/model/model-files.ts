@@ -7,8 +7,10 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import { InputFileError } from "../errors.js";
+import { CLASSES, N_CLASSES } from "../data/classes.js";
+import { InputFileError, UserError } from "../errors.js";
 import { DEFAULT_MEL_PARAMS } from "../features/params.js";
+import type { MelParams } from "../features/params.js";
 import { validateManifest } from "./manifest.js";
 import type { LiveFrontEnd, ModelManifest } from "./manifest.js";
 
@@ -33,6 +35,28 @@ async function readJson(path: string): Promise<unknown> {
 export async function readManifest(dir: string, live: LiveFrontEnd = { melParams: DEFAULT_MEL_PARAMS }): Promise<ModelManifest> {
   const path = join(dir, MODEL_FILES.manifest);
   return validateManifest(await readJson(path), live, path);
+}
+
+/**
+ * The front-end a model folder is loaded against for inference: `melParams`, and the labels it
+ * must carry — `labels` when given, else the 18 class ids in order when the model has 18 outputs
+ * (reads the manifest once to see how many).
+ */
+export async function inferenceFrontEnd(dir: string, melParams: MelParams = DEFAULT_MEL_PARAMS, labels?: readonly string[]): Promise<LiveFrontEnd> {
+  const want = labels ?? ((await readManifest(dir, { melParams })).labels.length === N_CLASSES ? CLASSES.map((c) => c.id) : undefined);
+  return want === undefined ? { melParams } : { melParams, labels: want };
+}
+
+/**
+ * Checks a network's input shape ([null, bands, frames, 1]) and output count against its manifest.
+ * @throws UserError naming the folder and both values
+ */
+export function checkNetworkShape(dir: string, manifest: ModelManifest, inShape: readonly (number | null)[], nOut: number | undefined): void {
+  const want = [null, ...manifest.inputShape];
+  if (inShape.length !== want.length || inShape.some((d, i) => d !== want[i])) {
+    throw new UserError(`${dir}: the network's input shape ${JSON.stringify(inShape)} differs from the manifest's inputShape ${JSON.stringify(want)}`);
+  }
+  if (nOut !== manifest.labels.length) throw new UserError(`${dir}: the network has ${String(nOut)} outputs but the manifest lists ${manifest.labels.length} labels`);
 }
 
 /** Bytes per element of the weight dtypes model.json may declare. */

@@ -3,22 +3,22 @@
  * WindowScorer), loadable in a worker thread. Kept apart from scorer.ts so that building the spec
  * and parsing `--backend` (live's and analyze's start-up, `--help`) do not load TensorFlow.js.
  */
-import { UserError } from "../errors.js";
 import { siblingModule } from "../pipeline/dev-ts-loader.js";
 import type { ScorerSpec } from "../pipeline/scorer.js";
-import type { BackendRequest } from "./backend.js";
+import { parseBackendChoice } from "./backend-request.js";
+import type { BackendRequest } from "./backend-request.js";
 
 /** Inference engines: ONNX Runtime plus the tfjs backends (`auto`: ONNX Runtime when it can). */
 export type InferenceRequest = BackendRequest | "onnxruntime";
+
+const INFERENCE_REQUESTS: readonly InferenceRequest[] = ["auto", "onnxruntime", "tensorflow", "wasm", "cpu"];
 
 /** `--backend` help text of the inference commands. */
 export const INFERENCE_BACKEND_HELP = "auto | onnxruntime | tensorflow | wasm | cpu (auto: ONNX Runtime when installed and the network converts, else TensorFlow.js)";
 
 /** Parses `--backend` for inference commands; throws UserError naming what was received. */
 export function parseInferenceRequest(text: string): InferenceRequest {
-  const t = text.trim().toLowerCase();
-  if (t === "auto" || t === "onnxruntime" || t === "tensorflow" || t === "wasm" || t === "cpu") return t;
-  throw new UserError(`Expected --backend auto|onnxruntime|tensorflow|wasm|cpu, got "${text}"`);
+  return parseBackendChoice(text, INFERENCE_REQUESTS);
 }
 
 /** Options of a model scorer besides its folder. */

@@ -5,13 +5,10 @@
  * `live` and `bench` use it when the package loads and the network converts; tfjs stays the
  * training backend and the fallback (CRNN, platforms without onnxruntime binaries).
  */
-import { N_CLASSES, CLASSES } from "../../data/classes.js";
-import { DEFAULT_MEL_PARAMS } from "../../features/params.js";
 import type { MelParams } from "../../features/params.js";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import { UserError } from "../../errors.js";
-import { MODEL_FILES, readManifest, readModelFiles } from "../model-files.js";
+import { MODEL_FILES, checkNetworkShape, inferenceFrontEnd, readManifest, readModelFiles } from "../model-files.js";
 import type { ModelManifest } from "../manifest.js";
 import { layersModelToOnnx, networkToOnnx, ONNX_INPUT, ONNX_OUTPUT } from "./convert.js";
 import { networkFromModelJson } from "./network-spec.js";
@@ -113,16 +110,11 @@ async function graphPredictor(graph: OnnxGraph, opts: OrtOptions): Promise<OrtPr
  */
 export async function loadOrtClassifier(dir: string, opts: OrtOptions = {}): Promise<OrtClassifier> {
   await loadOrt();
-  const melParams = opts.melParams ?? DEFAULT_MEL_PARAMS;
-  // The same label rule as loadClassifier: an 18-output model must carry the class ids in order.
-  const manifest0 = await readManifest(dir, { melParams });
-  const manifest = manifest0.labels.length === N_CLASSES ? await readManifest(dir, { melParams, labels: CLASSES.map((c) => c.id) }) : manifest0;
+  // Validated like loadClassifier's folders: the same label rule and shape checks.
+  const manifest = await readManifest(dir, await inferenceFrontEnd(dir, opts.melParams));
   const files = await readModelFiles(join(dir, MODEL_FILES.topology));
   const net = networkFromModelJson(files.json, files.specs, files.weights);
-  if (net.inputShape[0] !== manifest.inputShape[0] || net.inputShape[1] !== manifest.inputShape[1] || net.inputShape[2] !== 1) {
-    throw new UserError(`${dir}: the network's input shape ${JSON.stringify([null, ...net.inputShape])} differs from the manifest's inputShape ${JSON.stringify([null, ...manifest.inputShape])}`);
-  }
-  if (net.nOut !== manifest.labels.length) throw new UserError(`${dir}: the network has ${net.nOut} outputs but the manifest lists ${manifest.labels.length} labels`);
+  checkNetworkShape(dir, manifest, [null, ...net.inputShape], net.nOut);
   const predictor = await graphPredictor(networkToOnnx(net), opts);
   return {
     labels: manifest.labels,
