@@ -38,20 +38,14 @@ export async function createScorer(options: unknown): Promise<WindowScorer> {
   if (o === null || typeof o !== "object" || typeof o.modelDir !== "string") throw new UserError(`model scorer: expected options { modelDir: string }, got ${JSON.stringify(options)}`);
   const opts = o as ModelScorerOptions;
   const request = opts.backend ?? "auto";
-  if (request === "onnxruntime") {
+  if (request === "onnxruntime" || request === "auto") {
     try {
       return await ortScorer(opts);
     } catch (err) {
+      // A bad model folder is the user's to fix whatever the engine; anything else falls back to
+      // tfjs under auto and is the error under --backend onnxruntime.
       if (err instanceof UserError) throw err;
-      throw new UserError(`--backend onnxruntime: ${oneLine(err)}`);
-    }
-  }
-  if (request === "auto") {
-    try {
-      return await ortScorer(opts);
-    } catch (err) {
-      // A bad model folder is the user's to fix whatever the engine; anything else falls back to tfjs.
-      if (err instanceof UserError) throw err;
+      if (request === "onnxruntime") throw new UserError(`--backend onnxruntime: ${oneLine(err)}`);
       log.debug(`onnxruntime not used (${oneLine(err)}); running on TensorFlow.js`);
     }
   }

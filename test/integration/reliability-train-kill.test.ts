@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus } from "../../src/data/synth/corpus.js";
 import { exited, spawnTs } from "../helpers/spawn-ts.js";
+import { expectSameTrainingRun } from "../helpers/train-runs.js";
 
 const root = mkdtempSync(join(tmpdir(), "ts-train-kill-"));
 const corpus = join(root, "corpus");
@@ -57,20 +58,9 @@ describe("kill -9 during train", () => {
 
     const resumed = await run([...args("killed"), "--resume"]);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const bytes = (dir: string, file: string): Buffer => readFileSync(join(root, dir, file));
-    for (const file of ["weights.bin", "checkpoint/weights.bin", "checkpoint/optimizer.bin"]) {
-      expect(bytes("killed", file).equals(bytes("straight", file)), file).toBe(true);
-    }
-    const strip = (dir: string): unknown[] =>
-      readFileSync(join(root, dir, "train-log.jsonl"), "utf8").trim().split("\n").map((l) => {
-        const rec = JSON.parse(l) as Record<string, unknown>;
-        delete rec["seconds"];
-        delete rec["samplesPerSec"];
-        return rec;
-      });
-    expect(strip("killed")).toEqual(strip("straight"));
+    expectSameTrainingRun(join(root, "killed"), join(root, "straight"));
     const manifest = (dir: string): unknown => {
-      const m = JSON.parse(bytes(dir, "manifest.json").toString()) as Record<string, unknown>;
+      const m = JSON.parse(readFileSync(join(root, dir, "manifest.json"), "utf8")) as Record<string, unknown>;
       return { thresholds: m["thresholds"], validation: m["validation"] };
     };
     expect(manifest("killed")).toEqual(manifest("straight"));

@@ -26,7 +26,6 @@ export const ONNX_OUTPUT = "scores";
 
 type Layout = "nhwc" | "nchw" | "flat";
 
-
 interface Builder {
   readonly nodes: OnnxNode[];
   readonly inits: OnnxInitializer[];

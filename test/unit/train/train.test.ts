@@ -22,6 +22,7 @@ import type { Recipe } from "../../../src/train/recipe.js";
 import { train } from "../../../src/train/trainer.js";
 import type { TrainOptions } from "../../../src/train/trainer.js";
 import { randomArray } from "../../helpers/tf-backends.js";
+import { expectSameTrainingRun } from "../../helpers/train-runs.js";
 
 const root = mkdtempSync(join(tmpdir(), "ts-train-"));
 const corpus = join(root, "corpus");
@@ -67,16 +68,7 @@ describe("training on the tiny synthetic corpus", () => {
     expect(first.epochsDone).toBe(1);
     const resumed = await train(options("cnn", "resumed", { recipe, resume: true }));
     expect(resumed.epochsDone).toBe(3);
-    const bytes = (dir: string, file: string): Buffer => readFileSync(join(root, dir, file));
-    for (const file of ["weights.bin", "checkpoint/weights.bin", "checkpoint/optimizer.bin"]) expect(bytes("resumed", file).equals(bytes("straight", file)), file).toBe(true);
-    const strip = (dir: string): unknown[] =>
-      readFileSync(join(root, dir, "train-log.jsonl"), "utf8").trim().split("\n").map((l) => {
-        const rec = JSON.parse(l) as Record<string, unknown>;
-        delete rec["seconds"];
-        delete rec["samplesPerSec"];
-        return rec;
-      });
-    expect(strip("resumed")).toEqual(strip("straight"));
+    expectSameTrainingRun(join(root, "resumed"), join(root, "straight"));
     expect(resumed.history.map((h) => h.valMeanAuc)).toEqual(straight.history.map((h) => h.valMeanAuc));
   }, 180_000);
 
