@@ -109,7 +109,7 @@ async function graphPredictor(graph: OnnxGraph, opts: OrtOptions): Promise<OrtPr
  * loader's UserError for a bad model folder, or the import error when onnxruntime-node is missing
  */
 export async function loadOrtClassifier(dir: string, opts: OrtOptions = {}): Promise<OrtClassifier> {
-  await loadOrt();
+  await loadOrt(); // fail before reading the folder when the runtime is missing (auto then falls back to tfjs)
   // Validated like loadClassifier's folders: the same label rule and shape checks.
   const manifest = await readManifest(dir, await inferenceFrontEnd(dir, opts.melParams));
   const files = await readModelFiles(join(dir, MODEL_FILES.topology));
