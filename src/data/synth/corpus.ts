@@ -74,6 +74,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
   const voices = usableVoices(opts.voices);
   const gm = banks.filter((b) => b.kind === "gm").map((b) => b.name);
   const kits = banks.filter((b) => b.kind === "kit").map((b) => b.name);
+  const avoid = new Map(banks.flatMap((b) => (b.avoid === undefined ? [] : [[b.name, b.avoid] as const])));
   const ctx: RenderContext = { sampleRateHz: opts.sampleRateHz, banks, cache: new NoteCache(), voices: new Map() };
   const t0 = Date.now();
   const cpu0 = cpuSeconds();
@@ -93,7 +94,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
       artists.set(block.artist, artist);
     }
     const rng = new Rng(`synth/${opts.seed}/track/${k}`);
-    const song = composeSong(rng, artist, { minutes: opts.minutesPerTrack, banks: { gm: artist.banks, kits }, featured: [featuredClass(opts.seed, k), ...(artist.signature === undefined ? [] : [artist.signature])] });
+    const song = composeSong(rng, artist, { minutes: opts.minutesPerTrack, banks: { gm, kits, avoid }, featured: [featuredClass(opts.seed, k), ...(artist.signature === undefined ? [] : [artist.signature])] });
     const title = `T${String(k).padStart(5, "0")}`;
     const result = await renderTrack(ctx, song, {
       outDir: opts.outDir,

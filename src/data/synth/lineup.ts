@@ -31,8 +31,11 @@ export interface PartPlan {
 
 /** Banks available to a corpus. */
 export interface BankChoice {
+  /** Every GM bank of the corpus (the artist's own preference is `Artist.banks`). */
   readonly gm: readonly string[];
   readonly kits: readonly string[];
+  /** Class labels a bank never plays (BankInfo.avoid), by bank name. */
+  readonly avoid?: ReadonlyMap<string, readonly string[]>;
 }
 
 const COMP_BY_LABEL: Record<string, readonly CompStyle[]> = {
@@ -146,7 +149,7 @@ function planPart(rng: Rng, id: string, label: string, role: Role, artist: Artis
   } else {
     const patches = spec.patches.filter((p) => label !== "synthesizer" || synthFits(p.program, role));
     patch = rng.weighted((patches.length > 0 ? patches : spec.patches).map((p) => [p, p.weight] as const));
-    source = { kind: "soundfont", bank: rng.pick(artist.banks), bankNumber: patch.bankNumber, program: patch.program, drums: false };
+    source = { kind: "soundfont", bank: rng.pick(melodicBanks(label, artist, banks)), bankNumber: patch.bankNumber, program: patch.program, drums: false };
   }
   const comp = chooseComp(rng, label, role, style, patch);
   const bassStyle: BassStyle = patch?.program === 43 ? "sustain" : rng.pick(BASS_BY_STYLE[style.name] ?? ["root8"]);
@@ -166,6 +169,18 @@ function planPart(rng: Rng, id: string, label: string, role: Role, artist: Artis
     fx: chooseFx(rng, label, role, style.name),
     soloPiece: style.form === "solo" && role === "chords",
   };
+}
+
+/**
+ * The artist's banks that may play `label`; when all of them avoid it, the corpus's other GM banks
+ * that do; when none does, the artist's banks after all (a list of avoiding banks only).
+ */
+function melodicBanks(label: string, artist: Artist, banks: BankChoice): readonly string[] {
+  const plays = (bank: string): boolean => !(banks.avoid?.get(bank)?.includes(label) ?? false);
+  const own = artist.banks.filter(plays);
+  if (own.length > 0) return own;
+  const others = banks.gm.filter(plays);
+  return others.length > 0 ? others : artist.banks;
 }
 
 function synthFits(program: number, role: Role): boolean {

@@ -41,7 +41,7 @@ export function resolveBanks(specs: readonly string[]): BankInfo[] {
     if (known !== undefined) {
       info = known;
       if (!existsSync(info.path)) {
-        throw new UserError(`--soundfonts: bank "${spec}" needs ${info.path} (apt-get install --no-install-recommends ${info.pkg})`);
+        throw new UserError(`--soundfonts: bank "${spec}" needs ${info.path} (${info.install ?? `apt-get install --no-install-recommends ${info.pkg}`})`);
       }
     } else if (/\.sf[23]$/i.test(spec)) {
       if (!existsSync(spec)) throw new UserError(`--soundfonts: file not found: ${spec}`);

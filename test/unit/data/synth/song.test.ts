@@ -13,11 +13,17 @@ const SEED = 4;
 const N = 72;
 const blocks = artistBlocks(SEED, N);
 
-function song(k: number, minutes = 2): Song {
+function song(k: number, minutes = 2, gmBanks = ["fluidr3", "timgm6mb"], avoid?: ReadonlyMap<string, readonly string[]>): Song {
   const block = blocks.find((b) => k >= b.first && k < b.first + b.size);
   if (block === undefined) throw new Error(`no block for ${k}`);
-  const artist = makeArtist(block, { seed: SEED, gmBanks: ["fluidr3", "timgm6mb"], styles: [], voices: [] });
-  return composeSong(new Rng(`synth/${SEED}/track/${k}`), artist, { minutes, banks: { gm: artist.banks, kits: ["avl-black-pearl"] }, featured: [featuredClass(SEED, k), ...(artist.signature === undefined ? [] : [artist.signature])] });
+  const artist = makeArtist(block, { seed: SEED, gmBanks, styles: [], voices: [] });
+  const banks = { gm: gmBanks, kits: ["avl-black-pearl"], ...(avoid === undefined ? {} : { avoid }) };
+  return composeSong(new Rng(`synth/${SEED}/track/${k}`), artist, { minutes, banks, featured: [featuredClass(SEED, k), ...(artist.signature === undefined ? [] : [artist.signature])] });
+}
+
+/** (label, bank) of every melodic SoundFont part of the songs. */
+function partBanks(list: readonly Song[]): [string, string][] {
+  return list.flatMap((s) => s.parts.flatMap((p) => (p.source.kind === "soundfont" && !p.source.drums ? [[p.label, p.source.bank] as [string, string]] : [])));
 }
 
 const songs = Array.from({ length: N }, (_, k) => song(k));
@@ -136,6 +142,24 @@ describe("song composition", () => {
       }
     }
     expect(compared).toBeGreaterThan(3);
+  });
+
+  it("never gives a bank a class it avoids while another bank can play it, and changes nothing else", () => {
+    const avoid = new Map([["fluidr3", ["cello", "electric piano"]]]);
+    const avoiding = Array.from({ length: N }, (_, k) => song(k, 2, ["fluidr3", "timgm6mb"], avoid));
+    const pairs = partBanks(avoiding);
+    const avoided = pairs.filter(([label]) => label === "cello" || label === "electric piano");
+    expect(avoided.length).toBeGreaterThan(5);
+    expect(avoided.every(([, bank]) => bank === "timgm6mb")).toBe(true);
+    // without the rule some of those parts were on fluidr3; the other parts are as before
+    const before = partBanks(songs);
+    expect(before.some(([label, bank]) => (label === "cello" || label === "electric piano") && bank === "fluidr3")).toBe(true);
+    const others = (list: [string, string][]): [string, string][] => list.filter(([label]) => label !== "cello" && label !== "electric piano");
+    expect(others(pairs)).toEqual(others(before));
+    expect(others(pairs).some(([, bank]) => bank === "fluidr3")).toBe(true);
+    // a corpus of avoiding banks only still gets its cellos (from those banks)
+    const alone = partBanks(Array.from({ length: 24 }, (_, k) => song(k, 2, ["fluidr3"], avoid)));
+    expect(alone.filter(([label]) => label === "cello").length).toBeGreaterThan(0);
   });
 
   it("features each class once in every 18 consecutive tracks and names artists without '_'", () => {
