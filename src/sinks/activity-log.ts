@@ -15,6 +15,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { InputFileError } from "../errors.js";
+import { parseJsonLines } from "../io/json-lines.js";
 import type { Frame, PipelineStatus, SessionInfo } from "../pipeline/frame.js";
 import type { TriggerEdge } from "../post/triggers.js";
 
@@ -107,23 +108,13 @@ export interface ActivityLog {
  * @throws InputFileError naming the line number
  */
 export function parseActivityLog(text: string, path = "activity log"): ActivityLog {
-  const lines = text.split("\n");
-  const tail = lines.pop() ?? "";
-  const partialTail = tail.length > 0;
-  const records: ActivityRecord[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      throw new InputFileError(path, `line ${i + 1} is not valid JSON`);
-    }
-    const t = (rec as { type?: unknown } | null)?.type;
+  const { lines, partialTail } = parseJsonLines(text, (n) => new InputFileError(path, `line ${n} is not valid JSON`));
+  const records = lines.map(({ lineNo, value }) => {
+    const t = (value as { type?: unknown } | null)?.type;
     if (typeof t !== "string" || !RECORD_TYPES.includes(t)) {
-      throw new InputFileError(path, `line ${i + 1}: expected type ${RECORD_TYPES.join("|")}, got ${JSON.stringify(t)}`);
+      throw new InputFileError(path, `line ${lineNo}: expected type ${RECORD_TYPES.join("|")}, got ${JSON.stringify(t)}`);
     }
-    records.push(rec as ActivityRecord);
+    return value as ActivityRecord;
   });
   return { records, partialTail };
 }

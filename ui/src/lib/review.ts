@@ -4,6 +4,7 @@
  * views as live. An activity log may hold several runs (the file is appended to): one recording
  * per session header. An analyze document holds one recording per analysed file.
  */
+import { parseJsonLines } from "../../../src/io/json-lines.js";
 import { PeakHold } from "./peak-hold.js";
 import { ArraySeries } from "./timeline.js";
 import { TRIGGER_LOG_SIZE } from "./live-store.js";
@@ -68,27 +69,20 @@ export function parseReviewFile(fileName: string, text: string): Recording[] {
 
 /** Recordings of an activity log's text (see the file comment). */
 export function parseActivityLogText(fileName: string, text: string): Recording[] {
-  const lines = text.split("\n");
-  const tail = lines.pop() ?? "";
+  const notLog = "expected an activity log from live --record or an analyze JSON file";
+  const { lines, partialTail } = parseJsonLines(text, (n) => new ReviewFileError(fileName, `line ${n} is not JSON (${notLog})`));
   const runs: { session: Rec; frames: Rec[] }[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      throw new ReviewFileError(fileName, `line ${i + 1} is not JSON (expected an activity log from live --record or an analyze JSON file)`);
-    }
-    if (!isObj(rec)) throw new ReviewFileError(fileName, `line ${i + 1} is not a JSON object`);
+  for (const { lineNo, value: rec } of lines) {
+    if (!isObj(rec)) throw new ReviewFileError(fileName, `line ${lineNo} is not a JSON object`);
     if (rec["type"] === "session") runs.push({ session: rec, frames: [] });
     else if (rec["type"] === "frame") {
       const run = runs.at(-1);
-      if (run === undefined) throw new ReviewFileError(fileName, `line ${i + 1}: a frame before the session header`);
+      if (run === undefined) throw new ReviewFileError(fileName, `line ${lineNo}: a frame before the session header`);
       run.frames.push(rec);
     }
-  });
-  if (runs.length === 0) throw new ReviewFileError(fileName, "no session header: expected an activity log from live --record or an analyze JSON file");
-  return runs.map((r, k) => logRecording(`${fileName}${runs.length > 1 ? ` (run ${k + 1})` : ""}`, r.session, r.frames, tail.length > 0 && k === runs.length - 1));
+  }
+  if (runs.length === 0) throw new ReviewFileError(fileName, `no session header: ${notLog}`);
+  return runs.map((r, k) => logRecording(`${fileName}${runs.length > 1 ? ` (run ${k + 1})` : ""}`, r.session, r.frames, partialTail && k === runs.length - 1));
 }
 
 function logRecording(name: string, s: Rec, frames: readonly Rec[], partialTail: boolean): Recording {
