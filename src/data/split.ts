@@ -97,30 +97,81 @@ export function makeSplit(pool: readonly SplitTrack[], opts: SplitOptions): Spli
   const valTest = pickGroups(testTracks.map((t) => ({ artist: t.id, tracks: [t], classes: new Set(t.classes) })), Math.round(params.validationFromTest * scale), { keepOtherSide: false });
 
   const ids = (gs: readonly Group[]): string[] => gs.flatMap((g) => g.tracks.map((t) => t.id)).sort(cmp);
-  const train = ids(trainGroups.filter((g) => !valTrain.includes(g)));
-  const fromTrain = ids(valTrain);
-  const fromTest = ids(valTest);
-  const testIds = ids(test);
-  const byId = new Map(sorted.map((t) => [t.id, t]));
+  const sides = { train: ids(trainGroups.filter((g) => !valTrain.includes(g))), fromTrain: ids(valTrain), fromTest: ids(valTest), test: ids(test) };
+  return assemble(sorted, sides, { seed: opts.seed, params, provenance: opts.provenance ?? {} });
+}
+
+/** The four sides of a split (validation-from-test tracks are also in `test`). */
+interface Sides {
+  readonly train: readonly string[];
+  readonly fromTrain: readonly string[];
+  readonly fromTest: readonly string[];
+  readonly test: readonly string[];
+}
+
+function assemble(pool: readonly SplitTrack[], sides: Sides, meta: Pick<SplitManifest, "seed" | "params" | "provenance">): SplitManifest {
+  const byId = new Map(pool.map((t) => [t.id, t]));
+  const sorted = (list: readonly string[]): string[] => [...list].sort(cmp);
   const classTracks = (list: readonly string[]): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const c of CLASSES) out[c.label] = list.filter((id) => byId.get(id)?.classes.includes(c.index) === true).length;
     return out;
   };
-  const validation = [...fromTrain, ...fromTest].sort(cmp);
+  const [train, fromTrain, fromTest, test] = [sorted(sides.train), sorted(sides.fromTrain), sorted(sides.fromTest), sorted(sides.test)];
+  const validation = sorted([...fromTrain, ...fromTest]);
   return {
     schema: "timbrescope-split",
     version: SPLIT_MANIFEST_VERSION,
-    seed: opts.seed,
-    params,
-    provenance: opts.provenance ?? {},
-    poolHash: poolHash(sorted),
+    ...meta,
+    poolHash: poolHash(pool),
     train,
     validation,
     validationFrom: { train: fromTrain, test: fromTest },
-    test: testIds,
-    classTracks: { train: classTracks(train), validation: classTracks(validation), test: classTracks(testIds) },
+    test,
+    classTracks: { train: classTracks(train), validation: classTracks(validation), test: classTracks(test) },
   };
+}
+
+/**
+ * The split of a grown (or changed) pool that keeps an earlier split's assignments: fine-tuning on
+ * more data must not move tracks the model already trained on into validation or test, nor the
+ * other way round. Tracks of `previous` that are still in the pool keep their side; new tracks of
+ * an artist already placed join that artist's side (validation-from-train artists stay whole, new
+ * tracks of test artists go to test); the tracks of new artists are split among themselves by
+ * {@link makeSplit} with `opts`. Tracks of `previous` no longer in the pool are dropped. With the
+ * same pool the result is `previous` (its assignments, recomputed class counts and hash).
+ */
+export function extendSplit(previous: SplitManifest, pool: readonly SplitTrack[], opts: SplitOptions): SplitManifest {
+  type Side = keyof Sides;
+  const sideOf = new Map<string, Side>();
+  for (const id of previous.train) sideOf.set(id, "train");
+  for (const id of previous.validationFrom.train) sideOf.set(id, "fromTrain");
+  for (const id of previous.test) sideOf.set(id, "test");
+  for (const id of previous.validationFrom.test) sideOf.set(id, "fromTest");
+  const artistSide = new Map<string, Side>();
+  for (const t of pool) {
+    const side = sideOf.get(t.id);
+    if (side !== undefined) artistSide.set(t.artistKey, side === "fromTest" ? "test" : side);
+  }
+  const sides: Record<Side, string[]> = { train: [], fromTrain: [], fromTest: [], test: [] };
+  const fresh: SplitTrack[] = [];
+  for (const t of pool) {
+    const side = sideOf.get(t.id) ?? artistSide.get(t.artistKey);
+    if (side === undefined) fresh.push(t);
+    else {
+      sides[side].push(t.id);
+      if (side === "fromTest") sides.test.push(t.id);
+    }
+  }
+  const sub = fresh.length === 0 ? undefined : makeSplit(fresh, { ...previous.params, ...opts });
+  const merged: Sides = {
+    train: [...sides.train, ...(sub?.train ?? [])],
+    fromTrain: [...sides.fromTrain, ...(sub?.validationFrom.train ?? [])],
+    fromTest: [...sides.fromTest, ...(sub?.validationFrom.test ?? [])],
+    test: [...sides.test, ...(sub?.test ?? [])],
+  };
+  const params = sub?.params ?? previous.params;
+  return assemble([...pool].sort((a, b) => cmp(a.id, b.id)), merged, { seed: opts.seed, params, provenance: { ...previous.provenance, ...(opts.provenance ?? {}), extends: previous.poolHash } });
 }
 
 /**

@@ -15,7 +15,7 @@ import type { ModelManifest } from "../model/manifest.js";
 import type { InferenceRequest } from "../model/scorer-spec.js";
 import { createScorer } from "../model/scorer.js";
 import type { WindowScorer } from "../pipeline/scorer.js";
-import { buildStore, loadSplitData, splitTracks } from "../train/data.js";
+import { buildStore, loadSplitData, readModelSplit, splitTracks } from "../train/data.js";
 import type { SplitPart } from "../train/data.js";
 import { TRAIN_FILES } from "../train/trainer.js";
 import { scoreStore } from "../train/validate.js";
@@ -77,9 +77,12 @@ export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evalu
     }
     const first = (loaded[0] as { manifest: ModelManifest }).manifest;
     const splitSeed = opts.splitSeed ?? first.training?.split.seed ?? 1;
-    const data = await loadSplitData({ roots: opts.roots, cacheDir: opts.cacheDir, splitSeed });
+    // The first model's own split (its split.json) where it has one and no other seed was asked for.
+    const saved = await readModelSplit(opts.modelDirs[0] as string);
+    const previous = saved !== undefined && saved.seed === splitSeed ? saved : undefined;
+    const data = await loadSplitData({ roots: opts.roots, cacheDir: opts.cacheDir, splitSeed, ...(previous === undefined ? {} : { previous }) });
     const trainedOn = first.training?.split.poolHash;
-    if (opts.split !== "all" && trainedOn !== undefined && trainedOn !== data.split.poolHash) {
+    if (opts.split !== "all" && previous === undefined && trainedOn !== undefined && trainedOn !== data.split.poolHash) {
       log.warn(`the tracks under ${opts.roots.join(", ")} differ from those ${opts.modelDirs[0]} was trained on (pool hash); the ${opts.split} split may overlap its training data`);
     }
     const ids = opts.split === "all" ? [...data.mixes.keys()].sort() : splitTracks(data, opts.split);

@@ -6,14 +6,15 @@
  * recipe.ts) and read back on later runs; an entry whose file exists is not recomputed.
  */
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CLASSES, N_CLASSES } from "../data/classes.js";
 import { labelledMixes, loadDataset } from "../data/dataset.js";
 import type { LabelledMix } from "../data/dataset.js";
 import { cacheEntryPath, fileSha256, getTrackFeatures, openFeatureFile } from "../data/feature-cache.js";
-import { makeSplit } from "../data/split.js";
+import { extendSplit, makeSplit } from "../data/split.js";
 import type { SplitManifest, SplitTrack } from "../data/split.js";
-import { UserError } from "../errors.js";
+import { InputFileError, oneLine, UserError } from "../errors.js";
 import { DEFAULT_MEL_PARAMS, framesPerWindow } from "../features/params.js";
 import type { MelParams } from "../features/params.js";
 import { pitchShift } from "../features/pitch-shift.js";
@@ -38,6 +39,11 @@ export interface DataOptions {
   readonly melParams?: MelParams;
   /** Show progress bars. Default false. */
   readonly progress?: boolean;
+  /**
+   * An earlier split to keep (split.ts `extendSplit`): the split of the model that training starts
+   * from, or that is evaluated. Default: a fresh split of the pool.
+   */
+  readonly previous?: SplitManifest;
 }
 
 /** The scanned dataset and its split. */
@@ -56,9 +62,36 @@ export async function loadSplitData(o: DataOptions): Promise<SplitData> {
   if (mixes.length === 0) throw new UserError(`no labelled tracks with mix audio under ${o.roots.join(", ")} (${ds.skipped.length} skipped)`);
   const byId = new Map(ds.tracks.map((t) => [t.id, t]));
   const pool: SplitTrack[] = mixes.map((m) => ({ id: m.id, artistKey: m.artistKey, classes: byId.get(m.id)?.activeClasses ?? [] }));
-  const split = makeSplit(pool, { seed: o.splitSeed });
-  log.info(`split (seed ${o.splitSeed}): ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test tracks`);
+  const split = o.previous === undefined ? makeSplit(pool, { seed: o.splitSeed }) : extendSplit(o.previous, pool, { seed: o.splitSeed });
+  const kept = o.previous === undefined ? "" : `, ${pool.filter((t) => inSplit(o.previous as SplitManifest, t.id)).length} of them placed as in the earlier split`;
+  log.info(`split (seed ${o.splitSeed}): ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test tracks${kept}`);
   return { split, mixes: new Map(mixes.map((m) => [m.id, m])), roots: o.roots, cacheDir: o.cacheDir, melParams: o.melParams ?? DEFAULT_MEL_PARAMS };
+}
+
+function inSplit(s: SplitManifest, id: string): boolean {
+  return s.train.includes(id) || s.test.includes(id) || s.validation.includes(id);
+}
+
+/**
+ * Reads the split.json a training run wrote (TRAIN_FILES.split) in a model folder; undefined when
+ * the folder has none (models trained elsewhere).
+ * @throws InputFileError when the file exists but is not a split manifest
+ */
+export async function readModelSplit(modelDir: string): Promise<SplitManifest | undefined> {
+  const path = join(modelDir, "split.json");
+  if (!existsSync(path)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch (err) {
+    throw new InputFileError(path, `not readable JSON (${oneLine(err)})`, { cause: err });
+  }
+  const m = raw as Partial<SplitManifest> | null;
+  const lists = [m?.train, m?.test, m?.validation, m?.validationFrom?.train, m?.validationFrom?.test];
+  if (m?.schema !== "timbrescope-split" || !lists.every((l) => Array.isArray(l) && l.every((x) => typeof x === "string"))) {
+    throw new InputFileError(path, "not a timbrescope split manifest (schema timbrescope-split with train / validation / test track lists)");
+  }
+  return m as SplitManifest;
 }
 
 /** Track ids of a split part. An empty validation part falls back to the training tracks (tiny pools). */

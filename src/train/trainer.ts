@@ -25,7 +25,7 @@ import { modelStats } from "../model/stats.js";
 import { batchCount, batchRefs, epochPlan } from "./batches.js";
 import { fingerprintDiff, hasCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import type { EpochRecord, RunFingerprint } from "./checkpoint.js";
-import { buildStore, loadSplitData, splitTracks } from "./data.js";
+import { buildStore, loadSplitData, readModelSplit, splitTracks } from "./data.js";
 import { LocalEngine } from "./engine.js";
 import type { StepEngine } from "./engine.js";
 import type { Recipe } from "./recipe.js";
@@ -86,7 +86,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (!Number.isInteger(workers) || workers < 1 || workers > 16) throw new UserError(`Expected --workers an integer in [1, 16], got ${workers}`);
   const recipe = o.recipe;
   const splitSeed = o.splitSeed ?? o.seed;
-  const data = await loadSplitData({ roots: o.roots, cacheDir: o.cacheDir, splitSeed, progress: o.progress ?? false });
+  // Fine-tuning keeps the split of the model it starts from (tracks it trained on stay in training).
+  const previous = o.initFrom === undefined ? undefined : await readModelSplit(o.initFrom);
+  const data = await loadSplitData({ roots: o.roots, cacheDir: o.cacheDir, splitSeed, progress: o.progress ?? false, ...(previous === undefined ? {} : { previous }) });
   const semitones = recipe.augment === "none" ? [0] : recipe.semitones;
   const trainIds = splitTracks(data, "train");
   const valIds = splitTracks(data, "validation");

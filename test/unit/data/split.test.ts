@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { artistKey, normaliseArtist } from "../../../src/data/artist.js";
 import { CLASS_INDEX_BY_LABEL, CLASSES } from "../../../src/data/classes.js";
 import { loadDataset } from "../../../src/data/dataset.js";
-import { makeSplit } from "../../../src/data/split.js";
+import { extendSplit, makeSplit } from "../../../src/data/split.js";
 import type { SplitManifest, SplitTrack } from "../../../src/data/split.js";
 import { MEDLEYDB_ROOT, MIXING_SECRETS_ROOT } from "./expected-labels.js";
 
@@ -119,3 +119,46 @@ describe("artist-conditional split", () => {
     expect(() => makeSplit([...fixturePool, fixturePool[0] as SplitTrack], { seed: 1 })).toThrow(/duplicate/);
   });
 });
+
+describe("extending a split to a grown pool (fine-tuning on more data)", () => {
+  const pool = syntheticPool(300);
+  // cut inside an artist's tracks, so that the grown pool adds tracks to an artist already placed
+  const cut = pool.findIndex((t, i) => i >= 200 && pool[i - 1]?.artistKey === t.artistKey);
+  const first = makeSplit(pool.slice(0, cut), { seed: 7 });
+  const side = (m: SplitManifest, id: string): string =>
+    m.validationFrom.train.includes(id) ? "val-train" : m.validationFrom.test.includes(id) ? "val-test" : m.train.includes(id) ? "train" : m.test.includes(id) ? "test" : "none";
+
+  it("gives back the same split for the same pool", () => {
+    expect(extendSplit(first, pool.slice(0, cut), { seed: 7 })).toEqual({ ...first, provenance: { extends: first.poolHash } });
+  });
+
+  it("keeps every earlier track's side, sends new tracks of known artists to their artist's side and splits new artists", () => {
+    const grown = extendSplit(first, pool, { seed: 7 });
+    checkInvariants(grown, pool);
+    for (const t of pool.slice(0, cut)) expect(side(grown, t.id), t.id).toBe(side(first, t.id));
+    // the artist that straddles the cut: its later tracks follow it
+    const straddling = pool.slice(cut).filter((t) => pool.slice(0, cut).some((u) => u.artistKey === t.artistKey));
+    expect(straddling.length).toBeGreaterThan(0);
+    for (const t of straddling) {
+      const was = side(first, (pool.find((u) => u.artistKey === t.artistKey) as SplitTrack).id);
+      expect(side(grown, t.id).replace("val-test", "test")).toBe(was.replace("val-test", "test"));
+    }
+    // new artists land on all sides, about in the paper's proportions
+    const fresh = pool.slice(cut).filter((t) => !straddling.includes(t)).map((t) => side(grown, t.id));
+    expect(new Set(fresh)).toEqual(new Set(["train", "val-train", "test", "val-test"]));
+    const testShare = fresh.filter((s) => s === "test" || s === "val-test").length / fresh.length;
+    expect(testShare).toBeGreaterThan(0.15);
+    expect(testShare).toBeLessThan(0.3);
+    // a fresh split of the grown pool would have moved earlier training tracks into validation or test
+    const fresh300 = makeSplit(pool, { seed: 7 });
+    expect(first.train.some((id) => side(fresh300, id) !== "train")).toBe(true);
+    expect(grown.provenance["extends"]).toBe(first.poolHash);
+  });
+
+  it("drops earlier tracks that left the pool", () => {
+    const shrunk = extendSplit(first, pool.slice(10, cut), { seed: 7 });
+    checkInvariants(shrunk, pool.slice(10, cut));
+    for (const t of pool.slice(0, 10)) expect(side(shrunk, t.id)).toBe("none");
+  });
+});
+

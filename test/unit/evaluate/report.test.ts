@@ -120,6 +120,23 @@ describe("evaluate --model", () => {
 });
 
 describe("evaluate --activations", () => {
+  it("--split test scores the test tracks of the model's own split.json", async () => {
+    const ids = labelledMixes(await loadDataset([corpus], { requireMix: true })).map((m) => m.id).sort();
+    const [kept, ...held] = ids as [string, ...string[]];
+    const own = { schema: "timbrescope-split", version: 1, seed: 1, params: { testFraction: 0.2, validationFromTrain: 50, validationFromTest: 50, referencePoolSize: 461 },
+      provenance: {}, poolHash: "", train: [kept], validation: [], validationFrom: { train: [], test: [] }, test: held, classTracks: { train: {}, validation: {}, test: {} } };
+    const dir = join(root, "cnn-own-split");
+    await saveTinyModel(dir, "cnn", 1);
+    writeFileSync(join(dir, "split.json"), JSON.stringify(own));
+    const out = join(root, "report-own-split");
+    await run(["evaluate", "--model", dir, "--data", corpus, "--split", "test", "--out", out, "--cache", cache, "--backend", "wasm"]);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as EvaluationReport;
+    expect(report.models[0]?.tracks).toBe(held.length); // a fresh split of 4 tracks puts 1 in test
+    expect(held.length).toBe(3);
+    writeFileSync(join(dir, "split.json"), JSON.stringify({ schema: "timbrescope-split", train: "all" }));
+    await expect(run(["evaluate", "--model", dir, "--data", corpus, "--out", out, "--cache", cache])).rejects.toThrow(/split\.json: not a timbrescope split manifest/);
+  });
+
   it("scores saved activity logs against labels .npy like computeReport", async () => {
     const dir = join(root, "acts");
     rmSync(dir, { recursive: true, force: true });

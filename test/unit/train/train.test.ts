@@ -4,7 +4,7 @@
  * uninterrupted one; a training step and a prediction leave no tensors behind; data-parallel
  * workers agree with in-process training.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -21,6 +21,7 @@ import { RECIPES } from "../../../src/train/recipe.js";
 import type { Recipe } from "../../../src/train/recipe.js";
 import { train } from "../../../src/train/trainer.js";
 import type { TrainOptions } from "../../../src/train/trainer.js";
+import type { SplitManifest } from "../../../src/data/split.js";
 import { randomArray } from "../../helpers/tf-backends.js";
 import { expectSameTrainingRun } from "../../helpers/train-runs.js";
 
@@ -72,7 +73,7 @@ describe("training on the tiny synthetic corpus", () => {
     expect(resumed.history.map((h) => h.valMeanAuc)).toEqual(straight.history.map((h) => h.valMeanAuc));
   }, 180_000);
 
-  it("--init-from starts from a saved model's weights (and refuses another architecture)", async () => {
+  it("--init-from starts from a saved model's weights and keeps its split (and refuses another architecture)", async () => {
     const recipe: Recipe = { ...FAST, epochs: 1 };
     await train(options("cnn", "base", { recipe }));
     const base = await loadLayersModelFile(join(root, "base", "model.json"));
@@ -80,6 +81,13 @@ describe("training on the tiny synthetic corpus", () => {
     const seen: number[] = [];
     // A zero learning rate leaves the copied trainable weights as they are (only batch-norm's
     // moving statistics move), so the saved model has exactly the base model's kernels and biases.
+    // The base's split, with one training track moved to test and the test tracks to training, so
+    // that keeping it differs from any fresh split: tuning must keep it as it is.
+    const splitPath = join(root, "base", "split.json");
+    const baseSplit = JSON.parse(readFileSync(splitPath, "utf8")) as SplitManifest;
+    const moved = baseSplit.train[0] as string;
+    const edited = { ...baseSplit, train: [...baseSplit.train.slice(1), ...baseSplit.test], test: [moved], validationFrom: { train: baseSplit.validationFrom.train, test: [] } };
+    writeFileSync(splitPath, JSON.stringify(edited));
     const r = await train(options("cnn", "tuned", { recipe: { ...recipe, optimizer: "sgd-momentum", learningRate: 0, momentum: 0 }, seed: 99, initFrom: join(root, "base"), onBatch: ({ loss }) => seen.push(loss) }));
     expect(r.epochsDone).toBe(1);
     const tuned = await loadLayersModelFile(join(root, "tuned", "model.json"));
@@ -89,6 +97,9 @@ describe("training on the tiny synthetic corpus", () => {
     tuned.dispose();
     const manifest = JSON.parse(readFileSync(join(root, "tuned", "manifest.json"), "utf8")) as { training: { initFrom: string } };
     expect(manifest.training.initFrom).toBe(join(root, "base"));
+    const tunedSplit = JSON.parse(readFileSync(join(root, "tuned", "split.json"), "utf8")) as SplitManifest;
+    const sides = (m: SplitManifest): string[][] => [m.train, m.validationFrom.train, m.validationFrom.test, m.test].map((l) => [...l].sort());
+    expect(sides(tunedSplit)).toEqual(sides(edited));
     expect(model.countParams()).toBe(base.countParams());
     base.dispose();
     model.dispose();
