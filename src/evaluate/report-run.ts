@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { UserError } from "../errors.js";
-import { writeNpy } from "../io/npy.js";
+import { readNpy, writeNpy } from "../io/npy.js";
 import { log } from "../log.js";
 import { availableParallelism } from "node:os";
 import { readManifest } from "../model/model-files.js";
@@ -19,6 +19,7 @@ import { buildStore, loadSplitData, readModelSplit, splitTracks } from "../train
 import type { SplitPart } from "../train/data.js";
 import { TRAIN_FILES } from "../train/trainer.js";
 import { scoreStore } from "../train/validate.js";
+import type { ScoredWindows } from "../train/validate.js";
 import { buildReport } from "./report-data.js";
 import type { EvaluationReport, ScoredModel } from "./report-data.js";
 import { renderReportHtml } from "./report-html.js";
@@ -107,6 +108,11 @@ export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evalu
   }
 }
 
+/** Path prefix of a model's saved scores in a report folder (`<outDir>/scores/<name>`). */
+function scoresBase(outDir: string, name: string): string {
+  return join(outDir, "scores", name.replace(/[^\w.-]+/g, "_"));
+}
+
 /** Writes report.json, report.html and scores/<model>-{scores,labels,tracks}.npy into `outDir`. */
 export async function writeReport(outDir: string, report: EvaluationReport, scored?: readonly ScoredModel[]): Promise<void> {
   await mkdir(outDir, { recursive: true });
@@ -115,9 +121,20 @@ export async function writeReport(outDir: string, report: EvaluationReport, scor
   if (scored === undefined) return;
   await mkdir(join(outDir, "scores"), { recursive: true });
   for (const m of scored) {
-    const base = join(outDir, "scores", m.name.replace(/[^\w.-]+/g, "_"));
+    const base = scoresBase(outDir, m.name);
     await writeNpy(`${base}-scores.npy`, m.scores, [m.rows, m.labels.length]);
     await writeNpy(`${base}-labels.npy`, m.truth, [m.rows, m.labels.length]);
     await writeNpy(`${base}-tracks.npy`, m.trackIds, [m.rows], "<i4");
   }
+}
+
+/** Reads back the scores, labels and track ids that {@link writeReport} saved for model `name`. */
+export async function readSavedScores(outDir: string, name: string): Promise<ScoredWindows> {
+  const base = scoresBase(outDir, name);
+  const [s, l, t] = await Promise.all(["scores", "labels", "tracks"].map((k) => readNpy(`${base}-${k}.npy`)));
+  const [rows = 0, cols = 0] = s?.shape ?? [];
+  if (l === undefined || t === undefined || s === undefined || l.shape.join() !== s.shape.join() || t.shape[0] !== rows) {
+    throw new UserError(`${base}-*.npy: scores, labels and tracks disagree in shape`);
+  }
+  return { scores: Float32Array.from(s.data), labels: Uint8Array.from(l.data), trackIds: Int32Array.from(t.data), rows, cols };
 }

@@ -51,6 +51,8 @@ export interface TrainingSummary {
   readonly split: { readonly seed: number; readonly poolHash: string };
   /** The model folder whose weights started this run (`train --init-from`), if any. */
   readonly initFrom?: string;
+  /** The model folders whose weights were averaged into this one (src/model/average.ts), if any. */
+  readonly averagedFrom?: readonly string[];
 }
 
 /** The manifest document. */

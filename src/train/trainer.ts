@@ -30,7 +30,7 @@ import { LocalEngine } from "./engine.js";
 import type { StepEngine } from "./engine.js";
 import type { Recipe } from "./recipe.js";
 import { variantName } from "./recipe.js";
-import { bceFromScores, reportOf, scoreStore, tuneThresholds } from "./validate.js";
+import { scoreStore, validationResult } from "./validate.js";
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -176,8 +176,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       }
       await engine.sync();
       const scored = await scoreStore(valStore, (xs, k) => predictWindows(model, xs, k));
-      const report = reportOf(scored);
-      const valLoss = bceFromScores(scored);
+      const { report, thresholds, validation } = validationResult(scored, epoch + 1);
+      const valLoss = validation.loss;
       const auc = report.meanAuc;
       const isBest = best === null || (auc !== null && auc > best.meanAuc);
       const seconds = (Date.now() - t0) / 1000;
@@ -188,7 +188,6 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       bar?.done(`epoch ${epoch + 1}: train loss ${record.trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}, mean AUC ${auc === null ? "-" : auc.toFixed(4)}, LRAP ${report.lrapMicro.toFixed(4)}${isBest ? " (best)" : ""}`);
       if (isBest) {
         best = { epoch: epoch + 1, meanAuc: auc ?? -Infinity };
-        const thresholds = tuneThresholds(report);
         const training: TrainingSummary = {
           recipe: recipe.name, optimizer: recipe.optimizer, learningRate: recipe.learningRate, batchSize: B, epochs: recipe.epochs, epochsRun: epoch + 1,
           seed: o.seed, backend: backend.description, workers, samplesPerSec: busyMs > 0 ? (processed / busyMs) * 1000 : 0, dataRoots: o.roots,
@@ -199,7 +198,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         const manifest = buildManifest({
           labels: CLASSES.map((c) => c.id), melParams: data.melParams, architecture: spec, params: stats.params, trainableParams: stats.trainableParams,
           flopsPerWindow: stats.flopsPerWindow, thresholds, training,
-          validation: { epoch: epoch + 1, meanAuc: auc, lrapMicro: report.lrapMicro, lrapMacro: report.lrapMacro, aucPerClass: report.aucPerClass, bestF1: report.bestF1.map((b) => b.f1), loss: valLoss },
+          validation,
         });
         await saveModelDir(o.outDir, model, manifest);
       }

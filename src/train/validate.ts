@@ -5,6 +5,7 @@
  */
 import { computeReport, DEFAULT_THRESHOLD } from "../evaluate/metrics.js";
 import type { MetricsReport } from "../evaluate/metrics.js";
+import type { ValidationSummary } from "../model/manifest.js";
 import { matrix } from "../post/aggregate.js";
 import type { WindowStore } from "./window-store.js";
 
@@ -76,4 +77,17 @@ export function reportOf(s: ScoredWindows, thresholds?: readonly number[]): Metr
  */
 export function tuneThresholds(report: MetricsReport): number[] {
   return report.bestF1.map((b, c) => ((report.prf.support[c] ?? 0) > 0 && b.f1 > 0 ? b.threshold : DEFAULT_THRESHOLD));
+}
+
+/**
+ * What a model folder records from its validation scores: the metrics report, the tuned
+ * thresholds and the manifest's validation summary for `epoch` (the epoch whose weights scored).
+ */
+export function validationResult(scored: ScoredWindows, epoch: number): { report: MetricsReport; thresholds: number[]; validation: ValidationSummary } {
+  const report = reportOf(scored);
+  const validation: ValidationSummary = {
+    epoch, meanAuc: report.meanAuc, lrapMicro: report.lrapMicro, lrapMacro: report.lrapMacro, aucPerClass: report.aucPerClass,
+    bestF1: report.bestF1.map((b) => b.f1), loss: bceFromScores(scored),
+  };
+  return { report, thresholds: tuneThresholds(report), validation };
 }
