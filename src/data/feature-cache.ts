@@ -16,12 +16,13 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadMono } from "../audio/load.js";
 import { melWindowDb } from "../features/mel.js";
 import { rmsNormalize } from "../features/normalize.js";
 import { DEFAULT_MEL_PARAMS, framesPerWindow, melParamsHash, type MelParams } from "../features/params.js";
+import { writeAtomic } from "../io/write-atomic.js";
 import { log } from "../log.js";
 
 const MAGIC = "TSFEAT01";
@@ -96,9 +97,7 @@ export async function getTrackFeatures(req: CacheRequest, opts: { cacheDir: stri
   if (cached !== undefined) return { ...cached, fromCache: true };
   const computed = await computeFeatures(req, p, audioSha256, variant);
   await mkdir(opts.cacheDir, { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, encodeEntry(computed.header, computed.mel, computed.labels));
-  await rename(tmp, path);
+  await writeAtomic(path, encodeEntry(computed.header, computed.mel, computed.labels));
   return { ...computed, fromCache: false };
 }
 

@@ -10,15 +10,13 @@
  * split.json. Its thresholds and validation figures are the first folder's until re-tuned
  * (retune.ts), since they belong to other weights.
  */
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { MODEL_FILES, readModelFiles } from "./model-files.js";
+import { writeAtomic } from "../io/write-atomic.js";
+import { MODEL_FILES, readModelFiles, TRAIN_FILES } from "./model-files.js";
 import type { ModelFiles } from "./model-files.js";
-
-/** The training split file a model folder may carry (train/data). */
-const SPLIT_FILE = "split.json";
 
 function layoutOf(m: ModelFiles): string {
   return JSON.stringify(m.specs.map((s) => [s.name, s.shape, s.dtype, s.quantization ?? null]));
@@ -55,15 +53,16 @@ export async function averageModelDirs(dirs: readonly string[], out: string): Pr
   const first = models[0] as (typeof models)[number];
   await mkdir(out, { recursive: true });
   const modelJson = { ...first.files.json, weightsManifest: [{ paths: [MODEL_FILES.weights], weights: first.files.specs }] };
-  await writeFile(join(out, MODEL_FILES.weights), new Uint8Array(mean.buffer));
-  await writeFile(join(out, MODEL_FILES.topology), JSON.stringify(modelJson));
+  await writeAtomic(join(out, MODEL_FILES.weights), new Uint8Array(mean.buffer));
+  await writeAtomic(join(out, MODEL_FILES.topology), JSON.stringify(modelJson));
   const manifestPath = join(first.dir, MODEL_FILES.manifest);
   if (existsSync(manifestPath)) {
     const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as Record<string, unknown>;
     const training = manifest["training"];
     if (typeof training === "object" && training !== null) manifest["training"] = { ...training, averagedFrom: [...dirs] };
-    await writeFile(join(out, MODEL_FILES.manifest), JSON.stringify(manifest, null, 2) + "\n");
+    await writeAtomic(join(out, MODEL_FILES.manifest), JSON.stringify(manifest, null, 2) + "\n");
   }
-  if (existsSync(join(first.dir, SPLIT_FILE))) await copyFile(join(first.dir, SPLIT_FILE), join(out, SPLIT_FILE));
+  const split = join(first.dir, TRAIN_FILES.split);
+  if (existsSync(split)) await copyFile(split, join(out, TRAIN_FILES.split));
   return mean.length;
 }

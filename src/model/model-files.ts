@@ -17,6 +17,9 @@ import type { LiveFrontEnd, ModelManifest } from "./manifest.js";
 /** File names inside a model folder. */
 export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", manifest: "manifest.json" } as const;
 
+/** Files `train` adds to a model folder: the per-epoch log and the train/validation/test split. */
+export const TRAIN_FILES = { log: "train-log.jsonl", split: "split.json" } as const;
+
 async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {

@@ -3,20 +3,15 @@
  * `weights.bin` and `manifest.json`. Each file is written under a temporary name and renamed,
  * so a reader (or a training run killed mid-save) never sees a half-written file.
  */
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { writeAtomic } from "../io/write-atomic.js";
 import type { ModelManifest } from "./manifest.js";
 
 import { MODEL_FILES } from "./model-files.js";
 
 export { MODEL_FILES };
-
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
 
 /** The weights of a model as tfjs serialises them (spec list + one buffer). */
 export interface SerializedModel {

@@ -3,9 +3,9 @@
  * come straight out of `train` (an average of checkpoints, model/average.ts): the same per-class
  * best-F1 thresholds and validation summary that training records for its kept epoch.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { writeAtomic } from "../io/write-atomic.js";
 import { MODEL_FILES, readManifest } from "../model/model-files.js";
 import type { MetricsReport } from "../evaluate/metrics.js";
 import { validationResult } from "./validate.js";
@@ -17,13 +17,10 @@ import type { ScoredWindows } from "./validate.js";
  * Returns the validation report.
  */
 export async function retuneModelDir(dir: string, scored: ScoredWindows, epoch: number): Promise<MetricsReport> {
+  // The validated manifest is the parsed document itself, fields unknown to this version included.
   const manifest = await readManifest(dir);
   if (scored.cols !== manifest.labels.length) throw new UserError(`${dir}: the scores have ${scored.cols} columns but the model ${manifest.labels.length} labels`);
   const { report, thresholds, validation } = validationResult(scored, epoch);
-  const path = join(dir, MODEL_FILES.manifest);
-  const raw = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ ...raw, thresholds, validation }, null, 2) + "\n");
-  await rename(tmp, path);
+  await writeAtomic(join(dir, MODEL_FILES.manifest), JSON.stringify({ ...manifest, thresholds, validation }, null, 2) + "\n");
   return report;
 }

@@ -30,6 +30,7 @@ import { LocalEngine } from "./engine.js";
 import type { StepEngine } from "./engine.js";
 import type { Recipe } from "./recipe.js";
 import { variantName } from "./recipe.js";
+import { TRAIN_FILES } from "../model/model-files.js";
 import { scoreStore, validationResult } from "./validate.js";
 
 /** Options of {@link train}. */
@@ -76,8 +77,8 @@ export interface TrainResult {
   readonly samplesPerSec: number;
 }
 
-/** File names in the output folder. */
-export const TRAIN_FILES = { log: "train-log.jsonl", split: "split.json" } as const;
+/** File names in the output folder (beside the model's own files). */
+export { TRAIN_FILES };
 
 /** Trains a model; see the module comment. */
 export async function train(o: TrainOptions): Promise<TrainResult> {
