@@ -9,6 +9,7 @@ import { UserError } from "../errors.js";
 import { CLASSES } from "../data/classes.js";
 import type { CorpusReport } from "../data/synth/corpus.js";
 import { DEFAULT_BANK_NAMES, KNOWN_BANKS } from "../data/synth/soundbank-list.js";
+import { NO_REALISM, parseRealism, REALISM_ELEMENTS, type Realism } from "../data/synth/realism.js";
 import { STYLES } from "../data/synth/styles.js";
 import { VOICES } from "../data/synth/singer.js";
 
@@ -23,6 +24,7 @@ interface SynthFlags {
   styles: string[];
   voices: string[];
   firstTrack: number;
+  realism: Realism;
   json?: boolean;
 }
 
@@ -45,6 +47,11 @@ export function registerSynth(program: Command): void {
     .addOption(new Option("--styles <list>", `only these styles (${STYLES.map((s) => s.name).join(", ")})`).argParser(styleList).default([], "all"))
     .addOption(new Option("--voices <list>", "only these singer voices (e.g. espeak-ng:f2,festival:kal_diphone)").argParser(voiceList).default([], "all"))
     .option("--first-track <k>", "index of the first track (extend a corpus or split work over processes)", intIn("--first-track", 0, 1_000_000), 0)
+    .addOption(
+      new Option("--realism <list>", `realism elements: all, none, or from ${REALISM_ELEMENTS.join(", ")} (see README, synth)`)
+        .argParser(parseRealism)
+        .default(NO_REALISM, "none"),
+    )
     .option("--json", "print the report as JSON")
     .addHelpText(
       "after",
@@ -65,6 +72,7 @@ export function registerSynth(program: Command): void {
         voices: flags.voices,
         firstTrack: flags.firstTrack,
         progress: flags.json !== true,
+        realism: flags.realism,
       });
       process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, flags.out));
     });

@@ -21,6 +21,7 @@ import { espeakAvailable, festivalAvailable } from "./singer-engines.js";
 import { VOICES } from "./singer.js";
 import { defaultBankNames, resolveBanks } from "./soundbanks.js";
 import { SONIC_PI_SAMPLES } from "./tabla.js";
+import { formatRealism, NO_REALISM, type Realism } from "./realism.js";
 import { renderTrack, type RenderContext } from "./track.js";
 
 /** Generator version written to every metadata file. */
@@ -49,6 +50,8 @@ export interface CorpusOptions {
   readonly firstTrack: number;
   /** Show a progress bar (CLI). Default false. */
   readonly progress: boolean;
+  /** Realism elements switched on (realism.ts). Default {@link NO_REALISM}: the earlier recipe. */
+  readonly realism?: Realism;
 }
 
 /** What a corpus run produced. */
@@ -75,7 +78,8 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
   const gm = banks.filter((b) => b.kind === "gm").map((b) => b.name);
   const kits = banks.filter((b) => b.kind === "kit").map((b) => b.name);
   const avoid = new Map(banks.flatMap((b) => (b.avoid === undefined ? [] : [[b.name, b.avoid] as const])));
-  const ctx: RenderContext = { sampleRateHz: opts.sampleRateHz, banks, cache: new NoteCache(), voices: new Map() };
+  const realism = opts.realism ?? NO_REALISM;
+  const ctx: RenderContext = { sampleRateHz: opts.sampleRateHz, banks, cache: new NoteCache(), voices: new Map(), realism };
   const t0 = Date.now();
   const cpu0 = cpuSeconds();
   const blocks = artistBlocks(opts.seed, opts.firstTrack + opts.tracks);
@@ -94,7 +98,13 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
       artists.set(block.artist, artist);
     }
     const rng = new Rng(`synth/${opts.seed}/track/${k}`);
-    const song = composeSong(rng, artist, { minutes: opts.minutesPerTrack, banks: { gm, kits, avoid }, featured: [featuredClass(opts.seed, k), ...(artist.signature === undefined ? [] : [artist.signature])] });
+    const song = composeSong(rng, artist, {
+      minutes: opts.minutesPerTrack,
+      banks: { gm, kits, avoid },
+      featured: [featuredClass(opts.seed, k), ...(artist.signature === undefined ? [] : [artist.signature])],
+      realism,
+      seedKey: `synth/${opts.seed}/track/${k}`,
+    });
     const title = `T${String(k).padStart(5, "0")}`;
     const result = await renderTrack(ctx, song, {
       outDir: opts.outDir,
@@ -113,6 +123,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
         form: song.sections.map((s) => `${s.kind}:${s.bars}`),
         ending: song.fadeOutSec > 0 ? `fade-out ${song.fadeOutSec.toFixed(1)} s` : "final chord",
         soundfonts: bankNames.join(","),
+        ...(realism === NO_REALISM ? {} : { realism: formatRealism(realism) }),
       },
     });
     audioSeconds += result.seconds;

@@ -16,6 +16,7 @@ import { melodySection, soloSection } from "./melody.js";
 import type { Rng } from "./rng.js";
 import type { Note, Part, Section, Song } from "./score.js";
 import { BACKING_WORDS, LYRIC_WORDS } from "./singer.js";
+import type { Realism } from "./realism.js";
 import type { Role } from "./styles.js";
 import { pickTaal, tablaSection } from "./tabla-patterns.js";
 import { isMinorMode, nearestWithPc, scalePcs, voiceChord } from "./theory.js";
@@ -27,6 +28,14 @@ export interface ComposeOptions {
   readonly banks: BankChoice;
   /** Classes to include for sure: the track's featured class, then the artist's signature. */
   readonly featured?: readonly string[];
+  /** Realism elements switched on (realism.ts); absent = none. */
+  readonly realism?: Realism;
+  /**
+   * Name of the song's random stream (e.g. `synth/<seed>/track/<k>`): realism elements draw from
+   * streams forked off it by name (`<seedKey>/realism/<element>`) so that they never shift the
+   * song's own draws. Absent = `song`.
+   */
+  readonly seedKey?: string;
 }
 
 /** Timing error (standard deviation, ms) per role. */

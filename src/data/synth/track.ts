@@ -13,6 +13,7 @@ import { formatMetadataYaml, type StemEntry, type SynthValue } from "./metadata-
 import { mixStems } from "./mix.js";
 import type { NoteCache } from "./note-cache.js";
 import { renderPart, type NoteSource } from "./part-renderer.js";
+import type { Realism } from "./realism.js";
 import { songSeconds, type Part, type Song } from "./score.js";
 import { singerSource, voiceByName } from "./singer.js";
 import { SoundfontVoice, type PresetRef } from "./soundfont-voice.js";
@@ -30,6 +31,8 @@ export interface RenderContext {
   readonly cache: NoteCache;
   /** One SoundfontVoice per bank name (created on first use). */
   readonly voices: Map<string, SoundfontVoice>;
+  /** Realism elements switched on (realism.ts); absent = none. */
+  readonly realism?: Realism;
 }
 
 /** What one rendered track produced. */
