@@ -17,7 +17,7 @@ import type { ScorerEngineOptions } from "../src/model/scorer-spec.js";
 import { UnsupportedNetworkError } from "../src/model/onnx/convert.js";
 import { ortPredictor } from "../src/model/onnx/ort-classifier.js";
 import type { OrtPredictor } from "../src/model/onnx/ort-classifier.js";
-import type { WindowScorer } from "../src/pipeline/scorer.js";
+import type { MelScorer } from "../src/pipeline/mel-scorer.js";
 import { modelStats } from "../src/model/stats.js";
 import { oneLine } from "../src/errors.js";
 import type { InferenceRow } from "./lib/schema.js";
@@ -79,7 +79,7 @@ async function benchDefaultModel(o: InferenceBenchOptions): Promise<InferenceRow
   const rows: InferenceRow[] = [];
   for (const e of DEFAULT_MODEL_ENGINES) {
     o.progress(`inference: ${o.defaultModelDir} (${e.label})`);
-    let scorer: WindowScorer;
+    let scorer: MelScorer;
     try {
       scorer = await createScorer({ modelDir: o.defaultModelDir, ...e.opts });
     } catch (err) {
@@ -87,7 +87,7 @@ async function benchDefaultModel(o: InferenceBenchOptions): Promise<InferenceRow
       continue;
     }
     try {
-      const t = await timeBatches((n) => scorer.score(x.subarray(0, n * per), n), { quick: o.quick, slow: false, skip32: false });
+      const t = await timeBatches((n) => scorer.scoreMel(x.subarray(0, n * per), n), { quick: o.quick, slow: false, skip32: false });
       rows.push(row({ ...base, backend: `${scorer.engine ?? "?"}${e.label === "analyze's scorer" ? " ← analyze/live" : ""}`, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: null }, o.peakGflops));
     } finally {
       await scorer.dispose?.();

@@ -3,7 +3,7 @@
  * are shared and noisy, so every figure also has a same-run ratio), prints Markdown tables to
  * stdout, writes bench/results.json, and says for each of the issue's targets whether it is met.
  *
- *   node dist/bench/run.js [--quick] [--out bench/results.json] [--only mel,inference,analyze,live,training] [--profile]
+ *   node dist/bench/run.js [--quick] [--out bench/results.json] [--only mel,inference,analyze,catalog,live,training] [--profile]
  *
  * Full mode (< 10 min on an idle 2-core machine): 4-minute track for mel and analyze, analyze of
  * 1, 10 and 60 minutes, two 2-minute live runs, live CPU at four hops, training per architecture.
@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchAnalyze, analyzeOnce } from "./analyze.js";
+import { benchCatalog, catalogNotes, catalogTargets, formatCatalogReport } from "./catalog.js";
 import type { AnalyzeBenchOptions } from "./analyze.js";
 import { benchInference } from "./inference.js";
 import { liveRun } from "./live.js";
@@ -32,7 +33,7 @@ import { closingNotes, evaluateTargets, formatReport, TARGET_HOP_SEC } from "./l
 import type { Measured } from "./lib/report.js";
 import type { BenchResults, LiveRunResult, SgemmFigure } from "./lib/schema.js";
 
-const SECTIONS = ["mel", "inference", "analyze", "live", "training"] as const;
+const SECTIONS = ["mel", "inference", "analyze", "catalog", "live", "training"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The project root: the nearest folder above this file with a package.json (works from dist/ and from source). */
@@ -118,6 +119,10 @@ async function main(): Promise<void> {
       : null;
     const analyzeOpts: AnalyzeBenchOptions = { cli, modelDir, inputs, trackSec, scalingMinutes: quick ? [] : [1, 10, 60], progress };
     const analyze = only.has("analyze") ? await section("analyze", null, failures, () => benchAnalyze(analyzeOpts)) : null;
+    // --quick: 2 one-minute tracks and fewer no-op jobs; full: 8 four-minute tracks.
+    const catalog = only.has("catalog")
+      ? await section("catalog", null, failures, () => benchCatalog({ cli, modelDir, inputs, tracks: quick ? 2 : 8, trackSec: quick ? 60 : trackSec, overheadJobs: quick ? 100 : 500, progress }))
+      : null;
     const live: LiveRunResult[] = [];
     if (only.has("live")) {
       const latencySec = quick ? 10 : 120;
@@ -152,10 +157,13 @@ async function main(): Promise<void> {
       profile = await section("profile", null, failures, () => profileAnalyze(analyzeOpts, trackSec));
     }
     const measured: Measured = { ...measured0, profile, durationSec: (performance.now() - started) / 1000 };
-    const targets = evaluateTargets(measured);
-    const results: BenchResults = { ...measured, targets, notes: [...closingNotes(measured, targets), ...failures] };
+    const extra = only.has("catalog") ? catalogTargets(catalog) : [];
+    const targets = [...evaluateTargets(measured), ...extra];
+    const results: BenchResults & { readonly catalog: typeof catalog } = {
+      ...measured, catalog, targets, notes: [...closingNotes(measured, targets), ...(catalog === null ? [] : catalogNotes(catalog, extra)), ...failures],
+    };
     writeFileSync(outPath, JSON.stringify(results, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
-    process.stdout.write(formatReport(results));
+    process.stdout.write(formatReport(results) + (catalog === null ? "" : `\n${formatCatalogReport(catalog)}`));
     progress(`wrote ${outPath}`);
   } finally {
     inputs.dispose();

@@ -5,31 +5,35 @@
  * the bridge's sinks and server around the pipeline in src/ (src/ never imports bridge/).
  *
  * The model is pluggable: registerLive takes `scorerFor(modelDir)`, which returns a ScorerSpec the
- * scorer worker can import (see src/pipeline/scorer.ts). bridge/cli.ts wires the real Classifier.
+ * scorer thread can import (see src/pipeline/mel-scorer.ts). bridge/cli.ts wires the real Classifier.
  */
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { isIP } from "node:net";
+import { join } from "node:path";
 import { FileSource } from "../src/audio/file-source.js";
 import { PortAudioSource } from "../src/audio/portaudio-source.js";
 import type { DeviceEvent, Naudiodon } from "../src/audio/portaudio-source.js";
 import type { AudioSource } from "../src/audio/source.js";
 import { MAX_PER_CHANNEL } from "../src/audio/windower.js";
-import { isIP } from "node:net";
 import { confineRecordPath, isLoopback, planAccess, timestampedRecordName } from "../src/config/bridge-access.js";
 import type { AccessFlags, AccessPolicy } from "../src/config/bridge-access.js";
-import { DEFAULT_POST_CONFIG, loadPostConfig } from "../src/config/triggers.js";
+import { DEFAULT_HOP_SEC } from "../src/config/hop.js";
+import { DEFAULT_POST_CONFIG, loadPostConfig } from "../src/config/post-config.js";
+import { definedFields } from "../src/defined-fields.js";
 import { UserError } from "../src/errors.js";
 import { DEFAULT_MEL_PARAMS } from "../src/features/params.js";
 import { log } from "../src/log.js";
 import { LivePipeline } from "../src/pipeline/live.js";
 import type { LiveSummary } from "../src/pipeline/live.js";
-import type { PipelineStatus } from "../src/pipeline/frame.js";
-import type { LiveControl } from "../src/pipeline/post-stage.js";
-import type { ScorerSpec } from "../src/pipeline/scorer.js";
+import type { ScorerSpec } from "../src/pipeline/mel-scorer.js";
+import { DEFAULT_MODEL_DIR, MODEL_FILES } from "../src/model/model-files.js";
 import { INFERENCE_BACKEND_HELP } from "../src/model/scorer-spec.js";
 import type { ScorerEngineOptions } from "../src/model/scorer-spec.js";
 import { JsonlSink } from "../src/sinks/jsonl-sink.js";
-import { StatusLog, healthRecord } from "../src/sinks/status-log.js";
+import { StatusLog } from "../src/sinks/status-log.js";
 import type { Sink } from "../src/sinks/sink.js";
+import { deviceReporter, statusReporter, summaryLine, triggerLogSink } from "./live-reports.js";
 import type { OscSink } from "./osc-sink.js";
 import type { BridgeServer } from "./server.js";
 import type { WsSink } from "./ws-sink.js";
@@ -38,7 +42,7 @@ import type { LiveFlags, LivePlan } from "../src/cli/live-options.js";
 
 /** What the composition root supplies. */
 export interface LiveCliDeps {
-  /** Turns --model DIR into a scorer the worker can load. Default: an error saying none is wired. */
+  /** Turns --model DIR (default models/default) into a scorer the worker can load. Default: an error saying none is wired. */
   readonly scorerFor?: (modelDir: string, engine: ScorerEngineOptions) => ScorerSpec | Promise<ScorerSpec>;
   /** Called once the run is up (tests: server URL, OSC port, pipeline handle). */
   readonly onStarted?: (run: LiveRun) => void;
@@ -83,7 +87,7 @@ files are confined to that folder. A lost capture device is retried with backoff
 marked in the activity log. --status-log writes memory, latency and counters once a second.
 
 Examples:
-  $ timbrescope live --model models/cnn --input song.flac --osc 127.0.0.1:9000 --port 8080
+  $ timbrescope live --input song.flac --osc 127.0.0.1:9000 --port 8080
   $ timbrescope live --model models/cnn --device "USB Audio" --channels 1,2 --per-channel --record set.jsonl
 `;
 
@@ -94,7 +98,7 @@ export function registerLive(program: Command, deps: LiveCliDeps = {}): void {
   program
     .command("live")
     .description("analyse live input (or a file played like it) and stream activity over OSC, WebSocket and a log")
-    .requiredOption("--model <dir>", "model directory (model.json + manifest.json)")
+    .option("--model <dir>", `model directory (model.json + manifest.json; default: ${DEFAULT_MODEL_DIR})`)
     .option("--backend <name>", INFERENCE_BACKEND_HELP, "auto")
     .option("--device <id|name>", "capture device id or name (default: the system's default input)")
     .option("--channels <list>", "input channels to use, from 1, e.g. 1,2 (default: first two of a device, all of a file)")
@@ -103,7 +107,7 @@ export function registerLive(program: Command, deps: LiveCliDeps = {}): void {
     .option("--realtime", "play --input at real time (default)")
     .option("--fast", "play --input as fast as the model scores (every window is scored)")
     .option("--loop", "repeat --input forever")
-    .option("--hop <sec>", "seconds between 1 s windows; 1 = non-overlapping (the paper)", "0.25")
+    .option("--hop <sec>", "seconds between 1 s windows; 1 = non-overlapping (the paper)", String(DEFAULT_HOP_SEC.live))
     .option("--osc <host:port>", "send OSC bundles here (repeatable)", collect, [])
     .option("--osc-in <port>", "listen for OSC control messages on PORT of --host (from loopback and --osc-allow sources)")
     .option("--port <n>", "HTTP + WebSocket port on --host, default 127.0.0.1 (0 = any free port)", "8080")
@@ -121,20 +125,18 @@ export function registerLive(program: Command, deps: LiveCliDeps = {}): void {
     .addHelpText("after", HELP_AFTER)
     .action(async (opts: LiveFlags & BridgeFlags) => {
       const plan = planLive(opts);
+      if (opts.model === undefined && !existsSync(join(plan.modelDir, MODEL_FILES.topology))) {
+        throw new UserError(`no model at ${plan.modelDir}: pass --model DIR (a folder with model.json and manifest.json)`);
+      }
       const access = planAccess(accessFlags(opts), deps.env ?? process.env);
       const record = recordPlan(plan, opts.recordDir);
       const bridge = { access, recordPaused: record?.paused ?? false, statusLog: opts.statusLog };
-      await runLive({ ...plan, ...(record === undefined ? {} : { record: record.path }) }, bridge, deps);
+      await runLive({ ...plan, ...definedFields({ record: record?.path }) }, bridge, deps);
     });
 }
 
 function accessFlags(o: BridgeFlags): AccessFlags {
-  return {
-    ...(o.host === undefined ? {} : { host: o.host }),
-    ...(o.token === undefined ? {} : { token: o.token }),
-    ...(o.allowOrigin === undefined ? {} : { allowOrigin: o.allowOrigin }),
-    ...(o.oscAllow === undefined ? {} : { oscAllow: o.oscAllow }),
-  };
+  return definedFields({ host: o.host, token: o.token, allowOrigin: o.allowOrigin, oscAllow: o.oscAllow });
 }
 
 /** Where the activity log goes: --record (inside --record-dir when given), or a fresh file there. */
@@ -161,165 +163,119 @@ interface BridgeSettings {
   readonly statusLog: string | undefined;
 }
 
-/** Logs device events and marks them in the activity log. */
-function deviceReporter(name: string, rateHz: number, jsonl: () => JsonlSink | undefined): (e: DeviceEvent) => void {
-  return (e) => {
-    if (e.type === "lost") {
-      log.warn(`live: capture device ${name} lost (${e.reason}); retrying with backoff`);
-      jsonl()?.note({ event: "lost", timeMs: e.timeMs, inputFrame: e.atFrame, inputRateHz: rateHz, reason: e.reason });
-    } else if (e.type === "retry") {
-      log.info(`live: capture device ${name} still unavailable (attempt ${e.attempt}: ${e.error})`);
-    } else {
-      log.warn(`live: capture device ${name} is back after ${(e.gapMs / 1000).toFixed(1)} s (${e.attempts} attempt(s)); the gap is marked in the activity log`);
-      jsonl()?.note({ event: "resumed", timeMs: e.timeMs, inputFrame: e.atFrame, inputRateHz: rateHz, gapMs: Math.round(e.gapMs) });
-    }
-  };
-}
-
 function noScorer(): never {
   throw new UserError("live: this build has no model loader wired in (registerLive needs scorerFor)");
 }
 
-async function openSource(plan: LivePlan, deps: LiveCliDeps, onDeviceEvent: (name: string, rateHz: number) => (e: DeviceEvent) => void): Promise<AudioSource> {
+/** An opened source, and where to report its device's losses (nowhere for a file). */
+interface OpenedSource {
+  readonly source: AudioSource;
+  readonly watchDevice: (listener: (e: DeviceEvent) => void) => void;
+}
+
+async function openSource(plan: LivePlan, deps: LiveCliDeps): Promise<OpenedSource> {
   if (plan.source.kind === "file") {
-    return FileSource.open(plan.source.path, { pace: plan.source.pace, loop: plan.source.loop });
+    return { source: await FileSource.open(plan.source.path, { pace: plan.source.pace, loop: plan.source.loop }), watchDevice: () => undefined };
   }
   const channels = plan.channels === undefined ? undefined : Math.max(...plan.channels) + 1;
-  // The reporter needs the resolved device name, known only once the source is open.
-  const hook: { report?: (e: DeviceEvent) => void } = {};
   const source = await PortAudioSource.open({
-    ...(deps.naudiodon === undefined ? {} : { naudiodon: deps.naudiodon }),
-    onDeviceEvent: (e) => hook.report?.(e),
-    ...(plan.source.device === undefined ? {} : { device: plan.source.device }),
-    ...(plan.source.rateHz === undefined ? {} : { sampleRateHz: plan.source.rateHz }),
-    ...(channels === undefined ? {} : { channels }),
+    ...definedFields({ naudiodon: deps.naudiodon, device: plan.source.device, sampleRateHz: plan.source.rateHz, channels }),
     // Per-channel mode analyses every channel of an interface (up to 8) unless --channels says otherwise.
     preferChannels: plan.perChannel ? MAX_PER_CHANNEL : 2,
   });
-  hook.report = onDeviceEvent(source.info.name, source.info.sampleRateHz);
-  return source;
+  return { source, watchDevice: (listener) => source.watchDevice(listener) };
 }
 
-/** Logs trigger edges as they happen (what the user sees on the terminal). */
-function triggerLogSink(): Sink {
-  return {
-    name: "log",
-    write: (e) => {
-      if (e.type !== "frame") return;
-      const ch = e.frame.channel === null ? "" : ` (channel ${e.frame.channel + 1})`;
-      for (const t of e.frame.triggers) log.info(`trigger ${t.rule} ${t.edge} at ${t.tSec.toFixed(2)} s${ch}`);
-    },
-    close: () => Promise.resolve(),
-  };
+/** One line per output saying where the run sends what. */
+function announce(pipeline: LivePipeline, plan: LivePlan, bridge: BridgeSettings, server: BridgeServer | undefined, targets: readonly { host: string; port: number }[]): void {
+  const s = pipeline.session;
+  const { access } = bridge;
+  log.info(`live: model ${s.modelId}${pipeline.engine === null ? "" : ` on ${pipeline.engine}`}; ${s.source.kind} ${s.source.name} at ${s.inputRateHz} Hz, ${s.source.channels} ch` +
+    ` -> ${s.lanes[0] === null ? "mix" : `${s.lanes.length} channels`}, ${s.windowSec} s windows every ${s.hopSec} s`);
+  if (targets.length > 0) log.info(`live: OSC to ${targets.map((t) => `${t.host}:${t.port}`).join(", ")}`);
+  if (plan.oscInPort !== undefined) {
+    const from = access.oscAllow.length > 0 ? `loopback and ${access.oscAllow.join(", ")}` : "loopback only";
+    log.info(`live: OSC control on ${oscListenHost(access.host)}:${plan.oscInPort} (from ${from})`);
+  }
+  if (server !== undefined) log.info(`live: UI and WebSocket on ${server.url}${access.token === undefined ? "" : " (token required: open it with ?token=...)"}`);
+  if (plan.record !== undefined) log.info(`live: recording to ${plan.record}${bridge.recordPaused ? " (off until a record control message turns it on)" : ""}`);
+  if (bridge.statusLog !== undefined) log.info(`live: health log in ${bridge.statusLog}`);
 }
 
-const ms = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : "-");
-
-function statusLine(s: PipelineStatus): string {
-  const l = s.latencyMs;
-  return `status: ${s.windowsScored} windows, ${s.droppedWindows} dropped, ${s.xruns} xruns, latency p50 ${ms(l.p50)} ms p95 ${ms(l.p95)} ms, cpu ${s.cpuPercent}%`;
-}
-
+/**
+ * The composition root, in dependency order: source -> activity and health logs -> pipeline
+ * (created, not started) -> OSC and WebSocket sinks, whose controls go straight to the pipeline ->
+ * server -> attach the sinks -> start. Whatever was opened is closed again if a later step fails.
+ */
 async function runLive(plan: LivePlan, bridge: BridgeSettings, deps: LiveCliDeps): Promise<void> {
   const post = plan.triggers === undefined ? DEFAULT_POST_CONFIG : await loadPostConfig(plan.triggers);
   const scorer = await (deps.scorerFor ?? noScorer)(plan.modelDir, { backend: plan.backend });
   // The network modules (osc, ws) load when a run starts, not with every CLI command.
   const [{ OscSink, parseOscTarget }, { BridgeServer }, { WsSink }] = await Promise.all([import("./osc-sink.js"), import("./server.js"), import("./ws-sink.js")]);
   const targets = plan.oscTargets.map(parseOscTarget);
-  let jsonl: JsonlSink | undefined;
-  const source = await openSource(plan, deps, (name, rateHz) => deviceReporter(name, rateHz, () => jsonl));
-  let pipeline: LivePipeline | undefined;
-  // Ballistics for all classes, as hello reports them to UIs that connect later.
-  let smoothing = { attackSec: post.smoothing.attackSec, releaseSec: post.smoothing.releaseSec };
-  const control = (cmd: LiveControl): void => {
-    if (pipeline === undefined) throw new UserError("the pipeline is not running yet");
-    pipeline.control(cmd);
-    if (cmd.type === "set-smoothing" && cmd.label === undefined) smoothing = { attackSec: cmd.attackSec, releaseSec: cmd.releaseSec };
-  };
-  const sinks: Sink[] = [triggerLogSink()];
   const { access } = bridge;
+  const { source, watchDevice } = await openSource(plan, deps);
+  let jsonl: JsonlSink | undefined;
   let statusLog: StatusLog | undefined;
+  let pipeline: LivePipeline | undefined;
   let osc: OscSink | undefined;
+  let ws: WsSink | undefined;
+  let server: BridgeServer | undefined;
+  let started = false;
   try {
     jsonl = plan.record === undefined ? undefined : await JsonlSink.open(plan.record, { paused: bridge.recordPaused });
     statusLog = bridge.statusLog === undefined ? undefined : await StatusLog.open(bridge.statusLog);
+    watchDevice(deviceReporter(source.info.name, source.info.sampleRateHz, jsonl));
+    const activityLog = jsonl;
+    const oscBad = (): number => (osc === undefined ? 0 : osc.badMessages + osc.refusedSources);
+    const p = (pipeline = await LivePipeline.create({
+      source, scorer, hopSec: plan.hopSec, post,
+      channelMode: { kind: plan.perChannel ? "per-channel" : "mix", ...definedFields({ channels: plan.channels }) },
+      overflow: plan.source.kind === "file" && plan.source.pace === "fast" ? "wait" : "drop",
+      onStatus: statusReporter(source, statusLog, () => ({ osc: oscBad(), ws: ws?.badMessages ?? 0 })),
+      ...definedFields({
+        onRecord: activityLog === undefined ? undefined : (on: boolean) => activityLog.setPaused(!on),
+        // At least one window: --duration under 1 s still scores the first.
+        stopAfterSamples: plan.durationSec === undefined ? undefined
+          : Math.max(DEFAULT_MEL_PARAMS.windowSamples, Math.floor(plan.durationSec * DEFAULT_MEL_PARAMS.sampleRateHz)),
+      }),
+    }));
     osc = targets.length > 0 || plan.oscInPort !== undefined
       ? await OscSink.open({
-        targets, onControl: control, allowSources: access.oscAllow,
+        targets, onControl: p.control, allowSources: access.oscAllow,
         ...(plan.oscInPort === undefined ? {} : { listenPort: plan.oscInPort, listenHost: oscListenHost(access.host) }),
       })
       : undefined;
-  } catch (err) {
-    await Promise.all([source.stop(), jsonl?.close(), statusLog?.close(), osc?.close()]);
-    throw err;
-  }
-  if (jsonl !== undefined) sinks.push(jsonl);
-  if (osc !== undefined) sinks.push(osc);
-  const oscSink = osc;
-  const oscBad = (): number => (oscSink === undefined ? 0 : oscSink.badMessages + oscSink.refusedSources);
-  const jsonlSink = jsonl;
-  const setHop = (hopSec: number): void => {
-    if (pipeline === undefined) throw new UserError("the pipeline is not running yet");
-    pipeline.setHop(hopSec);
-    log.info(`live: hop now ${pipeline.session.hopSec} s`);
-    ws?.rehello();
-  };
-  const ws: WsSink | undefined = plan.port === undefined ? undefined : new WsSink({
-    oscBadMessages: oscBad,
-    onControl: control,
-    onHop: setHop,
-    state: () => ({
-      ...(pipeline === undefined ? {} : { hopSec: pipeline.session.hopSec }),
-      ...(pipeline?.state() ?? { thresholds: [], muted: [] }), recording: jsonl === undefined ? null : !jsonl.isPaused,
-      oscTargets: targets.map((t) => `${t.host}:${t.port}`), smoothing, ...(plan.record === undefined ? {} : { recordFile: plan.record }),
-    }),
-  });
-  if (ws !== undefined) sinks.push(ws);
-  const health = (s: PipelineStatus): void => {
-    const dev = source instanceof PortAudioSource ? { state: source.state, gaps: source.gaps } : { state: "ok", gaps: 0 };
-    statusLog?.write(healthRecord(s, { osc: oscBad(), ws: ws?.badMessages ?? 0 }, dev));
-  };
-  let server: BridgeServer | undefined;
-  try {
-    if (ws !== undefined && plan.port !== undefined) server = await BridgeServer.start({ port: plan.port, access }, ws);
-    pipeline = await LivePipeline.start({
-      source, scorer: scorer, sinks, hopSec: plan.hopSec, post,
-      channelMode: { kind: plan.perChannel ? "per-channel" : "mix", ...(plan.channels === undefined ? {} : { channels: plan.channels }) },
-      overflow: plan.source.kind === "file" && plan.source.pace === "fast" ? "wait" : "drop",
-      onStatus: (() => {
-        let n = 0;
-        return (s: PipelineStatus) => {
-          health(s);
-          if (++n % 10 === 0) log.info(statusLine(s));
-          else log.debug(statusLine(s));
-        };
-      })(),
-      ...(jsonlSink === undefined ? {} : { onRecord: (on: boolean) => jsonlSink.setPaused(!on) }),
-      // At least one window: --duration under 1 s still scores the first.
-      ...(plan.durationSec === undefined ? {} : { stopAfterSamples: Math.max(DEFAULT_MEL_PARAMS.windowSamples, Math.floor(plan.durationSec * DEFAULT_MEL_PARAMS.sampleRateHz)) }),
+    const oscTargets = targets.map((t) => `${t.host}:${t.port}`);
+    ws = plan.port === undefined ? undefined : new WsSink({
+      oscBadMessages: oscBad,
+      onControl: p.control,
+      onHop: (hopSec) => {
+        p.setHop(hopSec);
+        log.info(`live: hop now ${p.session.hopSec} s`);
+        ws?.rehello();
+      },
+      state: () => ({
+        ...p.state(), hopSec: p.session.hopSec, recording: activityLog === undefined ? null : !activityLog.isPaused, oscTargets, ...definedFields({ recordFile: plan.record }),
+      }),
     });
-    const s = pipeline.session;
-    log.info(`live: model ${s.modelId}${pipeline.engine === null ? "" : ` on ${pipeline.engine}`}; ${s.source.kind} ${s.source.name} at ${s.inputRateHz} Hz, ${s.source.channels} ch` +
-      ` -> ${s.lanes[0] === null ? "mix" : `${s.lanes.length} channels`}, ${s.windowSec} s windows every ${s.hopSec} s`);
-    if (targets.length > 0) log.info(`live: OSC to ${targets.map((t) => `${t.host}:${t.port}`).join(", ")}`);
-    if (plan.oscInPort !== undefined) {
-      const from = access.oscAllow.length > 0 ? `loopback and ${access.oscAllow.join(", ")}` : "loopback only";
-      log.info(`live: OSC control on ${oscListenHost(access.host)}:${plan.oscInPort} (from ${from})`);
-    }
-    if (server !== undefined) log.info(`live: UI and WebSocket on ${server.url}${access.token === undefined ? "" : " (token required: open it with ?token=...)"}`);
-    if (plan.record !== undefined) log.info(`live: recording to ${plan.record}${bridge.recordPaused ? " (off until a record control message turns it on)" : ""}`);
-    if (bridge.statusLog !== undefined) log.info(`live: health log in ${bridge.statusLog}`);
-    deps.onStarted?.({ pipeline, server, osc });
-    const summary = await waitForEnd(pipeline, deps.handleSignals ?? true);
+    if (ws !== undefined && plan.port !== undefined) server = await BridgeServer.start({ port: plan.port, access }, ws);
+    p.attach(...[triggerLogSink(), jsonl, osc, ws].filter((k): k is Sink => k !== undefined));
+    await p.start();
+    started = true;
+    announce(p, plan, bridge, server, targets);
+    deps.onStarted?.({ pipeline: p, server, osc });
+    const summary = await waitForEnd(p, deps.handleSignals ?? true);
     log.info(summaryLine(summary));
   } finally {
     await server?.close();
-    if (pipeline === undefined) {
-      await source.stop();
-      await Promise.all(sinks.map((k) => k.close()));
+    if (!started) {
+      // Not started (or failed to start): stop() releases the worker and the attached sinks; sinks close idempotently.
+      await (pipeline === undefined ? source.stop() : pipeline.stop().catch(() => undefined));
+      await Promise.all([jsonl?.close(), osc?.close(), ws?.close()]);
     }
     await statusLog?.close();
-    if (jsonlSink?.error !== undefined) log.error(`live: the activity log ${plan.record ?? ""} stopped early: ${jsonlSink.error}`);
+    if (jsonl?.error !== undefined) log.error(`live: the activity log ${plan.record ?? ""} stopped early: ${jsonl.error}`);
   }
 }
 
@@ -337,11 +293,4 @@ async function waitForEnd(p: LivePipeline, handleSignals: boolean): Promise<Live
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-}
-
-function summaryLine(s: LiveSummary): string {
-  const l = s.latencyMs;
-  const drops = s.sinks.filter((k) => k.dropped > 0).map((k) => `${k.name} ${k.dropped}`).join(", ");
-  return `live: done: ${s.windowsScored} windows scored, ${s.droppedWindows} dropped, ${s.xruns} xruns; latency p50 ${ms(l.p50)} ms, ` +
-    `p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms${drops === "" ? "" : `; sink drops: ${drops}`}`;
 }

@@ -27,7 +27,7 @@ import type { OscArgument, OscBundle, OscMessage, OscPacket } from "osc";
 import { oscSourceAllowed } from "../src/config/bridge-access.js";
 import { UserError, oneLine } from "../src/errors.js";
 import { log } from "../src/log.js";
-import type { Frame, PipelineStatus, SessionInfo } from "../src/pipeline/frame.js";
+import type { Frame, PipelineStatus, SessionInfo } from "../src/frame.js";
 import type { ControlHandler, LiveControl } from "../src/pipeline/post-stage.js";
 import type { Sink, SinkEvent } from "../src/sinks/sink.js";
 

@@ -14,6 +14,7 @@
  * Times: `startSample` on the analysis clock (`sampleRateHz`, 22050), `captureTimeMs` the epoch-ms
  * wall clock at which the window's last sample was captured (null when unknown).
  */
+import { isHopSec } from "../src/config/hop.js";
 
 /** Protocol version carried by every message. */
 export const PROTOCOL_VERSION = 1;
@@ -133,8 +134,8 @@ const oneOf = (...xs: readonly unknown[]): Check => (v) => xs.includes(v);
 const objectOf = (shape: Record<string, Check>): Check => (v) =>
   typeof v === "object" && v !== null && Object.entries(shape).every(([k, c]) => c((v as Record<string, unknown>)[k]));
 const optional = (c: Check): Check => (v) => v === undefined || c(v);
-/** A hop: more than 0, at most the 1 s window. */
-const isHop: Check = (v) => isNum(v) && (v as number) > 0 && (v as number) <= 1;
+/** A hop within the default front-end's range (src/config/hop.ts): more than 0, at most the 1 s window. */
+const isHop: Check = (v) => isHopSec(v);
 
 /** Field checks per message type; a leading "?" marks an optional field. */
 const SCHEMAS: Record<string, Record<string, Check>> = {

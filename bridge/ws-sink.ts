@@ -12,11 +12,12 @@
 import type { WebSocket } from "ws";
 import { oneLine } from "../src/errors.js";
 import { log } from "../src/log.js";
-import type { Frame, PipelineStatus, SessionInfo } from "../src/pipeline/frame.js";
+import type { Frame, PipelineStatus, SessionInfo } from "../src/frame.js";
 import type { ControlHandler, LiveControl } from "../src/pipeline/post-stage.js";
 import type { Sink, SinkEvent } from "../src/sinks/sink.js";
 import { PROTOCOL_VERSION, parseClientMessage } from "./protocol.js";
 import type { AckMessage, ClientMessage, FrameMessage, Hello, ServerMessage, StatusMessage, TriggerMessage } from "./protocol.js";
+import { definedFields } from "../src/defined-fields.js";
 
 /** Run-time state a hello reports besides the session. */
 export interface LiveState {
@@ -80,7 +81,7 @@ function toControl(m: Exclude<ClientMessage, { type: "set-hop" }>): LiveControl 
     case "record":
       return { type: m.type, on: m.on };
     case "set-smoothing":
-      return { type: m.type, attackSec: m.attackSec, releaseSec: m.releaseSec, ...(m.label === undefined ? {} : { label: m.label }) };
+      return { type: m.type, attackSec: m.attackSec, releaseSec: m.releaseSec, ...definedFields({ label: m.label }) };
   }
 }
 
@@ -169,9 +170,7 @@ export class WsSink implements Sink {
       // being started) and then knows no thresholds; one per label is what hello promises.
       thresholds: st.thresholds.length === s.labels.length ? st.thresholds : s.thresholds,
       muted: st.muted.length === s.labels.length ? st.muted : s.labels.map(() => false), recording: st.recording, controls,
-      ...(st.oscTargets === undefined ? {} : { oscTargets: st.oscTargets }),
-      ...(st.recordFile === undefined ? {} : { recordFile: st.recordFile }),
-      ...(st.smoothing === undefined ? {} : { smoothing: st.smoothing }),
+      ...definedFields({ oscTargets: st.oscTargets, recordFile: st.recordFile, smoothing: st.smoothing }),
     };
   }
 

@@ -4,11 +4,14 @@
  * per class (via post/aggregate's maxPool), and a class is active in a row when its pooled raw score
  * reaches the model's threshold. "track" pools every window of the file into one row (tagging);
  * "window" pools nothing: one row per analysed window, [start, start + 1 s), overlapping when the
- * hop is under 1 s (the frames live and `--record` produce, for comparisons).
+ * hop is under 1 s (the frames live and `--record` produce, for comparisons). The segments come
+ * from the post stage's flags on the windows (default) or from the rows (see segments.ts).
  */
-import type { Frame, SessionInfo } from "../pipeline/frame.js";
+import type { Frame, SessionInfo } from "../frame.js";
 import { matrix, maxPool, parseResolution } from "../post/aggregate.js";
 import type { Resolution } from "../post/aggregate.js";
+import { activeSegments, postSegments } from "./segments.js";
+import type { Segment, SegmentSource } from "./segments.js";
 
 /** `analyze --resolution`: the paper's resolutions, or every window as it is. */
 export type AnalyzeResolution = Resolution | "window";
@@ -45,16 +48,26 @@ export interface FileAnalysis {
   /** End of the last whole window, seconds (0 when the file is shorter than one window). */
   readonly durationSec: number;
   readonly rows: readonly AnalysisRow[];
+  /** What the segment outputs (table, DAW, MIDI, JAMS, JSON `segments`) show; see segmentSource. */
+  readonly segments: readonly Segment[];
+  /** "post": the post stage's flags on every window, whatever the resolution; "raw": runs of active rows. */
+  readonly segmentSource: SegmentSource;
 }
 
 /** Selection of classes (column indices into the session's labels). Default: all. */
 export interface PoolOptions {
   readonly columns?: readonly number[];
+  /**
+   * Source of `segments`. Default "raw": poolFrames alone only pools and thresholds scores; `analyze`
+   * asks for "post" unless --raw-segments is given.
+   */
+  readonly segments?: SegmentSource;
 }
 
 /**
  * Pools `frames` (one lane, in window order) to `resolution` and applies the thresholds.
- * Times come from each frame's sample clock (startSample / sampleRateHz).
+ * Times come from each frame's sample clock (startSample / sampleRateHz). With `segments: "post"`
+ * the frames' own active flags (set by the pipeline's PostStage) give the segments.
  */
 export function poolFrames(file: string, session: SessionInfo, frames: readonly Frame[], resolution: AnalyzeResolution, opts: PoolOptions = {}): FileAnalysis {
   const columns = opts.columns ?? session.labels.map((_, i) => i);
@@ -77,8 +90,10 @@ export function poolFrames(file: string, session: SessionInfo, frames: readonly 
     const endSec = resolution === "window" ? startSec + session.windowSec : resolution === "track" ? durationSec : Math.min((b + 1) * resolution, durationSec);
     rows.push({ startSec, endSec, scores, active });
   }
+  const segmentSource = opts.segments ?? "raw";
+  const segments = segmentSource === "post" ? postSegments(frames, session.windowSec, columns) : activeSegments(rows, cols);
   return {
-    file, modelId: session.modelId, resolution, hopSec: session.hopSec, durationSec, rows, thresholds,
+    file, modelId: session.modelId, resolution, hopSec: session.hopSec, durationSec, rows, thresholds, segments, segmentSource,
     labels: columns.map((c) => session.labels[c] as string), classIds: columns.map((c) => session.classIds[c] as string),
   };
 }

@@ -8,7 +8,7 @@
 import { decodeFile } from "./decode.js";
 import type { DecodedAudio } from "./types.js";
 import { nowMs } from "./source.js";
-import type { AudioSource, AudioSourceInfo, SourceListener, SourceStats } from "./source.js";
+import type { AudioSource, AudioSourceInfo, SourceHealth, SourceListener, SourceStats } from "./source.js";
 
 /** How a file source is paced. */
 export type FilePace = "realtime" | "fast";
@@ -95,6 +95,11 @@ export class FileSource implements AudioSource {
 
   stats(): SourceStats {
     return { ...this.counters, xruns: 0 };
+  }
+
+  /** A file cannot be lost: always "ok", no gaps. */
+  health(): SourceHealth {
+    return { state: "ok", gaps: 0 };
   }
 
   private sleepUntil(tMs: number): Promise<void> {

@@ -17,7 +17,7 @@
  */
 import { UserError, oneLine } from "../errors.js";
 import { nowMs, s16leToFloat32 } from "./source.js";
-import type { AudioSource, AudioSourceInfo, SourceListener, SourceStats } from "./source.js";
+import type { AudioSource, AudioSourceInfo, SourceHealth, SourceListener, SourceStats } from "./source.js";
 
 /** What `live --device` / `devices` print when naudiodon is not available. */
 export const NAUDIODON_MISSING =
@@ -196,6 +196,7 @@ export class PortAudioSource implements AudioSource {
   private running = false;
   /** Device losses so far (this run). */
   gaps = 0;
+  private readonly deviceListeners: ((e: DeviceEvent) => void)[] = [];
 
   private constructor(
     private readonly pa: Naudiodon,
@@ -204,6 +205,12 @@ export class PortAudioSource implements AudioSource {
     private readonly opts: PortAudioOptions,
   ) {
     this.info = info;
+    if (opts.onDeviceEvent !== undefined) this.deviceListeners.push(opts.onDeviceEvent);
+  }
+
+  /** Adds a listener for device state changes (besides options.onDeviceEvent), e.g. once the activity log is open. */
+  watchDevice(listener: (e: DeviceEvent) => void): void {
+    this.deviceListeners.push(listener);
   }
 
   /**
@@ -283,10 +290,12 @@ export class PortAudioSource implements AudioSource {
   }
 
   private emit(e: DeviceEvent): void {
-    try {
-      this.opts.onDeviceEvent?.(e);
-    } catch {
-      // a reporting problem must not stop capture
+    for (const listener of this.deviceListeners) {
+      try {
+        listener(e);
+      } catch {
+        // a reporting problem must not stop capture
+      }
     }
   }
 
@@ -389,5 +398,9 @@ export class PortAudioSource implements AudioSource {
 
   stats(): SourceStats {
     return { ...this.counters, xruns: this.xrunsBefore + this.slips.xruns };
+  }
+
+  health(): SourceHealth {
+    return { state: this.state, gaps: this.gaps };
   }
 }

@@ -61,6 +61,14 @@ export interface SourceStats {
   readonly xruns: number;
 }
 
+/** A source's device state, as the health log (`live --status-log`) reports it. */
+export interface SourceHealth {
+  /** "ok" (running or ready), "lost" (the device went away; retrying) or "stopped". */
+  readonly state: "ok" | "lost" | "stopped";
+  /** Device losses in the current (or last) run. */
+  readonly gaps: number;
+}
+
 /**
  * A startable, stoppable stream of audio chunks. start() after stop() starts again from a fresh
  * sample clock (startFrame 0). Calling start() twice without stop() is an error.
@@ -73,6 +81,8 @@ export interface AudioSource {
   stop(): Promise<void>;
   /** Health counters of the current (or last) run. */
   stats(): SourceStats;
+  /** Device state and losses (a file is always "ok", with no gaps). */
+  health(): SourceHealth;
 }
 
 /** Wall clock in epoch milliseconds with sub-millisecond resolution (monotonic within a process). */

@@ -2,19 +2,23 @@
  * `timbrescope analyze FILE...`: scores recorded files window by window (the offline pipeline),
  * pools the raw scores to a time resolution like the paper (§3.3), marks classes active where the
  * pooled score reaches the model's threshold, and prints a table or writes an export (JSON, JSONL,
- * CSV, Audacity labels, REAPER regions, MIDI, JAMS).
+ * CSV, Audacity labels, REAPER regions, MIDI, JAMS). Segments come from the post stage `live` runs
+ * (smoothing, hysteresis, minimum hold) on every window, or with --raw-segments from the rows.
  */
 import type { Command } from "commander";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
+import { DEFAULT_POST_CONFIG } from "../config/post-config.js";
 import { findClass } from "../data/classes.js";
 import { InputFileError, UserError } from "../errors.js";
 import { log } from "../log.js";
+import { DEFAULT_HOP_SEC, parseHopFlag } from "../config/hop.js";
+import { DEFAULT_MODEL_DIR } from "../model/model-files.js";
 import { INFERENCE_BACKEND_HELP, modelScorerSpec, parseInferenceRequest } from "../model/scorer-spec.js";
 import type { InferenceRequest } from "../model/scorer-spec.js";
 import { analyzeFile } from "../pipeline/offline.js";
 import type { OfflineNormalization } from "../pipeline/offline.js";
-import type { ScorerSpec } from "../pipeline/scorer.js";
+import type { ScorerSpec } from "../pipeline/mel-scorer.js";
 import { defaultWorkerCount, WorkerPool } from "../pipeline/worker-pool.js";
 import { formatCsv, formatJson, formatJsonl } from "../analyze/formats/data.js";
 import { formatAudacity, formatReaper } from "../analyze/formats/daw.js";
@@ -32,8 +36,11 @@ export type AnalyzeFormat = (typeof ANALYZE_FORMATS)[number];
 /** Formats that describe one file each (several files need --out DIR); the others hold all files. */
 const PER_FILE: Readonly<Partial<Record<AnalyzeFormat, string>>> = { audacity: ".txt", reaper: ".csv", midi: ".mid", jams: ".jams" };
 
-/** The model folder used when --model is not given. */
-export const DEFAULT_MODEL_DIR = "models/default";
+const { smoothing: SM, hysteresis: HY } = DEFAULT_POST_CONFIG;
+/** --help: how segments are made, from the post stage's own defaults. */
+const SEGMENTS_HELP = `Segments go through live's post stage on every window: attack ${SM.attackSec} s / release ${SM.releaseSec} s smoothing,
+hysteresis (band ${HY.band}) around the model's thresholds, ${HY.minHoldSec} s minimum hold, on the windows' sample clock.
+--raw-segments writes one segment per run of rows whose score reaches the threshold instead. Scores stay raw.`;
 
 /** Test seams. */
 export interface AnalyzeDeps {
@@ -51,6 +58,7 @@ interface AnalyzeFlags {
   level: string;
   workers?: string;
   backend: string;
+  rawSegments?: boolean;
 }
 
 /** A validated `analyze` invocation. */
@@ -71,6 +79,8 @@ export interface AnalyzePlan {
   readonly workers: number;
   /** Inference engine of the workers. */
   readonly backend: InferenceRequest;
+  /** Segments from the rows' thresholded scores (--raw-segments) instead of the post stage. Default false. */
+  readonly rawSegments: boolean;
 }
 
 /** Registers `analyze` on `program`. */
@@ -81,14 +91,15 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
     .argument("<files...>", "audio files (WAV, FLAC, MP3, OGG Vorbis)")
     .option("--model <dir>", `model directory (default: ${DEFAULT_MODEL_DIR} if it exists)`)
     .option("--resolution <r>", "time resolution: 1, 5 or 10 seconds (max-pooled like the paper), track (one row per file) or window (every window, unpooled)", "1")
-    .option("--hop <sec>", "seconds between 1 s windows; 1 = non-overlapping (the paper)", "1")
+    .option("--hop <sec>", "seconds between 1 s windows; 1 = non-overlapping (the paper)", String(DEFAULT_HOP_SEC.offline))
     .option("--format <f>", ANALYZE_FORMATS.join("|"), "table")
     .option("--out <path>", "write here instead of stdout (a folder for per-file formats with several files)")
     .option("--classes <list>", "only these classes, comma-separated ids or labels (e.g. drums,piano)")
     .option("--level <mode>", "level normalisation: track (whole-file RMS, the paper) or running (what live does)", "track")
     .option("--backend <name>", INFERENCE_BACKEND_HELP, "auto")
+    .option("--raw-segments", "segments (table, audacity, reaper, midi, jams, json segments) from each row's thresholded score instead of live's smoothing, hysteresis and minimum hold")
     .option("--workers <n>", `scorer threads, each with its own copy of the model (default: ${defaultWorkerCount()}, one per core up to 4)`)
-    .addHelpText("after", "\nExamples:\n  timbrescope analyze song.flac\n  timbrescope analyze song.flac --format audacity --out song-labels.txt\n  timbrescope analyze *.wav --resolution track --format csv --out tags.csv\n")
+    .addHelpText("after", `\n${SEGMENTS_HELP}\n\nExamples:\n  timbrescope analyze song.flac\n  timbrescope analyze song.flac --format audacity --out song-labels.txt\n  timbrescope analyze *.wav --resolution track --format csv --out tags.csv\n`)
     .action(async (files: string[], opts: AnalyzeFlags) => {
       await runAnalyze(planAnalyze(files, opts, deps.scorer !== undefined), deps);
     });
@@ -104,8 +115,7 @@ export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, inject
   if (level !== "track" && level !== "running") throw new UserError(`Expected --level track|running, got "${opts.level}"`);
   const workers = opts.workers === undefined ? defaultWorkerCount() : Number(opts.workers);
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 16)) throw new UserError(`Expected --workers an integer in [1, 16], got "${opts.workers}"`);
-  const hopSec = Number(opts.hop);
-  if (!(opts.hop.trim() !== "" && hopSec > 0 && hopSec <= 1)) throw new UserError(`Expected --hop in (0, 1] seconds, got "${opts.hop}"`);
+  const hopSec = parseHopFlag(opts.hop, "offline");
   for (const f of files) {
     if (!existsSync(f)) throw new InputFileError(f, "no such file");
     if (!statSync(f).isFile()) throw new InputFileError(f, "not a file");
@@ -128,7 +138,7 @@ export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, inject
         : `--model ${modelDir}: no model.json there (expected a model folder)`);
     }
   }
-  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes, normalization: { kind: level }, workers, backend: parseInferenceRequest(opts.backend ?? "auto") };
+  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes, normalization: { kind: level }, workers, backend: parseInferenceRequest(opts.backend ?? "auto"), rawSegments: opts.rawSegments === true };
 }
 
 /** Column indices of the requested classes in the scorer's label order. */
@@ -185,7 +195,8 @@ export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Pro
       const target = Math.round(doneBytes / 1e6);
       if (target > shown) bar.tick(target - shown, basename(file));
       const columns = selectColumns(scorer, plan.classes);
-      const a = poolFrames(file, session, frames, plan.resolution, columns === undefined ? {} : { columns });
+      const segments = plan.rawSegments ? "raw" : "post";
+      const a = poolFrames(file, session, frames, plan.resolution, columns === undefined ? { segments } : { columns, segments });
       if (frames.length === 0) log.warn(`${file}: shorter than one ${session.windowSec} s window; nothing to analyse`);
       audioSec += a.durationSec;
       analyses.push(a);

@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { definedFields } from "../defined-fields.js";
 import { UserError } from "../errors.js";
 import { log } from "../log.js";
 import { INFERENCE_BACKEND_HELP, parseInferenceRequest } from "../model/scorer-spec.js";
@@ -16,6 +17,7 @@ const reportModules = async () => ({
   ...(await import("../evaluate/report-activations.js")),
   ...(await import("../evaluate/report-run.js")),
 });
+import { progressBar } from "./progress.js";
 import { defaultCacheDir } from "./train.js";
 
 interface EvaluateCliOptions {
@@ -62,8 +64,7 @@ export function registerEvaluate(program: Command): void {
         if (o.model !== undefined) throw new UserError("give either --model or --activations, not both");
         const scored = await scoreActivations({
           files: o.activations.map((f) => resolve(f)),
-          ...(o.labels === undefined ? {} : { labelFiles: o.labels.map((f) => resolve(f)) }),
-          ...(o.data === undefined ? {} : { roots: o.data.map((d) => resolve(d)) }),
+          ...definedFields({ labelFiles: o.labels?.map((f) => resolve(f)), roots: o.data?.map((d) => resolve(d)) }),
         });
         const report = buildReport([scored], { activations: o.activations });
         await writeReport(out, report, [scored]);
@@ -81,8 +82,8 @@ export function registerEvaluate(program: Command): void {
         split: parseSplit(o.split),
         cacheDir: resolve(o.cache ?? defaultCacheDir()),
         backend: parseInferenceRequest(o.backend),
-        progress: true,
-        ...(splitSeed === undefined ? {} : { splitSeed }),
+        progress: progressBar,
+        ...definedFields({ splitSeed }),
       });
       await writeReport(out, report, scored);
       for (const m of report.models) {

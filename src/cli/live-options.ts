@@ -4,6 +4,9 @@
  */
 import { UserError } from "../errors.js";
 import { MAX_PER_CHANNEL } from "../audio/windower.js";
+import { parseHopFlag } from "../config/hop.js";
+import { definedFields } from "../defined-fields.js";
+import { DEFAULT_MODEL_DIR } from "../model/model-files.js";
 import { parseInferenceRequest } from "../model/scorer-spec.js";
 import type { InferenceRequest } from "../model/scorer-spec.js";
 
@@ -16,7 +19,8 @@ export interface LiveFlags {
   realtime?: boolean;
   fast?: boolean;
   loop?: boolean;
-  hop: string;
+  /** Default DEFAULT_HOP_SEC.live. */
+  hop?: string;
   osc: string[];
   oscIn?: string;
   port: string;
@@ -24,7 +28,8 @@ export interface LiveFlags {
   record?: string;
   triggers?: string;
   perChannel?: boolean;
-  model: string;
+  /** Default DEFAULT_MODEL_DIR, as `analyze`. */
+  model?: string;
   duration?: string;
   backend?: string;
 }
@@ -89,29 +94,26 @@ export function planLive(f: LiveFlags): LivePlan {
   const source: LivePlan["source"] =
     f.input !== undefined
       ? { kind: "file", path: f.input, pace: f.fast === true ? "fast" : "realtime", loop: f.loop === true }
-      : {
-          kind: "device",
-          ...(f.device === undefined ? {} : { device: f.device }),
-          ...(f.rate === undefined ? {} : { rateHz: Math.round(positive(f.rate, "--rate", "Hz")) }),
-        };
+      : { kind: "device", ...definedFields({ device: f.device, rateHz: f.rate === undefined ? undefined : Math.round(positive(f.rate, "--rate", "Hz")) }) };
   const channels = f.channels === undefined ? undefined : parseChannelList(f.channels);
   if (f.perChannel === true && channels !== undefined && channels.length > MAX_PER_CHANNEL) {
     throw new UserError(`Expected at most ${MAX_PER_CHANNEL} --channels with --per-channel, got ${channels.length}`);
   }
-  const hopSec = positive(f.hop, "--hop", "seconds");
-  if (hopSec > 1) throw new UserError(`Expected --hop in (0, 1] seconds, got "${f.hop}"`);
+  const hopSec = parseHopFlag(f.hop, "live");
   return {
     source,
-    ...(channels === undefined ? {} : { channels }),
+    ...definedFields({ channels }),
     perChannel: f.perChannel === true,
     hopSec,
     oscTargets: f.osc,
-    ...(f.oscIn === undefined ? {} : { oscInPort: port(f.oscIn, "--osc-in", false) }),
-    ...(f.server ? { port: port(f.port, "--port", true) } : {}),
-    ...(f.record === undefined ? {} : { record: f.record }),
-    ...(f.triggers === undefined ? {} : { triggers: f.triggers }),
-    modelDir: f.model,
+    ...definedFields({
+      oscInPort: f.oscIn === undefined ? undefined : port(f.oscIn, "--osc-in", false),
+      port: f.server ? port(f.port, "--port", true) : undefined,
+      record: f.record,
+      triggers: f.triggers,
+    }),
+    modelDir: f.model ?? DEFAULT_MODEL_DIR,
     backend: parseInferenceRequest(f.backend ?? "auto"),
-    ...(f.duration === undefined ? {} : { durationSec: positive(f.duration, "--duration", "seconds") }),
+    ...definedFields({ durationSec: f.duration === undefined ? undefined : positive(f.duration, "--duration", "seconds") }),
   };
 }

@@ -14,6 +14,8 @@ import { registerDevices } from "./devices.js";
 import { registerTrain } from "./train.js";
 import { registerEvaluate } from "./evaluate.js";
 import { registerAnalyze } from "./analyze.js";
+import { registerCatalog } from "./catalog.js";
+import { registerEvalReal } from "./eval-real.js";
 
 /**
  * Builds the program with every subcommand of src/ registered. The live bridge adds `live` on top
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEvaluate(program);
   registerAnalyze(program);
+  registerCatalog(program);
+  registerEvalReal(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError("(run with --help for usage)");
   return program;
 }

@@ -4,15 +4,11 @@
  */
 import cliProgress from "cli-progress";
 import { log } from "../log.js";
+import type { Progress } from "../progress.js";
 
-export interface Progress {
-  /** Advances by `n` units (default 1), optionally updating the text shown after the bar. */
-  tick(n?: number, note?: string): void;
-  /** Stops the bar. */
-  done(summary?: string): void;
-}
+export type { Progress } from "../progress.js";
 
-/** Creates a progress bar over `total` units labelled `label` (units named by `unit`). */
+/** Creates a progress bar over `total` units labelled `label` (units named by `unit`); a ProgressFactory. */
 export function progressBar(label: string, total: number, unit = "items"): Progress {
   const quiet = process.env["TIMBRESCOPE_LOG"] === "error" || process.env["TIMBRESCOPE_LOG"] === "silent";
   if (!process.stderr.isTTY || quiet) {

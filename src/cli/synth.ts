@@ -10,8 +10,14 @@ import { CLASSES } from "../data/classes.js";
 import type { CorpusReport } from "../data/synth/corpus.js";
 import { DEFAULT_BANK_NAMES, KNOWN_BANKS } from "../data/synth/soundbank-list.js";
 import { NO_REALISM, parseRealism, REALISM_ELEMENTS, type Realism } from "../data/synth/realism.js";
-import { STYLES } from "../data/synth/styles.js";
+import { corpusStyles } from "../data/synth/styles-extra.js";
 import { VOICES } from "../data/synth/singer.js";
+import { progressBar } from "./progress.js";
+
+const STYLE_NAMES = corpusStyles(false, false).map((s) => s.name);
+const EXTRA_NAMES = corpusStyles(true, false)
+  .map((s) => s.name)
+  .filter((n) => !STYLE_NAMES.includes(n));
 
 interface SynthFlags {
   out: string;
@@ -44,7 +50,7 @@ export function registerSynth(program: Command): void {
     )
     .option("--sample-rate <hz>", "22050 or 44100", sampleRate, 22050)
     .option("--keep-stems", "also write every stem WAV (about 5x the disk space)")
-    .addOption(new Option("--styles <list>", `only these styles (${STYLES.map((s) => s.name).join(", ")})`).argParser(styleList).default([], "all"))
+    .addOption(new Option("--styles <list>", `only these styles (${STYLE_NAMES.join(", ")}; ${EXTRA_NAMES.join(", ")} need --realism extra)`).argParser(styleList).default([], "all"))
     .addOption(new Option("--voices <list>", "only these singer voices (e.g. espeak-ng:f2,festival:kal_diphone)").argParser(voiceList).default([], "all"))
     .option("--first-track <k>", "index of the first track (extend a corpus or split work over processes)", intIn("--first-track", 0, 1_000_000), 0)
     .addOption(
@@ -71,7 +77,7 @@ export function registerSynth(program: Command): void {
         styles: flags.styles,
         voices: flags.voices,
         firstTrack: flags.firstTrack,
-        progress: flags.json !== true,
+        ...(flags.json === true ? {} : { progress: progressBar }),
         realism: flags.realism,
       });
       process.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + "\n" : formatReport(report, flags.out));
@@ -126,7 +132,7 @@ function list(v: string): string[] {
 function styleList(v: string): string[] {
   const items = list(v);
   for (const s of items) {
-    if (!STYLES.some((x) => x.name === s)) throw new UserError(`Expected --styles from ${STYLES.map((x) => x.name).join(", ")}, got "${s}"`);
+    if (!STYLE_NAMES.includes(s) && !EXTRA_NAMES.includes(s)) throw new UserError(`Expected --styles from ${[...STYLE_NAMES, ...EXTRA_NAMES].join(", ")}, got "${s}"`);
   }
   return items;
 }

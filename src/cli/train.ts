@@ -3,15 +3,17 @@
  * (real or `timbrescope synth`), writing model.json + weights + manifest.json, a JSONL log and a
  * checkpoint per epoch. `--benchmark N` measures training throughput on random batches instead.
  */
-import { homedir } from "node:os";
+import { availableParallelism, homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { definedFields } from "../defined-fields.js";
 import { UserError } from "../errors.js";
 import { log } from "../log.js";
 import { parseArchitectureName } from "../model/architectures/spec.js";
 import { parseBackendRequest } from "../model/backend-request.js";
 import { RECIPES, parseRecipeName } from "../train/recipe.js";
 import type { Recipe } from "../train/recipe.js";
+import { progressBar } from "./progress.js";
 
 interface TrainCliOptions {
   data?: string[];
@@ -25,7 +27,7 @@ interface TrainCliOptions {
   seed: string;
   splitSeed?: string;
   backend: string;
-  workers: string;
+  workers?: string;
   cache?: string;
   lr?: string;
   augment: boolean;
@@ -33,6 +35,14 @@ interface TrainCliOptions {
   maxWindows?: string;
   benchmark?: string;
   initFrom?: string;
+}
+
+/** Most data-parallel training threads (`--workers`). */
+const MAX_TRAIN_WORKERS = 16;
+
+/** Default `train --workers`: one thread per core of this machine (os.availableParallelism), at most 16. */
+export function defaultTrainWorkers(): number {
+  return Math.max(1, Math.min(MAX_TRAIN_WORKERS, availableParallelism()));
 }
 
 /** Default feature cache: $XDG_CACHE_HOME/timbrescope/features (or ~/.cache/...). */
@@ -89,7 +99,7 @@ export function registerTrain(program: Command): void {
     .option("--seed <n>", "seed of initialisation, shuffling, dropout and augmentation choices", "1")
     .option("--split-seed <n>", "seed of the train/validation/test split (default: --seed)")
     .option("--backend <name>", "auto | tensorflow | wasm | cpu", "auto")
-    .option("--workers <n>", "data-parallel worker threads (each its own tfjs instance)", "1")
+    .option("--workers <n>", `data-parallel worker threads, each its own tfjs instance (default: one per core, ${defaultTrainWorkers()} here)`)
     .option("--cache <dir>", "feature cache folder (mel windows and pitch-shifted variants)")
     .option("--lr <x>", "learning rate (default: the recipe's)")
     .option("--no-augment", "train on the original mixes only (no pitch-shifted variants)")
@@ -101,7 +111,7 @@ export function registerTrain(program: Command): void {
       const recipe = recipeFrom(o);
       const arch = parseArchitectureName(o.arch);
       const seed = intOption("--seed", o.seed, 0, 2 ** 31 - 1) ?? 1;
-      const workers = intOption("--workers", o.workers, 1, 16) ?? 1;
+      const workers = intOption("--workers", o.workers, 1, MAX_TRAIN_WORKERS) ?? defaultTrainWorkers();
       const widthScale = numOption("--width-scale", o.widthScale, (v) => v > 0 && v <= 4, "a number in (0, 4]") ?? 1;
       const backend = parseBackendRequest(o.backend);
       if (o.benchmark !== undefined) {
@@ -138,13 +148,11 @@ export function registerTrain(program: Command): void {
           splitSeed: intOption("--split-seed", o.splitSeed, 0, 2 ** 31 - 1) ?? seed,
           cacheDir: resolve(o.cache ?? defaultCacheDir()),
           resume: o.resume === true,
-          ...(o.initFrom === undefined ? {} : { initFrom: resolve(o.initFrom) }),
           backend,
           workers,
-          progress: true,
+          progress: progressBar,
           signal: controller.signal,
-          ...(maxMinutes === undefined ? {} : { maxMinutes }),
-          ...(maxWindows === undefined ? {} : { maxTrainWindows: maxWindows }),
+          ...definedFields({ initFrom: o.initFrom === undefined ? undefined : resolve(o.initFrom), maxMinutes, maxTrainWindows: maxWindows }),
         });
         const best = result.bestEpoch === null ? "no epoch finished" : `best epoch ${result.bestEpoch} (validation mean AUC ${result.bestMeanAuc?.toFixed(4) ?? "-"})`;
         log.info(`${result.stopped === "completed" ? "done" : "stopped"}: ${result.epochsDone} epoch(s), ${best}, ${result.samplesPerSec.toFixed(1)} windows/s; model in ${result.outDir}`);

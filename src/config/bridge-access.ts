@@ -17,6 +17,7 @@ import { realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { isIP } from "node:net";
 import { UserError } from "../errors.js";
+import { definedFields } from "../defined-fields.js";
 
 /** Environment variable that may carry the token instead of --token (keeps it out of `ps`). */
 export const TOKEN_ENV = "TIMBRESCOPE_TOKEN";
@@ -85,7 +86,7 @@ export function planAccess(flags: AccessFlags, env: NodeJS.ProcessEnv = process.
   const oscAllow = (flags.oscAllow ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
   const badOsc = oscAllow.find((a) => isIP(a) === 0 && a !== "localhost");
   if (badOsc !== undefined) throw new UserError(`Expected --osc-allow a comma-separated list of IP addresses, got "${badOsc}"`);
-  return { host, ...(token === undefined ? {} : { token }), allowOrigins: (flags.allowOrigin ?? []).map(parseOrigin), oscAllow };
+  return { host, ...definedFields({ token }), allowOrigins: (flags.allowOrigin ?? []).map(parseOrigin), oscAllow };
 }
 
 /** Constant-time comparison of a presented token with the expected one (hashes equalise lengths). */

@@ -3,7 +3,8 @@
  * dataset-layout.ts), reads each track's metadata and activation confidence, applies the 1 s
  * labelling rule and the paper's filters (notes/datasets.md §9):
  * - bleed: `has_bleed: yes` tracks are dropped, except tracks containing tabla;
- * - no class: tracks in which none of the 18 classes is active in any window are dropped.
+ * - no class: tracks in which none of the 18 classes is active in any window are dropped, except
+ *   synthetic ones (`origin: Synthetic`: the generator's class-less songs are deliberate negatives).
  * Every dropped track is recorded as `{track, reason}`. `unfiltered` skips both filters.
  *
  * Malformed files: by default a track whose YAML, `.lab` or mix cannot be read is skipped with a
@@ -26,6 +27,7 @@ import type { StemLabelSpec, WindowLabels } from "./labels.js";
 import { MIXING_SECRETS_ORIGIN, readTrackMetadata } from "./metadata.js";
 import type { TrackMetadata } from "./metadata.js";
 import { audioDurationSec, computeTrackActivation, findMix, findStemSources } from "./track-audio.js";
+import { definedFields } from "../defined-fields.js";
 
 export type { AnnotationSource } from "./dataset-layout.js";
 
@@ -189,7 +191,7 @@ async function loadTrack(layout: Layout, file: MetadataFile, labelMap: LabelMap 
       if (sources === undefined) {
         return { track: id, reason: "no activation-confidence file, and the stem audio to compute one was not found" };
       }
-      table = await computeTrackActivation(meta, sources, opts.computedLabDir === undefined ? {} : { cacheDir: opts.computedLabDir });
+      table = await computeTrackActivation(meta, sources, definedFields({ cacheDir: opts.computedLabDir }));
       annotationSource = "computed";
       annotationPath = undefined;
     }
@@ -197,7 +199,7 @@ async function loadTrack(layout: Layout, file: MetadataFile, labelMap: LabelMap 
   } catch (err) {
     return malformed(err);
   }
-  const result = labelWindows(table, stems, mixDurationSec === undefined ? {} : { maxWindows: mixDurationSec });
+  const result = labelWindows(table, stems, definedFields({ maxWindows: mixDurationSec }));
   if (result.unknownColumns.length > 0 || result.missingColumns.length > 0) {
     log.warn(
       `${id}: ${annotationPath ?? "computed activation"}: ` +
@@ -212,7 +214,9 @@ async function loadTrack(layout: Layout, file: MetadataFile, labelMap: LabelMap 
   if (unresolved.size > 0) log.debug(`${id}: label map ${labelMap?.version ?? ""} has no per-track decision for ${[...unresolved].join(", ")}`);
   const counts = classActiveWindows(result);
   const activeClasses = CLASSES.filter((c) => (counts[c.index] as number) > 0).map((c) => c.index);
-  if (filtered && activeClasses.length === 0) {
+  // Synthetic songs are kept: the generator knows what it played, and a song of non-class
+  // instruments only (synth --realism extra) is a deliberate "none of the 18" example.
+  if (filtered && activeClasses.length === 0 && meta.origin !== "Synthetic") {
     return { track: id, reason: `none of the 18 classes is active in any of its ${result.nWindows} windows` };
   }
   const n = table.times.length;

@@ -7,7 +7,7 @@
  *
  * Change a row -> bump `version` (split and model manifests record it).
  */
-import type { LabelMapEntry, LabelMapTable, MapBasis, TrackOverride } from "./label-map.js";
+import type { LabelMapEntry, LabelMapTable, MapBasis, TrackOverride } from "./label-map-types.js";
 
 const e = (to: string | null, basis: MapBasis, reason?: string): LabelMapEntry =>
   reason === undefined ? { to, basis } : { to, basis, reason };

@@ -6,18 +6,19 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { definedFields } from "../defined-fields.js";
 import { UserError } from "../errors.js";
 import { readNpy, writeNpy } from "../io/npy.js";
 import { log } from "../log.js";
+import type { ProgressFactory } from "../progress.js";
 import { availableParallelism } from "node:os";
-import { readManifest } from "../model/model-files.js";
+import { readManifest, TRAIN_FILES } from "../model/model-files.js";
 import type { ModelManifest } from "../model/manifest.js";
 import type { InferenceRequest } from "../model/scorer-spec.js";
 import { createScorer } from "../model/scorer.js";
-import type { WindowScorer } from "../pipeline/scorer.js";
+import type { MelScorer } from "../pipeline/mel-scorer.js";
 import { buildStore, loadSplitData, readModelSplit, splitTracks } from "../train/data.js";
 import type { SplitPart } from "../train/data.js";
-import { TRAIN_FILES } from "../train/trainer.js";
 import { scoreStore } from "../train/validate.js";
 import type { ScoredWindows } from "../train/validate.js";
 import { buildReport } from "./report-data.js";
@@ -37,7 +38,8 @@ export interface EvaluateModelsOptions {
   readonly backend?: InferenceRequest;
   /** Split seed; default: the first model's training split seed (its manifest), else 1. */
   readonly splitSeed?: number;
-  readonly progress?: boolean;
+  /** Reports feature caching (the CLI passes its progress bar). Default: none. */
+  readonly progress?: ProgressFactory;
 }
 
 async function readHistory(dir: string): Promise<Array<Record<string, unknown>>> {
@@ -67,7 +69,7 @@ export interface Evaluation {
 /** Scores `opts.split` of the data with every model; returns the report (nothing written). */
 export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evaluation> {
   if (opts.modelDirs.length === 0) throw new UserError("evaluate needs at least one --model");
-  const loaded: { scorer: WindowScorer; manifest: ModelManifest }[] = [];
+  const loaded: { scorer: MelScorer; manifest: ModelManifest }[] = [];
   try {
     for (const dir of opts.modelDirs) {
       const manifest = await readManifest(dir);
@@ -81,19 +83,19 @@ export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evalu
     // The first model's own split (its split.json) where it has one and no other seed was asked for.
     const saved = await readModelSplit(opts.modelDirs[0] as string);
     const previous = saved !== undefined && saved.seed === splitSeed ? saved : undefined;
-    const data = await loadSplitData({ roots: opts.roots, cacheDir: opts.cacheDir, splitSeed, ...(previous === undefined ? {} : { previous }) });
+    const data = await loadSplitData({ roots: opts.roots, cacheDir: opts.cacheDir, splitSeed, ...definedFields({ previous }) });
     const trainedOn = first.training?.split.poolHash;
     if (opts.split !== "all" && previous === undefined && trainedOn !== undefined && trainedOn !== data.split.poolHash) {
       log.warn(`the tracks under ${opts.roots.join(", ")} differ from those ${opts.modelDirs[0]} was trained on (pool hash); the ${opts.split} split may overlap its training data`);
     }
     const ids = opts.split === "all" ? [...data.mixes.keys()].sort() : splitTracks(data, opts.split);
     if (ids.length === 0) throw new UserError(`the ${opts.split} split of ${opts.roots.join(", ")} is empty (${data.mixes.size} tracks in all); try --split all`);
-    const store = await buildStore(data, ids, [0], `${opts.split} features`, opts.progress ?? false);
+    const store = await buildStore(data, ids, [0], `${opts.split} features`, opts.progress);
     const models: ScoredModel[] = [];
     try {
       for (const [i, { scorer, manifest }] of loaded.entries()) {
         const dir = opts.modelDirs[i] as string;
-        const s = await scoreStore(store, (x, n) => scorer.score(x, n));
+        const s = await scoreStore(store, (x, n) => scorer.scoreMel(x, n));
         models.push({
           name: basename(dir), labels: scorer.labels, thresholds: Array.from(scorer.thresholds), scores: s.scores, truth: s.labels, trackIds: s.trackIds, rows: s.rows,
           info: modelInfo(manifest), history: await readHistory(dir),

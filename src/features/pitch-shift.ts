@@ -14,6 +14,7 @@ import { resample } from "../audio/resample.js";
 import type { ResampleFilterKind } from "../audio/resample.js";
 import { DEFAULT_VOCODER, timeStretch } from "./phase-vocoder.js";
 import type { VocoderParams } from "./phase-vocoder.js";
+import { definedFields } from "../defined-fields.js";
 
 /** Options of {@link pitchShift}. */
 export interface PitchShiftOptions {
@@ -66,7 +67,7 @@ export function pitchShift(x: Float32Array, semitones: number, opts: PitchShiftO
   if (semitones === 0) return x.slice();
   const { inRate, outRate, rate } = pitchResampleRates(semitones, opts.maxDenominator);
   const stretched = timeStretch(x, rate, opts.vocoder ?? DEFAULT_VOCODER);
-  const shifted = resample(stretched, inRate, outRate, opts.filter === undefined ? {} : { filter: opts.filter });
+  const shifted = resample(stretched, inRate, outRate, definedFields({ filter: opts.filter }));
   // librosa util.fix_length: trim or zero-pad to the input length.
   const out = new Float32Array(x.length);
   out.set(shifted.subarray(0, Math.min(shifted.length, x.length)));

@@ -1,12 +1,13 @@
 /**
  * NumPy `.npy` files (format versions 1.0-3.0, little-endian, C or Fortran order). Read values
- * come back as float64 in C (row-major) order whatever the stored dtype; writing supports float32,
- * float64 and int32. https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+ * come back as float64 in C (row-major) order whatever the stored dtype; writing supports float16,
+ * float32, float64 and int32. https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { InputFileError } from "../errors.js";
+import { fromFloat16Bits, toFloat16Bits } from "./float16.js";
 
-export type NpyDtype = "<f4" | "<f8" | "<i4";
+export type NpyDtype = "<f2" | "<f4" | "<f8" | "<i4";
 
 export interface NpyArray {
   readonly shape: readonly number[];
@@ -20,6 +21,7 @@ const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 
 type Reader = (view: DataView, offset: number) => number;
 const READERS: Record<string, [bytes: number, read: Reader]> = {
+  f2: [2, (v, o) => fromFloat16Bits(v.getUint16(o, true))],
   f4: [4, (v, o) => v.getFloat32(o, true)],
   f8: [8, (v, o) => v.getFloat64(o, true)],
   i1: [1, (v, o) => v.getInt8(o)],
@@ -99,11 +101,12 @@ export function encodeNpy(data: ArrayLike<number>, shape: readonly number[], dty
   pre[6] = 1;
   pre[7] = 0;
   pre.writeUInt16LE(header.length, 8);
-  const bytes = dtype === "<f8" ? 8 : 4;
+  const bytes = dtype === "<f8" ? 8 : dtype === "<f2" ? 2 : 4;
   const body = Buffer.alloc(count * bytes);
   for (let i = 0; i < count; i++) {
     const v = data[i] as number;
-    if (dtype === "<f4") body.writeFloatLE(v, i * 4);
+    if (dtype === "<f2") body.writeUInt16LE(toFloat16Bits(v), i * 2);
+    else if (dtype === "<f4") body.writeFloatLE(v, i * 4);
     else if (dtype === "<f8") body.writeDoubleLE(v, i * 8);
     else body.writeInt32LE(v, i * 4);
   }

@@ -14,6 +14,9 @@ import type { MelParams } from "../features/params.js";
 import { validateManifest } from "./manifest.js";
 import type { LiveFrontEnd, ModelManifest } from "./manifest.js";
 
+/** The model folder `analyze` and `live` use when --model is not given (relative to the working directory). */
+export const DEFAULT_MODEL_DIR = "models/default";
+
 /** File names inside a model folder. */
 export const MODEL_FILES = { topology: "model.json", weights: "weights.bin", manifest: "manifest.json" } as const;
 

@@ -1,10 +1,10 @@
 /**
  * The ScorerSpec of a model folder: src/model/scorer.ts's createScorer (the model as a
- * WindowScorer), loadable in a worker thread. Kept apart from scorer.ts so that building the spec
+ * MelScorer), loadable in a worker thread. Kept apart from scorer.ts so that building the spec
  * and parsing `--backend` (live's and analyze's start-up, `--help`) do not load TensorFlow.js.
  */
 import { siblingModule } from "../pipeline/dev-ts-loader.js";
-import type { ScorerSpec } from "../pipeline/scorer.js";
+import type { ScorerSpec } from "../pipeline/mel-scorer.js";
 import { parseBackendChoice } from "./backend-request.js";
 import type { BackendRequest } from "./backend-request.js";
 

@@ -1,5 +1,5 @@
 /**
- * The model as a pipeline scorer (src/pipeline/scorer.ts): a module the scorer workers of `live`
+ * The model as a pipeline MelScorer (src/pipeline/mel-scorer.ts): a module the scorer workers of `live`
  * and `analyze` load through a ScorerSpec, e.g.
  *   { module: <url of this file>, exportName: "createScorer", options: { modelDir: "models/cnn" } }
  *
@@ -11,10 +11,11 @@
 import { basename } from "node:path";
 import { UserError, oneLine } from "../errors.js";
 import { log } from "../log.js";
-import type { WindowScorer } from "../pipeline/scorer.js";
+import type { MelScorer } from "../pipeline/mel-scorer.js";
 import type { ModelManifest } from "./manifest.js";
 import { loadOrtClassifier } from "./onnx/ort-classifier.js";
 import type { ScorerEngineOptions } from "./scorer-spec.js";
+import { definedFields } from "../defined-fields.js";
 
 /** Options of {@link createScorer} (plain data: they cross into the worker). */
 export interface ModelScorerOptions extends ScorerEngineOptions {
@@ -26,14 +27,14 @@ function modelId(dir: string, m: ModelManifest): string {
   return `${basename(dir)}-${m.architecture.name}-${m.createdAt.slice(0, 10)}`;
 }
 
-async function ortScorer(o: ModelScorerOptions): Promise<WindowScorer> {
-  const clf = await loadOrtClassifier(o.modelDir, o.threads === undefined ? {} : { threads: o.threads });
+async function ortScorer(o: ModelScorerOptions): Promise<MelScorer> {
+  const clf = await loadOrtClassifier(o.modelDir, definedFields({ threads: o.threads }));
   log.debug(`inference: ${clf.description}`);
-  return { labels: clf.labels, thresholds: clf.thresholds, modelId: modelId(o.modelDir, clf.manifest), engine: clf.description, score: clf.predict, dispose: clf.dispose };
+  return { labels: clf.labels, thresholds: clf.thresholds, modelId: modelId(o.modelDir, clf.manifest), engine: clf.description, scoreMel: clf.predict, dispose: clf.dispose };
 }
 
-/** Loads the model (validated against the default front-end) and wraps it as a WindowScorer. */
-export async function createScorer(options: unknown): Promise<WindowScorer> {
+/** Loads the model (validated against the default front-end) and wraps it as a MelScorer. */
+export async function createScorer(options: unknown): Promise<MelScorer> {
   const o = options as Partial<ModelScorerOptions> | null;
   if (o === null || typeof o !== "object" || typeof o.modelDir !== "string") throw new UserError(`model scorer: expected options { modelDir: string }, got ${JSON.stringify(options)}`);
   const opts = o as ModelScorerOptions;
@@ -57,7 +58,7 @@ export async function createScorer(options: unknown): Promise<WindowScorer> {
     labels: clf.labels,
     thresholds: clf.thresholds,
     modelId: modelId(opts.modelDir, clf.manifest),
-    score: (windows, n) => Promise.resolve(clf.predict(windows, n)),
+    scoreMel: (mel, n) => Promise.resolve(clf.predict(mel, n)),
     numTensors: () => tf.memory().numTensors,
     dispose: () => clf.dispose(),
   };

@@ -69,7 +69,7 @@ export function runningFromSource(): boolean {
 /**
  * URL of a sibling module of `fromUrl`, as .ts when running from source and .js otherwise.
  * @param fromUrl   `import.meta.url` of the caller
- * @param baseName  file name without extension, e.g. "./scorer-worker"
+ * @param baseName  file name without extension, e.g. "./scorer-thread-entry"
  */
 export function siblingModule(fromUrl: string, baseName: string): URL {
   return new URL(baseName + (fromUrl.endsWith(".ts") ? ".ts" : ".js"), fromUrl);

@@ -11,87 +11,48 @@
  */
 import { UserError } from "../errors.js";
 import { log } from "../log.js";
-import { findClass } from "../data/classes.js";
 import { DEFAULT_MEL_PARAMS } from "../features/params.js";
-import type { MelParams } from "../features/params.js";
-import type { LevelNormalization } from "../audio/live-loudness.js";
 import { nowMs } from "../audio/source.js";
-import type { AudioChunk, AudioSource } from "../audio/source.js";
+import type { AudioChunk } from "../audio/source.js";
 import { Windower } from "../audio/windower.js";
-import type { AudioWindow, ChannelMode } from "../audio/windower.js";
-import type { PostConfig } from "../config/triggers.js";
+import type { AudioWindow } from "../audio/windower.js";
+import { checkHopControl } from "../config/hop.js";
+import { definedFields } from "../defined-fields.js";
+import type { PipelineStatus, SessionInfo } from "../frame.js";
 import { Fanout } from "../sinks/fanout.js";
 import type { Sink } from "../sinks/sink.js";
-import { LatencyStats } from "./frame.js";
-import type { Frame, LatencySummary, PipelineStatus, SessionInfo, SinkCounters } from "./frame.js";
+import { LatencyStats } from "./latency-stats.js";
+import type { LiveOptions, LiveSummary } from "./live-types.js";
 import { PostStage } from "./post-stage.js";
-import type { LiveControl } from "./post-stage.js";
-import type { ScorerSpec } from "./scorer.js";
-import { WorkerScorer } from "./worker-scorer.js";
+import type { LiveControl, PostSettings } from "./post-stage.js";
+import { ScorerThread } from "./scorer-thread.js";
+import { describeSession, FrameMaker } from "./session.js";
 
-/** Options for {@link LivePipeline.start}. */
-export interface LiveOptions {
-  readonly source: AudioSource;
-  readonly scorer: ScorerSpec;
-  readonly sinks?: readonly Sink[];
-  /** Hop between windows, seconds. Default 0.25. */
-  readonly hopSec?: number;
-  /** Default: mix of all channels. */
-  readonly channelMode?: ChannelMode;
-  /** Default: running RMS (see audio/live-loudness.ts). */
-  readonly normalization?: LevelNormalization;
-  /** Smoothing, hysteresis, thresholds, mutes, rules. Default DEFAULT_POST_CONFIG. */
-  readonly post?: PostConfig;
-  /** "drop" (default) or "wait"; see the file comment. */
-  readonly overflow?: "drop" | "wait";
-  /** Windows queued for the scorer before dropping/waiting. Default 16. */
-  readonly maxPendingWindows?: number;
-  /** Windows per scorer call at most. Default 16. */
-  readonly maxBatch?: number;
-  /** Status period, ms. Default 1000. */
-  readonly statusIntervalMs?: number;
-  /** Called with every status (after it went to the sinks). */
-  readonly onStatus?: (s: PipelineStatus) => void;
-  /** Recording on/off (WS/OSC "record"); absent = no recorder, the command is an error. */
-  readonly onRecord?: (on: boolean) => void;
-  /** Score only windows 0 .. n-1 (per lane), then stop by itself (tests, benchmarks). */
-  readonly stopAfterWindows?: number;
-  /**
-   * Score only windows that end within the first n samples of the analysis clock, then stop
-   * (`--duration`): unlike a window count, this stays right when the hop changes during the run.
-   */
-  readonly stopAfterSamples?: number;
-  /** Fanout queue per sink. Default 256. */
-  readonly sinkQueue?: number;
-  readonly params?: MelParams;
-}
+export type { LiveOptions, LiveSummary } from "./live-types.js";
 
-/** Totals of a finished run. */
-export interface LiveSummary {
-  readonly windowsScored: number;
-  readonly droppedWindows: number;
-  readonly frames: number;
-  readonly xruns: number;
-  readonly latencyMs: LatencySummary;
-  readonly sinks: readonly SinkCounters[];
-}
-
-/** A running live analysis. */
+/**
+ * A live analysis. Life cycle: {@link LivePipeline.create} (loads the scorer; nothing runs yet, but
+ * session, control() and setHop() work, so sinks and control inputs can be built around it) ->
+ * {@link LivePipeline.attach} sinks -> {@link LivePipeline.start} (announces the session, starts the
+ * source) -> `done` settles once the source ended or stop() was called. The static
+ * `LivePipeline.start(opts)` does all three at once.
+ */
 export class LivePipeline {
   private sessionInfo: SessionInfo;
   /** Settles when the run is over (source ended or stop()), after the sinks were closed. */
   readonly done: Promise<LiveSummary>;
   private readonly windower: Windower;
   private readonly post: PostStage;
+  private readonly frames: FrameMaker;
   private readonly fanout: Fanout;
   private readonly latency = new LatencyStats();
   private readonly inference = new LatencyStats(200);
   private readonly pending: AudioWindow[] = [];
   private waiters: (() => void)[] = [];
   private inFlight: Promise<void> | undefined;
-  private seq = 0;
   private scored = 0;
   private dropped = 0;
+  private started = false;
   private ended = false;
   private closing: Promise<LiveSummary> | undefined;
   private failed = false;
@@ -102,24 +63,18 @@ export class LivePipeline {
 
   private constructor(
     private readonly opts: LiveOptions,
-    private readonly scorer: WorkerScorer,
+    private readonly scorer: ScorerThread,
   ) {
     const src = opts.source.info;
     const params = opts.params ?? DEFAULT_MEL_PARAMS;
     this.windower = new Windower({
       inputRateHz: src.sampleRateHz, inputChannels: src.channels, params,
-      ...(opts.channelMode === undefined ? {} : { channelMode: opts.channelMode }),
-      ...(opts.hopSec === undefined ? {} : { hopSec: opts.hopSec }),
-      ...(opts.normalization === undefined ? {} : { normalization: opts.normalization }),
+      ...definedFields({ channelMode: opts.channelMode, hopSec: opts.hopSec, normalization: opts.normalization }),
     });
     this.post = new PostStage(scorer.labels, scorer.thresholds, this.windower.laneCount, opts.post);
+    this.frames = new FrameMaker(this.post, params.sampleRateHz);
     this.fanout = new Fanout(opts.sinks ?? [], { maxQueue: opts.sinkQueue ?? 256 });
-    this.sessionInfo = {
-      labels: scorer.labels, classIds: scorer.labels.map((l) => findClass(l)?.id ?? l), modelId: scorer.modelId,
-      thresholds: this.post.thresholds(), sampleRateHz: params.sampleRateHz, inputRateHz: src.sampleRateHz, hopSec: this.windower.hopSec,
-      windowSec: params.windowSamples / params.sampleRateHz, source: { name: src.name, kind: src.kind, channels: src.channels },
-      lanes: this.windower.mode === "mix" ? [null] : [...this.windower.channels], rules: this.post.rules.map((r) => r.name), startedAtMs: nowMs(),
-    };
+    this.sessionInfo = this.describe();
     this.done = new Promise<LiveSummary | Error>((resolve) => (this.finish = resolve)).then((r) => {
       if (r instanceof Error) throw r;
       return r;
@@ -129,38 +84,67 @@ export class LivePipeline {
   }
 
   /**
-   * Loads the scorer in its worker, announces the session to the sinks and starts the source.
+   * Loads the scorer in its worker and builds the stages; nothing runs until start().
    * @throws UserError for invalid options or a scorer that cannot be loaded
    */
-  static async start(opts: LiveOptions): Promise<LivePipeline> {
-    const scorer = await WorkerScorer.start(opts.scorer, opts.params ?? DEFAULT_MEL_PARAMS);
-    let p: LivePipeline;
+  static async create(opts: LiveOptions): Promise<LivePipeline> {
+    const scorer = await ScorerThread.start(opts.scorer, opts.params ?? DEFAULT_MEL_PARAMS);
     try {
-      p = new LivePipeline(opts, scorer);
+      return new LivePipeline(opts, scorer);
     } catch (err) {
       await scorer.close();
       throw err instanceof RangeError ? new UserError(err.message) : err;
     }
-    p.fanout.write({ type: "session", session: p.session });
-    p.statusTimer = setInterval(() => p.emitStatus(), opts.statusIntervalMs ?? 1000);
+  }
+
+  /**
+   * create(), then start(): loads the scorer, announces the session to opts.sinks and starts the source.
+   * @throws UserError for invalid options or a scorer that cannot be loaded; the source's start error
+   */
+  static async start(opts: LiveOptions): Promise<LivePipeline> {
+    return (await LivePipeline.create(opts)).start();
+  }
+
+  /**
+   * Adds sinks (before start()): they receive the session, then every frame and status.
+   * @throws Error after start()
+   */
+  attach(...sinks: Sink[]): this {
+    if (this.started || this.ended) throw new Error("LivePipeline: attach sinks before start()");
+    for (const s of sinks) this.fanout.add(s);
+    return this;
+  }
+
+  /**
+   * Announces the session to the sinks and starts the source. If the source cannot start, the
+   * worker and the sinks are released, `done` rejects, and the source's error is thrown.
+   */
+  async start(): Promise<this> {
+    if (this.started || this.ended) throw new Error("LivePipeline: start() called twice or after stop()");
+    this.started = true;
+    this.sessionInfo = this.describe();
+    this.fanout.write({ type: "session", session: this.session });
+    this.statusTimer = setInterval(() => this.emitStatus(), this.opts.statusIntervalMs ?? 1000);
     try {
-      await opts.source.start({
-        chunk: (c) => p.onChunk(c),
-        end: () => p.onEnd(),
-        error: (err) => void p.fail(err),
+      await this.opts.source.start({
+        chunk: (c) => this.onChunk(c),
+        end: () => this.onEnd(),
+        error: (err) => void this.fail(err),
       });
     } catch (err) {
       // The run never started: release the worker and the sinks, and report the cause.
-      p.failed = true;
-      clearInterval(p.statusTimer);
-      await scorer.close();
-      await p.fanout.close();
+      this.failed = true;
+      this.ended = true;
+      clearInterval(this.statusTimer);
+      await this.scorer.close();
+      await this.fanout.close();
+      this.finish(err instanceof Error ? err : new Error(String(err)));
       throw err;
     }
-    return p;
+    return this;
   }
 
-  /** Applies a control command. @throws UserError when it is invalid */
+  /** Applies a control command (also before start()). @throws UserError when it is invalid */
   readonly control = (cmd: LiveControl): void => {
     if (cmd.type === "record") {
       if (this.opts.onRecord === undefined) throw new UserError("recording is not available: start live with --record FILE.jsonl");
@@ -172,31 +156,36 @@ export class LivePipeline {
    * Changes the hop from the next window on (the windows already queued keep theirs); `session`
    * then reports the new hop. @throws UserError for a hop outside (0, 1] s
    */
-  setHop(hopSec: number): void {
-    try {
-      this.windower.setHop(hopSec);
-    } catch (err) {
-      throw new UserError(`Expected a hop in (0, ${this.session.windowSec}] seconds, got ${hopSec}`, { cause: err });
-    }
+  readonly setHop = (hopSec: number): void => {
+    this.windower.setHop(checkHopControl(hopSec, this.opts.params ?? DEFAULT_MEL_PARAMS));
     this.sessionInfo = { ...this.sessionInfo, hopSec: this.windower.hopSec };
-  }
+  };
 
-  /** The session; a new object after a hop change. */
   /** What runs the network (e.g. "onnxruntime 1.30.0 (cpu, 1 thread)"), null if the scorer does not say. */
   get engine(): string | null {
     return this.scorer.engine;
   }
 
+  /** The session; a new object after a hop change. */
   get session(): SessionInfo {
     return this.sessionInfo;
   }
 
-  /** Thresholds and mutes in effect. */
-  state(): { thresholds: number[]; muted: boolean[] } {
-    return { thresholds: this.post.thresholds(), muted: this.post.muted() };
+  /** Thresholds, mutes and smoothing in effect (what control commands change). */
+  state(): PostSettings {
+    return this.post.settings();
   }
 
-  /** Stops the source, scores what is queued, closes worker and sinks. Idempotent. */
+  private describe(): SessionInfo {
+    const src = this.opts.source.info;
+    return describeSession({
+      scorer: this.scorer, post: this.post, params: this.opts.params ?? DEFAULT_MEL_PARAMS, inputRateHz: src.sampleRateHz, hopSec: this.windower.hopSec,
+      source: { name: src.name, kind: src.kind, channels: src.channels },
+      lanes: this.windower.mode === "mix" ? [null] : [...this.windower.channels],
+    });
+  }
+
+  /** Stops the source, scores what is queued, closes worker and sinks (also before start()). Idempotent. */
   stop(): Promise<LiveSummary> {
     return this.close(() => this.opts.source.stop());
   }
@@ -279,7 +268,7 @@ export class LivePipeline {
     const samples = new Float32Array(batch.length * w);
     batch.forEach((win, i) => samples.set(win.samples, i * w));
     if (this.pending.length < this.maxPending()) for (const r of this.waiters.splice(0)) r();
-    this.inFlight = this.scorer.score(samples, batch.length).then(
+    this.inFlight = this.scorer.scoreBatch(samples, batch.length).then(
       (res) => {
         this.inference.add(res.melMs + res.scoreMs);
         this.emitFrames(batch, res.scores);
@@ -296,12 +285,7 @@ export class LivePipeline {
   private emitFrames(batch: readonly AudioWindow[], scores: Float32Array): void {
     const n = this.scorer.labels.length;
     batch.forEach((win, i) => {
-      const raw = scores.slice(i * n, (i + 1) * n);
-      const res = this.post.step(win.lane, raw, win.startSample / this.session.sampleRateHz);
-      const frame: Frame = {
-        seq: this.seq++, lane: win.lane, channel: win.channel, index: win.index, startSample: win.startSample,
-        sampleRateHz: this.session.sampleRateHz, captureTimeMs: win.captureTimeMs, levelRms: win.levelRms, raw, ...res,
-      };
+      const frame = this.frames.make(win, scores.slice(i * n, (i + 1) * n));
       this.fanout.write({ type: "frame", frame });
       this.latency.add(nowMs() - win.captureTimeMs);
       this.scored++;
@@ -324,11 +308,12 @@ export class LivePipeline {
   private async shutdownNow(): Promise<LiveSummary> {
     clearInterval(this.statusTimer);
     for (const r of this.waiters.splice(0)) r();
-    this.emitStatus();
+    // The last status closes a run; a pipeline stopped before start() announced nothing.
+    if (this.started) this.emitStatus();
     await this.scorer.close();
     await this.fanout.close();
     const summary: LiveSummary = {
-      windowsScored: this.scored, droppedWindows: this.dropped, frames: this.seq, xruns: this.opts.source.stats().xruns,
+      windowsScored: this.scored, droppedWindows: this.dropped, frames: this.frames.count, xruns: this.opts.source.stats().xruns,
       latencyMs: this.latency.summary(), sinks: this.fanout.counters(),
     };
     this.finish(summary);

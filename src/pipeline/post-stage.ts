@@ -4,10 +4,11 @@
  * one place live control commands (thresholds, smoothing, mute) are applied, to every lane.
  */
 import { UserError } from "../errors.js";
-import { labelIndex, resolveRule } from "../config/triggers.js";
-import type { PostConfig } from "../config/triggers.js";
-import { DEFAULT_POST_CONFIG } from "../config/triggers.js";
+import { labelIndex, resolveRule } from "../config/post-config.js";
+import type { PostConfig } from "../config/post-config.js";
+import { DEFAULT_POST_CONFIG } from "../config/post-config.js";
 import { Ballistics } from "../post/ballistics.js";
+import type { BallisticsTimes } from "../post/ballistics.js";
 import { Hysteresis } from "../post/hysteresis.js";
 import { TriggerSet } from "../post/triggers.js";
 import type { TriggerEvent, TriggerRule } from "../post/triggers.js";
@@ -23,6 +24,16 @@ export type LiveControl = PostControl | { readonly type: "record"; readonly on: 
 
 /** Applies a command; throws UserError (one line) when it is invalid. */
 export type ControlHandler = (cmd: LiveControl) => void;
+
+/** Run-time settings of the post stage: what control commands change (a UI's hello shows them). */
+export interface PostSettings {
+  /** Thresholds in effect, one per label. */
+  readonly thresholds: number[];
+  /** Mute flags in effect, one per label. */
+  readonly muted: boolean[];
+  /** Ballistics in effect for all classes, seconds (per-class changes are not reflected here). */
+  readonly smoothing: BallisticsTimes;
+}
 
 /** Output of one post step. */
 export interface PostResult {
@@ -42,6 +53,8 @@ export class PostStage {
   readonly labels: readonly string[];
   readonly rules: readonly TriggerRule[];
   private readonly lanes: LanePost[];
+  /** Ballistics last set for all classes (the config's, or a set-smoothing without a label). */
+  private allSmoothing: BallisticsTimes;
 
   /**
    * @param labels      the scorer's labels
@@ -51,6 +64,7 @@ export class PostStage {
    */
   constructor(labels: readonly string[], thresholds: ArrayLike<number>, lanes: number, config: PostConfig = DEFAULT_POST_CONFIG) {
     this.labels = labels;
+    this.allSmoothing = { attackSec: config.smoothing.attackSec, releaseSec: config.smoothing.releaseSec };
     const th = Float64Array.from(thresholds);
     for (const [id, v] of Object.entries(config.thresholds)) th[this.indexOf(id)] = v;
     const muted = config.mute.map((id) => this.indexOf(id));
@@ -81,6 +95,16 @@ export class PostStage {
     return Array.from((this.lanes[0] as LanePost).hysteresis.getMuted(), (m) => m === 1);
   }
 
+  /** Ballistics in effect for all classes, seconds (per-class changes are not reflected here). */
+  smoothing(): BallisticsTimes {
+    return this.allSmoothing;
+  }
+
+  /** Thresholds, mutes and all-class smoothing in effect. */
+  settings(): PostSettings {
+    return { thresholds: this.thresholds(), muted: this.muted(), smoothing: this.smoothing() };
+  }
+
   /**
    * Applies a control command to every lane.
    * @throws UserError for an unknown class or a value out of range
@@ -95,7 +119,9 @@ export class PostStage {
         for (const l of this.lanes) l.hysteresis.setMuted(i, cmd.muted);
       } else {
         const i = cmd.label === undefined ? undefined : this.indexOf(cmd.label);
-        for (const l of this.lanes) l.ballistics.setTimes({ attackSec: cmd.attackSec, releaseSec: cmd.releaseSec }, i);
+        const times = { attackSec: cmd.attackSec, releaseSec: cmd.releaseSec };
+        for (const l of this.lanes) l.ballistics.setTimes(times, i);
+        if (i === undefined) this.allSmoothing = times;
       }
     } catch (err) {
       if (err instanceof RangeError) throw new UserError(err.message);

@@ -1,27 +1,15 @@
 /**
- * Scoring level-normalised window samples, in-process or spread over worker threads. The offline
- * pipeline hands whole batches to a {@link WorkerPool}: each worker computes the mel front-end and
- * runs its own copy of the model (one tfjs-wasm instance per thread uses one core), so `analyze`
+ * Scoring level-normalised window samples spread over scorer threads. The offline pipeline hands
+ * whole batches to a {@link WorkerPool}: each thread computes the mel front-end and runs its own
+ * copy of the model (one tfjs-wasm instance per thread uses one core), so `analyze`
  * uses every core while the main thread decodes, resamples and post-processes.
  */
 import { availableParallelism } from "node:os";
 import type { MelParams } from "../features/params.js";
 import { DEFAULT_MEL_PARAMS } from "../features/params.js";
-import type { ScorerSpec } from "./scorer.js";
-import { WorkerScorer } from "./worker-scorer.js";
-
-/** Scores batches of raw (level-normalised) 1 s windows. */
-export interface SampleScorer {
-  readonly labels: readonly string[];
-  readonly thresholds: ArrayLike<number>;
-  readonly modelId: string;
-  /**
-   * Scores n windows of params.windowSamples samples each, row-major. The array may be
-   * transferred to a worker: callers must not use it afterwards.
-   * @returns n x labels.length scores
-   */
-  scoreSamples(samples: Float32Array, n: number): Promise<Float32Array>;
-}
+import type { ScorerSpec } from "./mel-scorer.js";
+import type { SampleScorer } from "./sample-scorer.js";
+import { ScorerThread } from "./scorer-thread.js";
 
 /** Default pool size: one worker per core, at most 4 (beyond that the main thread is the limit). */
 export function defaultWorkerCount(): number {
@@ -34,8 +22,8 @@ export class WorkerPool implements SampleScorer {
   readonly thresholds: readonly number[];
   readonly modelId: string;
 
-  private constructor(private readonly workers: readonly WorkerScorer[]) {
-    const first = workers[0] as WorkerScorer;
+  private constructor(private readonly workers: readonly ScorerThread[]) {
+    const first = workers[0] as ScorerThread;
     this.labels = first.labels;
     this.thresholds = first.thresholds;
     this.modelId = first.modelId;
@@ -47,7 +35,7 @@ export class WorkerPool implements SampleScorer {
    */
   static async start(spec: ScorerSpec, count: number, params: MelParams = DEFAULT_MEL_PARAMS): Promise<WorkerPool> {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a worker count >= 1, got ${count}`);
-    const started = await Promise.allSettled(Array.from({ length: count }, () => WorkerScorer.start(spec, params)));
+    const started = await Promise.allSettled(Array.from({ length: count }, () => ScorerThread.start(spec, params)));
     const ok = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed !== undefined) {
@@ -63,9 +51,9 @@ export class WorkerPool implements SampleScorer {
   }
 
   async scoreSamples(samples: Float32Array, n: number): Promise<Float32Array> {
-    let best = this.workers[0] as WorkerScorer;
+    let best = this.workers[0] as ScorerThread;
     for (const w of this.workers) if (w.inFlight < best.inFlight) best = w;
-    return (await best.score(samples, n)).scores;
+    return (await best.scoreBatch(samples, n)).scores;
   }
 
   /** Closes every worker. */

@@ -16,7 +16,7 @@
 import { readFile } from "node:fs/promises";
 import { InputFileError } from "../errors.js";
 import { parseJsonLines } from "../io/json-lines.js";
-import type { Frame, PipelineStatus, SessionInfo } from "../pipeline/frame.js";
+import type { Frame, PipelineStatus, SessionInfo } from "../frame.js";
 import type { TriggerEdge } from "../post/triggers.js";
 
 /** Log format version. */

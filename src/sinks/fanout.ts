@@ -9,7 +9,7 @@
  */
 import { log } from "../log.js";
 import { oneLine } from "../errors.js";
-import type { SinkCounters } from "../pipeline/frame.js";
+import type { SinkCounters } from "../frame.js";
 import type { Sink, SinkEvent } from "./sink.js";
 
 /** Options for {@link Fanout}. */

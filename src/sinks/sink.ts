@@ -9,7 +9,7 @@
  * neither throws nor delivers, and write() never waits on the far end (a consumer that does not
  * read).
  */
-import type { Frame, PipelineStatus, SessionInfo } from "../pipeline/frame.js";
+import type { Frame, PipelineStatus, SessionInfo } from "../frame.js";
 
 /** One thing a pipeline emits. */
 export type SinkEvent =

@@ -13,7 +13,7 @@ import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { InputFileError, oneLine } from "../errors.js";
 import { log } from "../log.js";
-import type { PipelineStatus } from "../pipeline/frame.js";
+import type { PipelineStatus } from "../frame.js";
 
 /** Counts of refused control input, by transport. */
 export interface BadMessageCounts {

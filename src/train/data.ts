@@ -15,11 +15,12 @@ import { cacheEntryPath, fileSha256, getTrackFeatures, openFeatureFile } from ".
 import { extendSplit, makeSplit } from "../data/split.js";
 import type { SplitManifest, SplitTrack } from "../data/split.js";
 import { InputFileError, oneLine, UserError } from "../errors.js";
+import { definedFields } from "../defined-fields.js";
 import { DEFAULT_MEL_PARAMS, framesPerWindow } from "../features/params.js";
 import type { MelParams } from "../features/params.js";
 import { pitchShift } from "../features/pitch-shift.js";
 import { log } from "../log.js";
-import { progressBar } from "../cli/progress.js";
+import type { ProgressFactory } from "../progress.js";
 import { variantName } from "./recipe.js";
 import { WindowStore } from "./window-store.js";
 import type { StoreEntry } from "./window-store.js";
@@ -37,8 +38,6 @@ export interface DataOptions {
   /** Folder for activation confidence computed from stems. Default: <cacheDir>/activation. */
   readonly computedLabDir?: string;
   readonly melParams?: MelParams;
-  /** Show progress bars. Default false. */
-  readonly progress?: boolean;
   /**
    * An earlier split to keep (split.ts `extendSplit`): the split of the model that training starts
    * from, or that is evaluated. Default: a fresh split of the pool.
@@ -107,11 +106,15 @@ export function splitTracks(data: SplitData, part: SplitPart): readonly string[]
  * Builds a window store over `trackIds` x `semitones` (0 = the original mix), computing missing
  * cache entries (pitch shifting where needed). Entries are ordered track by track, variants in the
  * order given, so each track's windows are contiguous.
+ * @param label     what the progress reports call this store, e.g. "training features"
+ * @param progress  reports one tick per cache entry (default: none)
  */
-export async function buildStore(data: SplitData, trackIds: readonly string[], semitones: readonly number[], label: string, progress = false): Promise<WindowStore> {
+export async function buildStore(
+  data: SplitData, trackIds: readonly string[], semitones: readonly number[], label: string, progress?: ProgressFactory,
+): Promise<WindowStore> {
   const p = data.melParams;
   const entries: StoreEntry[] = [];
-  const bar = progress ? progressBar(label, trackIds.length * semitones.length, "entries") : undefined;
+  const bar = progress?.(label, trackIds.length * semitones.length, "entries");
   let computed = 0;
   for (const [trackIndex, id] of trackIds.entries()) {
     const mix = data.mixes.get(id);
@@ -125,7 +128,7 @@ export async function buildStore(data: SplitData, trackIds: readonly string[], s
         computed++;
         const transform = s === 0 ? undefined : (x: Float32Array): Float32Array => pitchShift(x, s);
         await getTrackFeatures(
-          { trackId: id, audioPath: mix.mixPath, labels, nClasses: N_CLASSES, variant, ...(transform === undefined ? {} : { transform }) },
+          { trackId: id, audioPath: mix.mixPath, labels, nClasses: N_CLASSES, variant, ...definedFields({ transform }) },
           { cacheDir: data.cacheDir, params: p },
         );
       }

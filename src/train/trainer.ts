@@ -9,9 +9,10 @@ import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { CLASSES } from "../data/classes.js";
+import { definedFields } from "../defined-fields.js";
 import { UserError, oneLine } from "../errors.js";
 import { log } from "../log.js";
-import { progressBar } from "../cli/progress.js";
+import type { ProgressFactory } from "../progress.js";
 import { buildModel, paperSpec } from "../model/architectures/index.js";
 import type { ArchitectureName, ArchitectureSpec } from "../model/architectures/spec.js";
 import { initBackend } from "../model/backend.js";
@@ -57,8 +58,8 @@ export interface TrainOptions {
   readonly maxTrainWindows?: number;
   /** Start from this model folder's weights (same architecture) instead of random ones: fine-tuning. */
   readonly initFrom?: string;
-  /** Progress bars. Default false. */
-  readonly progress?: boolean;
+  /** Reports feature caching and each epoch's batches (the CLI passes its progress bar). Default: none. */
+  readonly progress?: ProgressFactory;
   /** Stops the run between batches (the CLI wires SIGINT; tests simulate an interruption). */
   readonly signal?: AbortSignal;
   /** Called after every batch (tests). */
@@ -77,9 +78,6 @@ export interface TrainResult {
   readonly samplesPerSec: number;
 }
 
-/** File names in the output folder (beside the model's own files). */
-export { TRAIN_FILES };
-
 /** Trains a model; see the module comment. */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const backend = await initBackend(o.backend ?? "auto");
@@ -89,12 +87,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const splitSeed = o.splitSeed ?? o.seed;
   // Fine-tuning keeps the split of the model it starts from (tracks it trained on stay in training).
   const previous = o.initFrom === undefined ? undefined : await readModelSplit(o.initFrom);
-  const data = await loadSplitData({ roots: o.roots, cacheDir: o.cacheDir, splitSeed, progress: o.progress ?? false, ...(previous === undefined ? {} : { previous }) });
+  const data = await loadSplitData({ roots: o.roots, cacheDir: o.cacheDir, splitSeed, ...definedFields({ previous }) });
   const semitones = recipe.augment === "none" ? [0] : recipe.semitones;
   const trainIds = splitTracks(data, "train");
   const valIds = splitTracks(data, "validation");
-  const trainStore = await buildStore(data, trainIds, semitones, "training features", o.progress ?? false);
-  const valStore = await buildStore(data, valIds, [0], "validation features", o.progress ?? false);
+  const trainStore = await buildStore(data, trainIds, semitones, "training features", o.progress);
+  const valStore = await buildStore(data, valIds, [0], "validation features", o.progress);
   const spec: ArchitectureSpec = paperSpec(o.arch, { widthScale: o.widthScale ?? 1, inputShape: [trainStore.shape.nMels, trainStore.shape.nFrames] });
   const fingerprint: RunFingerprint = {
     architecture: spec,
@@ -104,7 +102,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     workers,
     poolHash: data.split.poolHash,
     maxTrainWindows: o.maxTrainWindows ?? null,
-    ...(o.initFrom === undefined ? {} : { initFrom: o.initFrom }),
+    ...definedFields({ initFrom: o.initFrom }),
   };
   await mkdir(o.outDir, { recursive: true });
   await writeFile(join(o.outDir, TRAIN_FILES.split), JSON.stringify(data.split, null, 1) + "\n");
@@ -148,10 +146,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   try {
     for (let epoch = epochsDone; epoch < recipe.epochs && stopped === "completed"; epoch++) {
       const t0 = Date.now();
-      const plan = epochPlan(trainStore, { seed: o.seed, epoch, augment: recipe.augment, ...(o.maxTrainWindows === undefined ? {} : { maxWindows: o.maxTrainWindows }) });
+      const plan = epochPlan(trainStore, { seed: o.seed, epoch, augment: recipe.augment, ...definedFields({ maxWindows: o.maxTrainWindows }) });
       const nWin = plan.length / 2;
       const nb = batchCount(nWin, B);
-      const bar = (o.progress ?? false) ? progressBar(`epoch ${epoch + 1}/${recipe.epochs}`, nb, "batches") : undefined;
+      const bar = o.progress?.(`epoch ${epoch + 1}/${recipe.epochs}`, nb, "batches");
       let lossSum = 0;
       let seen = 0;
       for (let b = 0; b < nb; b++) {
@@ -194,7 +192,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
           seed: o.seed, backend: backend.description, workers, samplesPerSec: busyMs > 0 ? (processed / busyMs) * 1000 : 0, dataRoots: o.roots,
           tracks: { train: trainIds.length, validation: valIds.length }, windows: { train: trainStore.totalWindows, validation: valStore.totalWindows },
           variants: semitones.map(variantName), split: { seed: splitSeed, poolHash: data.split.poolHash },
-          ...(o.initFrom === undefined ? {} : { initFrom: o.initFrom }),
+          ...definedFields({ initFrom: o.initFrom }),
         };
         const manifest = buildManifest({
           labels: CLASSES.map((c) => c.id), melParams: data.melParams, architecture: spec, params: stats.params, trainableParams: stats.trainableParams,

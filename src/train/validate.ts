@@ -8,6 +8,7 @@ import type { MetricsReport } from "../evaluate/metrics.js";
 import type { ValidationSummary } from "../model/manifest.js";
 import { matrix } from "../post/aggregate.js";
 import type { WindowStore } from "./window-store.js";
+import { definedFields } from "../defined-fields.js";
 
 /** Scores of every window of a store, rows in entry order (each track's rows contiguous). */
 export interface ScoredWindows {
@@ -67,7 +68,7 @@ export function bceFromScores(s: ScoredWindows): number {
 /** The metrics report of scored windows at 1 s resolution (optionally with thresholds). */
 export function reportOf(s: ScoredWindows, thresholds?: readonly number[]): MetricsReport {
   const input = { scores: matrix(s.scores, s.rows, s.cols), labels: matrix(s.labels, s.rows, s.cols), trackIds: s.trackIds };
-  return computeReport(input, thresholds === undefined ? {} : { thresholds });
+  return computeReport(input, definedFields({ thresholds }));
 }
 
 /**

@@ -1,5 +1,5 @@
 /** A sink that keeps everything it is given (pipeline tests). */
-import type { Frame, PipelineStatus, SessionInfo } from "../../src/pipeline/frame.js";
+import type { Frame, PipelineStatus, SessionInfo } from "../../src/frame.js";
 import type { Sink, SinkEvent } from "../../src/sinks/sink.js";
 
 export class CollectSink implements Sink {

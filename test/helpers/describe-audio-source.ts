@@ -153,5 +153,15 @@ export function describeAudioSource(name: string, h: AudioSourceHarness): void {
       await expect(src.start({ chunk: () => undefined })).rejects.toThrow(/already started/);
       await src.stop();
     });
+
+    it("reports its health: ok with no gaps while it runs without losses", async () => {
+      const src = await h.make();
+      const run = await collect(src, (r) => r.chunks.length >= 3, 20_000);
+      expect(run.errors).toEqual([]);
+      expect(src.health()).toEqual({ state: "ok", gaps: 0 });
+      await src.stop();
+      expect(["ok", "stopped"]).toContain(src.health().state);
+      expect(src.health().gaps).toBe(0);
+    });
   });
 }

@@ -11,17 +11,17 @@
 import { fileURLToPath } from "node:url";
 import { CLASSES } from "../../src/data/classes.js";
 import { DEFAULT_MEL_PARAMS, framesPerWindow } from "../../src/features/params.js";
-import type { ScorerSpec, WindowScorer } from "../../src/pipeline/scorer.js";
+import type { ScorerSpec, MelScorer } from "../../src/pipeline/mel-scorer.js";
 
 /** Options of the fake scorer (plain data, cloneable into the worker). */
 export interface FakeScorerOptions {
   readonly mode?: "relative" | "absolute";
-  /** Extra time per score() call, ms (a slow model). */
+  /** Extra time per scoreMel() call, ms (a slow model). */
   readonly delayMs?: number;
   readonly modelId?: string;
   /** Thresholds for all classes. Default 0.5. */
   readonly threshold?: number;
-  /** Busy-wait this long per score() call, ms (a model that hogs its thread). */
+  /** Busy-wait this long per scoreMel() call, ms (a model that hogs its thread). */
   readonly busyMs?: number;
   /** Fail every score() call with this message. */
   readonly failWith?: string;
@@ -78,7 +78,7 @@ export function fakeScores(mel: Float32Array, mode: "relative" | "absolute" = "r
 }
 
 /** The factory the worker imports. */
-export function createScorer(options: unknown): WindowScorer {
+export function createScorer(options: unknown): MelScorer {
   const o = (options ?? {}) as FakeScorerOptions;
   const melSize = N_MELS * framesPerWindow();
   let calls = 0;
@@ -87,7 +87,7 @@ export function createScorer(options: unknown): WindowScorer {
     thresholds: CLASSES.map(() => o.threshold ?? 0.5),
     modelId: o.modelId ?? "fake-bands",
     numTensors: () => 7,
-    async score(windows: Float32Array, n: number): Promise<Float32Array> {
+    async scoreMel(windows: Float32Array, n: number): Promise<Float32Array> {
       calls++;
       if (o.failWith !== undefined) throw new Error(o.failWith);
       if (o.delayMs !== undefined && o.delayMs > 0) await new Promise((r) => setTimeout(r, o.delayMs));

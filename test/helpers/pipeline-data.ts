@@ -1,6 +1,6 @@
 /** Synthetic session, frames and status for sink tests. */
 import { CLASSES } from "../../src/data/classes.js";
-import type { Frame, PipelineStatus, SessionInfo } from "../../src/pipeline/frame.js";
+import type { Frame, PipelineStatus, SessionInfo } from "../../src/frame.js";
 
 export const SESSION: SessionInfo = {
   labels: CLASSES.map((c) => c.label), classIds: CLASSES.map((c) => c.id), modelId: "test-model", thresholds: CLASSES.map(() => 0.5),

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadPostConfig } from "../../src/config/triggers.js";
+import { loadPostConfig } from "../../src/config/post-config.js";
 import { analyzeFile } from "../../src/pipeline/offline.js";
 import { logFrames, readActivityLog } from "../../src/sinks/activity-log.js";
 import { tempDir, wavBytes, writeFile } from "../helpers/audio-files.js";

@@ -17,7 +17,7 @@ const corpus = join(root, "corpus");
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  await generateCorpus({ outDir: corpus, tracks: 6, seed: 3, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0, progress: false });
+  await generateCorpus({ outDir: corpus, tracks: 6, seed: 3, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0 });
 }, 120_000);
 
 const EPOCHS = 3;

@@ -34,7 +34,6 @@ const base: CorpusOptions = {
   styles: [],
   voices: [],
   firstTrack: 0,
-  progress: false,
 };
 const report = await generateCorpus(base);
 const ds = await loadDataset([base.outDir], { strict: true, requireMix: true });

@@ -1,10 +1,14 @@
 /**
  * Machine-readable exports of the rows: JSON (one document for all files, with segments), JSONL
  * (one object per row) and CSV (one line per row, a score column and an active column per class).
- * Scores are the raw model outputs max-pooled to the resolution; times are seconds.
+ * Scores are the raw model outputs max-pooled to the resolution; times are seconds. JSON's
+ * `segments` are the ones every segment export writes (see FileAnalysis.segmentSource);
+ * `rawSegments` are always the runs of active rows.
  */
+import { findClass } from "../../data/classes.js";
 import type { FileAnalysis } from "../rows.js";
 import { activeSegments } from "../segments.js";
+import type { Segment } from "../segments.js";
 
 /** Digits kept for times (1 µs) and scores. */
 const TIME_DIGITS = 6;
@@ -12,7 +16,10 @@ const SCORE_DIGITS = 6;
 const t = (sec: number): number => Number(sec.toFixed(TIME_DIGITS));
 const sc = (v: number): number => Number(v.toFixed(SCORE_DIGITS));
 
-/** One JSON document: { model, resolution, hopSec, files: [{ file, durationSec, classes, thresholds, rows, segments }] }. */
+/**
+ * One JSON document: { model, resolution, hopSec, files: [{ file, durationSec, classes, labels,
+ * thresholds, rows, segments, segmentSource, rawSegments }] }.
+ */
 export function formatJson(analyses: readonly FileAnalysis[]): string {
   const first = analyses[0];
   const doc = {
@@ -23,13 +30,20 @@ export function formatJson(analyses: readonly FileAnalysis[]): string {
       file: a.file,
       durationSec: t(a.durationSec),
       classes: a.classIds,
-      labels: a.labels,
+      // The classes' MedleyDB taxonomy names (the paper's class names) beside the ids, whatever the model's labels are.
+      labels: a.classIds.map((id, c) => findClass(id)?.label ?? (a.labels[c] as string)),
       thresholds: a.thresholds.map(sc),
       rows: a.rows.map((r) => ({ start: t(r.startSec), end: t(r.endSec), scores: Array.from(r.scores, sc), active: Array.from(r.active) })),
-      segments: activeSegments(a.rows, a.labels.length).map((s) => ({ class: a.classIds[s.column], start: t(s.startSec), end: t(s.endSec), peak: sc(s.peak) })),
+      segments: a.segments.map(segmentJson(a)),
+      segmentSource: a.segmentSource,
+      rawSegments: activeSegments(a.rows, a.labels.length).map(segmentJson(a)),
     })),
   };
   return JSON.stringify(doc, null, 2) + "\n";
+}
+
+function segmentJson(a: FileAnalysis): (s: Segment) => { class: string | undefined; start: number; end: number; peak: number } {
+  return (s) => ({ class: a.classIds[s.column], start: t(s.startSec), end: t(s.endSec), peak: sc(s.peak) });
 }
 
 /** One line per row: { file, start, end, scores: { classId: score }, active: [classId...] }. */

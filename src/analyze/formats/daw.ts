@@ -8,13 +8,12 @@
  *   wrong, set the ruler/time format to Minutes:Seconds first.
  */
 import type { FileAnalysis } from "../rows.js";
-import { activeSegments } from "../segments.js";
 import { csvField } from "./data.js";
 import { displayName } from "./table.js";
 
 /** Audacity label track text for one file. */
 export function formatAudacity(a: FileAnalysis): string {
-  return activeSegments(a.rows, a.labels.length)
+  return a.segments
     .map((s) => `${s.startSec.toFixed(6)}\t${s.endSec.toFixed(6)}\t${displayName(a.labels[s.column] as string)}\n`)
     .join("");
 }
@@ -30,7 +29,7 @@ export function reaperTime(sec: number): string {
 /** REAPER region CSV for one file. */
 export function formatReaper(a: FileAnalysis): string {
   const lines = ["#,Name,Start,End,Length"];
-  activeSegments(a.rows, a.labels.length).forEach((s, i) => {
+  a.segments.forEach((s, i) => {
     lines.push([`R${i + 1}`, csvField(displayName(a.labels[s.column] as string)), reaperTime(s.startSec), reaperTime(s.endSec), reaperTime(s.endSec - s.startSec)].join(","));
   });
   return lines.map((l) => l + "\n").join("");

@@ -7,7 +7,6 @@
  */
 import midiPkg from "@tonejs/midi";
 import type { FileAnalysis } from "../rows.js";
-import { activeSegments } from "../segments.js";
 import { displayName } from "./table.js";
 
 /** Pitch of class 0's lane (C2); class c uses MIDI_BASE_NOTE + c. */
@@ -21,7 +20,7 @@ export function formatMidi(a: FileAnalysis): Uint8Array {
   const midi = new midiPkg.Midi();
   midi.header.setTempo(120);
   midi.header.name = a.file;
-  const segments = activeSegments(a.rows, a.labels.length);
+  const segments = a.segments;
   let lane = 0;
   for (let c = 0; c < a.labels.length; c++) {
     const mine = segments.filter((s) => s.column === c);

@@ -4,7 +4,7 @@
  */
 import { findClass } from "../../data/classes.js";
 import type { FileAnalysis } from "../rows.js";
-import { activeSeconds, activeSegments } from "../segments.js";
+import { activeSeconds } from "../segments.js";
 
 /** `m:ss.s` (or `h:mm:ss.s` past an hour) for a time in seconds. */
 export function clock(sec: number): string {
@@ -33,7 +33,7 @@ export function formatTable(a: FileAnalysis, opts: TableOptions = {}): string[] 
   const top = opts.top ?? 10;
   const maxRanges = opts.maxRanges ?? 6;
   const n = a.labels.length;
-  const segments = activeSegments(a.rows, n);
+  const segments = a.segments;
   const total = activeSeconds(segments, n);
   const peak = new Float64Array(n);
   for (const row of a.rows) for (let c = 0; c < n; c++) peak[c] = Math.max(peak[c] as number, row.scores[c] as number);

@@ -24,6 +24,7 @@ const PLAY_P: Record<Role, Partial<Record<SectionKind, number>>> = {
   backing: { intro: 0, verse: 0.1, prechorus: 0.4, chorus: 0.9, solo: 0.1, bridge: 0.3, break: 0, outro: 0.2 },
   tabla: { intro: 0.3, verse: 1, prechorus: 1, chorus: 1, solo: 1, bridge: 0.9, break: 0.2, outro: 0.7 },
   drone: { intro: 1, verse: 1, prechorus: 1, chorus: 1, solo: 1, bridge: 1, break: 0.5, outro: 1 },
+  perc: { intro: 0.4, verse: 0.7, prechorus: 0.8, chorus: 0.9, solo: 0.7, bridge: 0.6, break: 0.25, outro: 0.5 },
 };
 
 /** Result of {@link arrange}. */
@@ -110,4 +111,34 @@ function pickSoloist(rng: Rng, plans: readonly PartPlan[]): string | undefined {
 function setRange(mask: ActivityMask | undefined, start: number, n: number, value: boolean): void {
   if (mask === undefined) return;
   for (let b = start; b < start + n; b++) mask[b] = value;
+}
+
+/**
+ * More sparse passages (realism element `sparse`): on top of {@link arrange}'s own, an intro by
+ * one or two instruments in half the songs, and in a fifth of the other sections (never solos or
+ * breaks) the first half played by a duo or one instrument alone. Real recordings are full of
+ * such passages, while band mixes teach that instruments come in company. Draws from its own
+ * stream; returns a new arrangement (the input's masks are not changed).
+ */
+export function sparsify(rng: Rng, a: Arrangement, plans: readonly PartPlan[], sections: readonly Section[]): Arrangement {
+  const masks = new Map<string, ActivityMask>([...a.masks].map(([id, m]): [string, ActivityMask] => [id, [...m]]));
+  const events = [...a.events];
+  if (plans.length < 3) return { masks, soloist: a.soloist, events };
+  const thin = (s: Section, bars: number, what: string): void => {
+    const players = rng.shuffle(plans.filter((p) => (masks.get(p.id) ?? []).slice(s.startBar, s.startBar + s.bars).some(Boolean)));
+    if (players.length < 2) return;
+    const keep = players.slice(0, rng.chance(0.5) ? 1 : 2);
+    for (const plan of plans) if (!keep.includes(plan)) setRange(masks.get(plan.id), s.startBar, bars, false);
+    for (const plan of keep) setRange(masks.get(plan.id), s.startBar, bars, true);
+    events.push(`${what}: ${keep.map((p) => p.label).join(" + ")}`);
+  };
+  sections.forEach((s, i) => {
+    if (s.kind === "break" || s.kind === "solo") return;
+    if (i === 0 && s.kind === "intro") {
+      if (rng.chance(0.5)) thin(s, s.bars, "intro (sparse)");
+    } else if (rng.chance(0.2)) {
+      thin(s, Math.max(1, Math.floor(s.bars / 2)), `bar ${s.startBar + 1} (sparse)`);
+    }
+  });
+  return { masks, soloist: a.soloist, events };
 }

@@ -8,6 +8,7 @@
 import { CLASSES } from "../classes.js";
 import { Rng } from "./rng.js";
 import { VOICES, type Voice } from "./singer.js";
+import { CLASS_INDEX_BY_LABEL } from "../classes.js";
 import { STYLES, type Style } from "./styles.js";
 
 /** An artist profile. */
@@ -39,6 +40,8 @@ export interface ArtistOptions {
   readonly styles: readonly string[];
   /** Restrict voices (metadata names); empty = all. */
   readonly voices: readonly string[];
+  /** The styles to draw from (styles-extra.ts corpusStyles); default the existing {@link STYLES}. */
+  readonly stylePool?: readonly Style[];
 }
 
 /** Consecutive tracks of one artist. */
@@ -76,6 +79,11 @@ export function featuredClass(seed: number, k: number): string {
   return order[k % CLASSES.length] as string;
 }
 
+/** True when no slot of the style can play any of the 18 classes. */
+export function hostsNoClass(style: Style): boolean {
+  return style.slots.every((slot) => slot.classes.every(([l]) => !CLASS_INDEX_BY_LABEL.has(l)));
+}
+
 /** Weight of a class in a style: the summed probability of the slots that can play it. */
 export function classWeightInStyle(style: Style, label: string): number {
   let w = 0;
@@ -95,12 +103,15 @@ export function classWeightInStyle(style: Style, label: string): number {
 export function makeArtist(block: ArtistBlock, opts: ArtistOptions): Artist {
   const index = block.artist;
   const rng = new Rng(`synth/${opts.seed}/artist/${index}`);
-  const allowed = opts.styles.length === 0 ? STYLES : STYLES.filter((s) => opts.styles.includes(s.name));
+  const stylePool = opts.stylePool ?? STYLES;
+  const allowed = opts.styles.length === 0 ? stylePool : stylePool.filter((s) => opts.styles.includes(s.name));
   const featured = Array.from({ length: block.size }, (_, i) => featuredClass(opts.seed, block.first + i));
   const fit = (s: Style): number => featured.reduce((a, c, i) => a + classWeightInStyle(s, c) * (i === 0 ? 2 : 1), 0);
-  const fitting = allowed.filter((s) => classWeightInStyle(s, featured[0] as string) > 0);
+  // A style that hosts none of the 18 classes (realism `extra`: solo-other) is drawn by its own
+  // weight: its songs are the examples of "no class plays" and feature no class.
+  const fitting = allowed.filter((s) => classWeightInStyle(s, featured[0] as string) > 0 || hostsNoClass(s));
   const styles = fitting.length > 0 ? fitting : allowed;
-  const style = rng.weighted(styles.map((s) => [s, s.weight * (0.05 + fit(s))] as const));
+  const style = rng.weighted(styles.map((s) => [s, s.weight * (hostsNoClass(s) ? 1 : 0.05 + fit(s))] as const));
   const pool = opts.voices.length === 0 ? VOICES : VOICES.filter((v) => opts.voices.includes(v.name));
   // A sex missing from a restricted list falls back to all voices of that sex: a "female
   // singer" stem must be sung by a female voice.

@@ -12,7 +12,7 @@ import { UserError } from "../../errors.js";
 import { log } from "../../log.js";
 import { CLASSES, CLASS_INDEX_BY_LABEL } from "../classes.js";
 import { classActiveWindows, labelWindows } from "../labels.js";
-import { progressBar } from "../../cli/progress.js";
+import type { ProgressFactory } from "../../progress.js";
 import { artistBlocks, featuredClass, makeArtist, type Artist, type ArtistBlock } from "./artists.js";
 import { NoteCache } from "./note-cache.js";
 import { Rng } from "./rng.js";
@@ -21,7 +21,10 @@ import { espeakAvailable, festivalAvailable } from "./singer-engines.js";
 import { VOICES } from "./singer.js";
 import { defaultBankNames, resolveBanks } from "./soundbanks.js";
 import { SONIC_PI_SAMPLES } from "./tabla.js";
+import { corpusStyles } from "./styles-extra.js";
 import { formatRealism, NO_REALISM, type Realism } from "./realism.js";
+import { cabinetIds, GUITARIX_PKG } from "./cabinets.js";
+import { requireSampleSets } from "./sample-sets.js";
 import { renderTrack, type RenderContext } from "./track.js";
 
 /** Generator version written to every metadata file. */
@@ -48,8 +51,8 @@ export interface CorpusOptions {
   readonly voices: readonly string[];
   /** Index of the first track (to extend a corpus, or split work across processes). Default 0. */
   readonly firstTrack: number;
-  /** Show a progress bar (CLI). Default false. */
-  readonly progress: boolean;
+  /** Reports one tick per track (the CLI passes its progress bar). Default: none. */
+  readonly progress?: ProgressFactory;
   /** Realism elements switched on (realism.ts). Default {@link NO_REALISM}: the earlier recipe. */
   readonly realism?: Realism;
 }
@@ -79,6 +82,8 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
   const kits = banks.filter((b) => b.kind === "kit").map((b) => b.name);
   const avoid = new Map(banks.flatMap((b) => (b.avoid === undefined ? [] : [[b.name, b.avoid] as const])));
   const realism = opts.realism ?? NO_REALISM;
+  // `sampled` needs its recorded sets installed: one line says what to run when they are not.
+  const sampled = realism.sampled ? requireSampleSets(cabinetIds, GUITARIX_PKG) : undefined;
   const ctx: RenderContext = { sampleRateHz: opts.sampleRateHz, banks, cache: new NoteCache(), voices: new Map(), realism };
   const t0 = Date.now();
   const cpu0 = cpuSeconds();
@@ -89,18 +94,18 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
   let audioSeconds = 0;
   let bytes = 0;
   let windows = 0;
-  const bar = opts.progress ? progressBar("synth", opts.tracks, "tracks") : undefined;
+  const bar = opts.progress?.("synth", opts.tracks, "tracks");
   for (let k = opts.firstTrack; k < opts.firstTrack + opts.tracks; k++) {
     const block = blockOf(k);
     let artist = artists.get(block.artist);
     if (artist === undefined) {
-      artist = makeArtist(block, { seed: opts.seed, gmBanks: gm, styles: opts.styles, voices });
+      artist = makeArtist(block, { seed: opts.seed, gmBanks: gm, styles: opts.styles, voices, stylePool: corpusStyles(realism.extra, realism.sparse) });
       artists.set(block.artist, artist);
     }
     const rng = new Rng(`synth/${opts.seed}/track/${k}`);
     const song = composeSong(rng, artist, {
       minutes: opts.minutesPerTrack,
-      banks: { gm, kits, avoid },
+      banks: { gm, kits, avoid, ...(sampled === undefined ? {} : { sampled }) },
       featured: [featuredClass(opts.seed, k), ...(artist.signature === undefined ? [] : [artist.signature])],
       realism,
       seedKey: `synth/${opts.seed}/track/${k}`,
@@ -111,6 +116,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
       artist: artist.name,
       title,
       keepStems: opts.keepStems,
+      seedKey: `synth/${opts.seed}/track/${k}`,
       synth: {
         generator: `timbrescope synth v${SYNTH_VERSION}`,
         seed: opts.seed,

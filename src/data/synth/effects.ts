@@ -6,12 +6,14 @@
  *   into 20-45 dB of slightly asymmetric tanh clipping, then a cabinet (low thump near 120 Hz, the
  *   2.5 kHz presence peak and a 4th-order roll-off from 5 kHz). The mild `drive` alone left our
  *   distorted guitars far cleaner than real ones (a real-recording check: real metal guitar scored
- *   0.00-0.13 as distorted guitar with a model trained on them);
+ *   0.00-0.13 as distorted guitar with a model trained on them). Under the `sampled` realism
+ *   element a recorded cabinet impulse response (cabinets.ts) may take the modelled cabinet's place;
  * - reverb: a Schroeder/Freeverb-style network, 4 damped combs in parallel into 2 all-passes,
  *   delay lengths from Freeverb (Jezar, 2000) scaled from 44.1 kHz.
  * The random 8 kHz low-pass on any stem (notes §6) hides the 8 kHz ceiling of the 16 kHz singer
  * engines, so "no energy above 8 kHz" cannot identify a singer.
  */
+import { convolve } from "./cabinets.js";
 import type { StemFx } from "./score.js";
 
 type Coeffs = readonly [b0: number, b1: number, b2: number, a1: number, a2: number];
@@ -70,8 +72,12 @@ export function ampGainDb(amount: number): number {
   return 20 + (Math.min(5, Math.max(1.5, amount)) - 1.5) * (25 / 3.5);
 }
 
-/** High-gain amp + cabinet (see the module doc); output keeps the input's peak level. */
-export function ampCabinet(x: Float32Array, amount: number, sr: number): void {
+/**
+ * High-gain amp + cabinet (see the module doc); output keeps the input's peak level. With a
+ * `cabinet` impulse response (cabinets.ts, realism element `sampled`) the recorded cabinet
+ * replaces the modelled one (its thump, presence peak and roll-off are then the real speaker's).
+ */
+export function ampCabinet(x: Float32Array, amount: number, sr: number, cabinet?: Float32Array): void {
   let peakIn = 0;
   for (const v of x) peakIn = Math.max(peakIn, Math.abs(v));
   if (peakIn === 0) return;
@@ -85,10 +91,14 @@ export function ampCabinet(x: Float32Array, amount: number, sr: number): void {
   const bias = 0.1 * peakPre;
   for (let i = 0; i < x.length; i++) x[i] = Math.tanh(((x[i] as number) + bias) * g);
   biquad(x, passCoeffs(sr, 60, true)); // removes the bias's DC
-  biquad(x, peakingCoeffs(sr, 120, 3, 1));
-  biquad(x, peakingCoeffs(sr, 2500, 5, 1.5));
-  biquad(x, passCoeffs(sr, 5000, false));
-  biquad(x, passCoeffs(sr, 5000, false));
+  if (cabinet !== undefined) {
+    x.set(convolve(x, cabinet));
+  } else {
+    biquad(x, peakingCoeffs(sr, 120, 3, 1));
+    biquad(x, peakingCoeffs(sr, 2500, 5, 1.5));
+    biquad(x, passCoeffs(sr, 5000, false));
+    biquad(x, passCoeffs(sr, 5000, false));
+  }
   let peakOut = 0;
   for (const v of x) peakOut = Math.max(peakOut, Math.abs(v));
   if (peakOut > 0) for (let i = 0; i < x.length; i++) x[i] = ((x[i] as number) * peakIn) / peakOut;
@@ -140,12 +150,27 @@ export function reverb(x: Float32Array, sr: number, wet: number, room: number): 
   }
 }
 
-/** Applies a stem's effect chain in place: high-pass, EQ, drive or amp, low-pass, reverb. */
-export function applyFx(x: Float32Array, fx: StemFx, sr: number): void {
+/** A guitar through a cabinet alone (a clean amp): convolved with `ir`, keeping the input's peak level. */
+export function cabinetOnly(x: Float32Array, ir: Float32Array): void {
+  let peakIn = 0;
+  for (const v of x) peakIn = Math.max(peakIn, Math.abs(v));
+  if (peakIn === 0) return;
+  const y = convolve(x, ir);
+  let peakOut = 0;
+  for (const v of y) peakOut = Math.max(peakOut, Math.abs(v));
+  for (let i = 0; i < x.length; i++) x[i] = peakOut > 0 ? ((y[i] as number) * peakIn) / peakOut : 0;
+}
+
+/**
+ * Applies a stem's effect chain in place: high-pass, EQ, drive or amp (or a clean cabinet), low-pass,
+ * reverb. `cabinet` is the decoded impulse response of `fx.cabinet` (the caller loads it).
+ */
+export function applyFx(x: Float32Array, fx: StemFx, sr: number, cabinet?: Float32Array): void {
   if (fx.highPassHz > 0) biquad(x, passCoeffs(sr, fx.highPassHz, true));
   for (const band of fx.eq) biquad(x, peakingCoeffs(sr, band.hz, band.db, band.q));
-  if (fx.amp === true) ampCabinet(x, fx.drive, sr);
+  if (fx.amp === true) ampCabinet(x, fx.drive, sr, cabinet);
   else if (fx.drive > 0) drive(x, fx.drive, sr);
+  if (fx.amp !== true && cabinet !== undefined) cabinetOnly(x, cabinet);
   if (fx.lowPassHz > 0 && fx.lowPassHz < sr * 0.45) biquad(x, passCoeffs(sr, fx.lowPassHz, false));
   reverb(x, sr, fx.reverbWet, fx.reverbRoom);
 }

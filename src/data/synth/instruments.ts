@@ -6,6 +6,7 @@
  * are excluded: 38/39 synth bass are `synthesizer`, 72 piccolo is not `flute`, 19 church and
  * 20 reed organ are not `electronic organ`.
  */
+import { OTHER_INSTRUMENTS } from "./other-instruments.js";
 
 /** One GM patch: bank number (0 = GM, 8 = GS variation, 128 = drum kits) and program. */
 export interface Patch {
@@ -114,9 +115,12 @@ export const SYNTH_PAD_PROGRAMS: ReadonlySet<number> = new Set([88, 89, 90, 91, 
 /** Synth programs that are basses. */
 export const SYNTH_BASS_PROGRAMS: ReadonlySet<number> = new Set([38, 39]);
 
-/** The spec of a class label; throws for labels the generator does not know (a generator bug). */
+/**
+ * The spec of a class label or of a non-class instrument (other-instruments.ts); throws for labels
+ * the generator does not know (a generator bug).
+ */
 export function instrument(label: string): InstrumentSpec {
-  const spec = INSTRUMENTS[label];
+  const spec = INSTRUMENTS[label] ?? OTHER_INSTRUMENTS[label];
   if (spec === undefined) throw new Error(`no instrument spec for "${label}"`);
   return spec;
 }

@@ -8,6 +8,9 @@ import type { CompStyle } from "./comping.js";
 import { HAT_CHOKE } from "./drums.js";
 import { KIT_PROGRAMS, SYNTH_BASS_PROGRAMS, SYNTH_PAD_PROGRAMS, instrument, type InstrumentSpec, type Patch } from "./instruments.js";
 import type { Rng } from "./rng.js";
+import { withSampled } from "./sampled-choice.js";
+import type { SampledSets } from "./sample-sets.js";
+import { isPercussionLabel, otherInstrument } from "./other-instruments.js";
 import { VOICES } from "./singer.js";
 import type { SoundSource, StemFx } from "./score.js";
 import type { Role, Style } from "./styles.js";
@@ -36,6 +39,8 @@ export interface BankChoice {
   readonly kits: readonly string[];
   /** Class labels a bank never plays (BankInfo.avoid), by bank name. */
   readonly avoid?: ReadonlyMap<string, readonly string[]>;
+  /** Recorded sample sets and cabinets (realism element `sampled`, sample-sets.ts); absent = element off. */
+  readonly sampled?: SampledSets;
 }
 
 const COMP_BY_LABEL: Record<string, readonly CompStyle[]> = {
@@ -48,6 +53,19 @@ const COMP_BY_LABEL: Record<string, readonly CompStyle[]> = {
   "string section": ["sustain"],
   synthesizer: ["sustain", "arpeggio", "stabs"],
   vocalists: ["sustain"],
+  // Non-class instruments (realism element `extra`).
+  accordion: ["sustain", "stabs", "block", "skank"],
+  harp: ["arpeggio", "arpeggio", "block"],
+  banjo: ["arpeggio", "strum", "skank"],
+  harpsichord: ["arpeggio", "block"],
+  "pipe organ": ["sustain", "block"],
+  "brass section": ["stabs", "sustain", "block"],
+  glockenspiel: ["arpeggio"],
+  vibraphone: ["arpeggio", "jazzComp", "block"],
+  marimba: ["arpeggio", "block"],
+  xylophone: ["arpeggio"],
+  chimes: ["block"],
+  dulcimer: ["arpeggio", "strum"],
 };
 
 const BASS_BY_STYLE: Record<string, readonly BassStyle[]> = {
@@ -60,6 +78,7 @@ const BASS_BY_STYLE: Record<string, readonly BassStyle[]> = {
 /** Resolves the role a class plays in a slot. */
 function resolveRole(slotRole: Role, label: string): Role {
   if (label === "drum set") return "drums";
+  if (isPercussionLabel(label)) return "perc";
   if (label === "tabla") return "tabla";
   if (label === "vocalists") return "backing";
   if (label === "male singer" || label === "female singer") return "lead";
@@ -140,6 +159,9 @@ function planPart(rng: Rng, id: string, label: string, role: Role, artist: Artis
     source = { kind: "singer", voice: (label === "male singer" ? artist.maleVoice : artist.femaleVoice).name };
   } else if (spec.source === "tabla") {
     source = { kind: "tabla", set: "sonic-pi" };
+  } else if (otherInstrument(label)?.kitKeys !== undefined) {
+    // Non-kit percussion on a GM bank's standard kit, only its own keys (other-instruments.ts).
+    source = { kind: "soundfont", bank: rng.pick(artist.banks), bankNumber: 128, program: 0, drums: true };
   } else if (label === "drum set") {
     const kit = style.kits.length > 0 ? rng.pick(style.kits) : "standard";
     const useKitBank = banks.kits.length > 0 && rng.chance(banks.kits.length / (banks.kits.length + 1));
@@ -155,7 +177,7 @@ function planPart(rng: Rng, id: string, label: string, role: Role, artist: Artis
   const bassStyle: BassStyle = patch?.program === 43 ? "sustain" : rng.pick(BASS_BY_STYLE[style.name] ?? ["root8"]);
   const low = role === "bass" && label === "synthesizer" ? 28 : range[0];
   const high = role === "bass" && label === "synthesizer" ? 55 : range[1];
-  return {
+  const plan: PartPlan = {
     id,
     label,
     role,
@@ -169,6 +191,8 @@ function planPart(rng: Rng, id: string, label: string, role: Role, artist: Artis
     fx: chooseFx(rng, label, role, style.name),
     soloPiece: style.form === "solo" && role === "chords",
   };
+  // Realism element `sampled`: its own named stream, so no draw above moves (sampled-choice.ts).
+  return banks.sampled === undefined ? plan : withSampled(rng.fork("realism/sampled"), plan, banks.sampled);
 }
 
 /**
@@ -204,7 +228,7 @@ function chooseComp(rng: Rng, label: string, role: Role, style: Style, patch: Pa
 
 const GAIN_DB: Record<Role, readonly [number, number]> = {
   drums: [-4, 0], bass: [-5, -1], chords: [-8, -2], pad: [-10, -4], lead: [-3, 0], counter: [-8, -3],
-  backing: [-9, -4], tabla: [-4, 0], drone: [-12, -6],
+  backing: [-9, -4], tabla: [-4, 0], drone: [-12, -6], perc: [-9, -2],
 };
 
 /** Styles whose drums sit lower in the mix (the kit accompanies rather than drives). */

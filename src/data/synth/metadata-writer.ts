@@ -7,8 +7,14 @@
  * bytes are stable across library versions.
  */
 
-/** A scalar or a flat list in the `synth` blocks. */
-export type SynthValue = string | number | boolean | readonly (string | number)[];
+/**
+ * A scalar, a flat list, or a map of those in the `synth` blocks (maps nest one level: the
+ * song-level `master:` record of the mastering chain, master.ts).
+ */
+export type SynthValue = SynthLeaf | { readonly [key: string]: SynthLeaf };
+
+/** A scalar or a flat list. */
+export type SynthLeaf = string | number | boolean | readonly (string | number)[];
 
 /** One stem's metadata. */
 export interface StemEntry {
@@ -45,7 +51,14 @@ export function formatMetadataYaml(t: TrackEntry): string {
         out.push(`${pad}${key}:`);
         for (const v of value as readonly (string | number)[]) out.push(`${pad}- ${scalar(v)}`);
       }
-    } else out.push(`${pad}${key}: ${scalar(value as string | number | boolean)}`);
+    } else if (typeof value === "object") {
+      const entries = Object.entries(value);
+      if (entries.length === 0) out.push(`${pad}${key}: {}`);
+      else {
+        out.push(`${pad}${key}:`);
+        for (const [k, v] of entries) kv(indent + 2, k, v);
+      }
+    } else out.push(`${pad}${key}: ${scalar(value)}`);
   };
   kv(0, "album", "");
   kv(0, "artist", t.artist);

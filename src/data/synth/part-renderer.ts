@@ -8,6 +8,7 @@
  *   fade, as a real player or singer would.
  * - Choke keys (hi-hat open/closed/pedal): a hit cuts the ringing of the previous one in the group.
  */
+import { applyGesture } from "./expressive.js";
 import type { NoteCache } from "./note-cache.js";
 import type { Note, Part } from "./score.js";
 
@@ -55,7 +56,9 @@ export function renderPart(part: Part, source: NoteSource, timing: PartTiming, c
     // Level follows velocity roughly as the SF2 default velocity curve does near a layer.
     const gain = Math.pow(note.vel / layer, source.velocityLayers ? 1.5 : 2);
     const key = `${source.id}|${note.key}|${layer}|${hold}|${note.syl ?? ""}`;
-    const buf = cache.get(key, () => source.render(note.key, layer, hold, note.syl));
+    const plainBuf = cache.get(key, () => source.render(note.key, layer, hold, note.syl));
+    // A gesture bends the cached render by variable-rate playback (expressive.ts); not cached.
+    const buf = note.bend === undefined ? plainBuf : applyGesture(plainBuf, note.bend, sr);
     let stop = cutPoint(notes, starts, i, part.mono, choke) - start;
     let len = Math.min(buf.length, out.length - start);
     let fadeFrom = len;

@@ -4,6 +4,7 @@
  * part into audio. Times are in beats so that note lengths are exact multiples of the grid, which
  * is what lets the renderer reuse one rendering of each distinct note (see note-renderer.ts).
  */
+import type { PitchGesture } from "./expressive.js";
 import type { Role } from "./styles.js";
 import type { Chord, ModeName } from "./theory.js";
 
@@ -36,6 +37,8 @@ export interface Note {
   readonly vel: number;
   /** Sung syllable (singer parts only). */
   readonly syl?: string;
+  /** Bend, slide, legato or vibrato (realism element `expressive`; expressive.ts). */
+  readonly bend?: PitchGesture;
 }
 
 /** What produces a part's sound. */
@@ -51,7 +54,15 @@ export type SoundSource =
       readonly drums: boolean;
     }
   | { readonly kind: "tabla"; readonly set: string }
-  | { readonly kind: "singer"; readonly voice: string };
+  | { readonly kind: "singer"; readonly voice: string }
+  | {
+      /** A sample player over real recordings (realism element `sampled`; sample-sets.ts). */
+      readonly kind: "sampler";
+      /** Name of the sample set (sample-sets.ts), recorded in the metadata. */
+      readonly set: string;
+      /** Per-part seed, 0..2^31-1, of choices made while rendering (kit pieces, strum slides). */
+      readonly variant: number;
+    };
 
 /** How a stem is processed before mixing (all drawn at random per stem; see effects.ts). */
 export interface StemFx {
@@ -69,6 +80,11 @@ export interface StemFx {
   readonly drive: number;
   /** Through the high-gain amp + cabinet (effects.ts ampCabinet) with `drive` setting its gain. Default false. */
   readonly amp?: boolean;
+  /**
+   * A real cabinet impulse response (cabinets.ts id, realism element `sampled`) that replaces the
+   * amp's modelled cabinet, or alone colours a clean guitar. Absent = the modelled cabinet / none.
+   */
+  readonly cabinet?: string;
   /** Reverb wet level 0..1 and room size 0..1. */
   readonly reverbWet: number;
   readonly reverbRoom: number;

@@ -4,16 +4,19 @@
  * streams named after the part and the section's theme, so repeated verses and choruses replay
  * the same lines. Finally notes swing (when the style swings) and get small timing errors.
  */
-import { arrange } from "./arrangement.js";
-import type { Artist } from "./artists.js";
+import { arrange, sparsify } from "./arrangement.js";
+import { hostsNoClass, type Artist } from "./artists.js";
 import { bassSection } from "./bass.js";
 import { compSection } from "./comping.js";
 import { backingSection, counterSection } from "./counter.js";
 import { drumSection, finalHit } from "./drums.js";
+import { addGestures } from "./expressive.js";
 import { buildForm } from "./form.js";
 import { chooseLineup, type BankChoice, type PartPlan } from "./lineup.js";
 import { melodySection, soloSection } from "./melody.js";
-import type { Rng } from "./rng.js";
+import { otherInstrument } from "./other-instruments.js";
+import { percSection } from "./percussion.js";
+import { Rng } from "./rng.js";
 import type { Note, Part, Section, Song } from "./score.js";
 import { BACKING_WORDS, LYRIC_WORDS } from "./singer.js";
 import type { Realism } from "./realism.js";
@@ -39,7 +42,7 @@ export interface ComposeOptions {
 }
 
 /** Timing error (standard deviation, ms) per role. */
-const JITTER_MS: Record<Role, number> = { drums: 4, tabla: 5, bass: 7, chords: 9, pad: 6, lead: 12, counter: 10, backing: 10, drone: 0 };
+const JITTER_MS: Record<Role, number> = { drums: 4, tabla: 5, bass: 7, chords: 9, pad: 6, lead: 12, counter: 10, backing: 10, drone: 0, perc: 6 };
 
 /** Composes a song for `artist`. */
 export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Song {
@@ -53,8 +56,14 @@ export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Son
   const targetBars = Math.round((opts.minutes * bpm) / beatsPerBar);
   const sections = buildForm(rng.fork("form"), { family: style.form, harmony: style.harmony, tonicPc, mode, targetBars });
   const duet = rng.chance(0.12);
-  const plans = chooseLineup(rng.fork("lineup"), artist, style, opts.banks, duet, opts.featured ?? []);
-  const arrangement = arrange(rng.fork("arrange"), plans, sections, style.form === "raga");
+  // A style that hosts no class (solo-other) takes no featured class as a guest: its songs are
+  // the corpus's examples of "none of the 18 plays".
+  const featured = hostsNoClass(style) ? [] : (opts.featured ?? []);
+  const plans = chooseLineup(rng.fork("lineup"), artist, style, opts.banks, duet, featured);
+  const realism = opts.realism;
+  const realismRng = (element: string): Rng => new Rng(`${opts.seedKey ?? "song"}/realism/${element}`);
+  const arranged = arrange(rng.fork("arrange"), plans, sections, style.form === "raga");
+  const arrangement = realism?.sparse === true ? sparsify(realismRng("sparse"), arranged, plans, sections) : arranged;
   const scale = scalePcs(tonicPc, mode);
   const groove = style.grooves.length > 0 ? rng.pick(style.grooves) : "rock";
   const taal = pickTaal(rng, beatsPerBar);
@@ -62,6 +71,15 @@ export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Son
   // Songs either end on a final chord (band hits the downbeat after the last bar) or fade out.
   const fadeOut = rng.chance(0.25);
   const parts: Part[] = [];
+  // Gestures come from a stream of their own per part, after humanising: switching them on
+  // leaves every other draw of the song as it was.
+  const soloBeats = sections.filter((s) => s.kind === "solo").map((s) => [s.startBar * beatsPerBar, (s.startBar + s.bars) * beatsPerBar] as const);
+  const expressive = (notes: Note[], partId: string): Note[] => {
+    if (realism?.expressive !== true) return notes;
+    const plan = plans.find((p) => p.id === partId) as PartPlan;
+    const solos = partId === arrangement.soloist ? soloBeats : [];
+    return [...addGestures(realismRng(`expressive/${partId}`), plan, notes, bpm, solos)];
+  };
   for (const plan of plans) {
     const mask = arrangement.masks.get(plan.id) ?? [];
     const prng = rng.fork(`part/${plan.id}`);
@@ -85,7 +103,7 @@ export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Son
       source: plan.source,
       mono: plan.mono,
       chokeKeys: plan.chokeKeys,
-      notes: humanise(prng.fork("humanise"), notes, { bpm, swing, jitterMs: JITTER_MS[plan.role] }),
+      notes: expressive(humanise(prng.fork("humanise"), notes, { bpm, swing, jitterMs: JITTER_MS[plan.role] }), plan.id),
       fx: plan.fx,
     });
   }
@@ -180,6 +198,8 @@ function writeSection(rng: Rng, plan: PartPlan, s: Section, c: SectionContext): 
       return rng.chance(0.5) ? counterSection(rng, s, { beatsPerBar: bpb, low, high }) : line(0.6, low, high, undefined);
     case "backing":
       return backingSection(rng, s, { beatsPerBar: bpb, low, high }, BACKING_WORDS);
+    case "perc":
+      return percSection(rng, s, { label: plan.label, beatsPerBar: bpb, kitKeys: otherInstrument(plan.label)?.kitKeys, low, high });
   }
 }
 

@@ -10,7 +10,7 @@ import type { KitName } from "./instruments.js";
 import type { ModeName } from "./theory.js";
 
 /** What a part does in the arrangement. */
-export type Role = "drums" | "bass" | "chords" | "pad" | "lead" | "counter" | "backing" | "tabla" | "drone";
+export type Role = "drums" | "bass" | "chords" | "pad" | "lead" | "counter" | "backing" | "tabla" | "drone" | "perc";
 
 /** Harmony vocabulary of a style. */
 export type Harmony = "triads" | "sevenths" | "power" | "blues" | "drone";
@@ -50,7 +50,7 @@ export interface Style {
   readonly slots: readonly Slot[];
 }
 
-const S = (id: string, role: Role, p: number, classes: readonly (readonly [string, number])[]): Slot => ({ id, role, p, classes });
+export const S = (id: string, role: Role, p: number, classes: readonly (readonly [string, number])[]): Slot => ({ id, role, p, classes });
 const SINGERS: readonly (readonly [string, number])[] = [["male singer", 1], ["female singer", 1]];
 
 /** All styles. */

@@ -8,12 +8,16 @@ import { join } from "node:path";
 import { MEDLEYDB_ACTIVATION_PARAMS, computeActivationConfidence, type ActivationParams } from "../activation-conf.js";
 import { formatLab, LAB_SUFFIX, type LabTable } from "../lab.js";
 import { METADATA_SUFFIX } from "../metadata.js";
+import { cabinetIr } from "./cabinets.js";
 import { applyFx } from "./effects.js";
+import { gestureSummary } from "./expressive.js";
 import { formatMetadataYaml, type StemEntry, type SynthValue } from "./metadata-writer.js";
+import { masterMix } from "./master.js";
 import { mixStems } from "./mix.js";
 import type { NoteCache } from "./note-cache.js";
 import { renderPart, type NoteSource } from "./part-renderer.js";
 import type { Realism } from "./realism.js";
+import { cabinetInfo, samplerPart } from "./sampler-source.js";
 import { songSeconds, type Part, type Song } from "./score.js";
 import { singerSource, voiceByName } from "./singer.js";
 import { SoundfontVoice, type PresetRef } from "./soundfont-voice.js";
@@ -53,6 +57,11 @@ export interface TrackWriteOptions {
   readonly keepStems: boolean;
   /** Song-level generator parameters for the metadata. */
   readonly synth: Readonly<Record<string, SynthValue>>;
+  /**
+   * Name of the song's random stream (`synth/<seed>/track/<k>`); the mastering chain (realism
+   * `master`) draws from `<seedKey>/realism/master`. Default `track/<id>`.
+   */
+  readonly seedKey?: string;
 }
 
 /** Activation-confidence parameters for a stem rate: 2048/1024 at 22.05 kHz keeps the 46.4 ms grid (notes §9). */
@@ -68,9 +77,9 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
   const timing = { bpm: song.bpm, leadInSec: song.leadInSec, sampleRateHz: sr, totalSamples };
   const rendered: { part: Part; audio: Float32Array; info: Record<string, SynthValue> }[] = [];
   for (const part of song.parts) {
-    const { source, info } = await noteSource(ctx, part, song);
-    const audio = renderPart(part, source, timing, ctx.cache);
-    applyFx(audio, part.fx, sr);
+    const { source, info, played = part } = await noteSource(ctx, part, song);
+    const audio = renderPart(played, source, timing, ctx.cache);
+    applyFx(audio, part.fx, sr, part.fx.cabinet === undefined ? undefined : cabinetIr(part.fx.cabinet, sr));
     fadeOut(audio, song, sr);
     let peak = 0;
     for (let i = 0; i < audio.length; i++) peak = Math.max(peak, Math.abs(audio[i] as number));
@@ -79,6 +88,8 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
   const { stems, mix, stemGains } = mixStems(rendered.map((r) => r.audio), rendered.map((r) => r.part.fx));
   const keys = rendered.map((_, i) => `S${String(i + 1).padStart(2, "0")}`);
   const lab = computeActivationConfidence(stems.map((samples, i) => ({ key: keys[i] as string, samples })), activationParamsFor(sr));
+  // Mastering (realism `master`) changes the written mix only: stems and labels are fixed above.
+  const mastered = ctx.realism?.master === true ? await masterMix(mix, sr, w.seedKey ?? `track/${id}`) : undefined;
 
   const audioDir = join(w.outDir, "Audio", id);
   const stemDir = `${id}_STEMS`;
@@ -88,7 +99,7 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
     await writeFile(path, data);
     bytes += typeof data === "string" ? Buffer.byteLength(data) : data.length;
   };
-  await put(join(audioDir, `${id}_MIX.wav`), encodeWav16([mix], sr));
+  await put(join(audioDir, `${id}_MIX.wav`), encodeWav16([mastered?.mix ?? mix], sr));
   if (w.keepStems) {
     await mkdir(join(audioDir, stemDir), { recursive: true });
     for (let i = 0; i < stems.length; i++) await put(join(audioDir, stemDir, `${id}_STEM_${keys[i]?.slice(1)}.wav`), encodeWav16([stems[i] as Float32Array], sr));
@@ -102,7 +113,7 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
     filename: `${id}_STEM_${keys[i]?.slice(1)}.wav`,
     instrument: r.part.label,
     rawFilename: `${id}_RAW_${keys[i]?.slice(1)}_01.wav`,
-    synth: { part: r.part.id, role: r.part.role, ...r.info, notes: r.part.notes.length, ...fxInfo(r.part), mix_gain: Number((stemGains[i] ?? 0).toFixed(6)) },
+    synth: { part: r.part.id, role: r.part.role, ...r.info, notes: r.part.notes.length, ...gestureInfo(r.part), ...fxInfo(r.part), mix_gain: Number((stemGains[i] ?? 0).toFixed(6)) },
   }));
   const yaml = formatMetadataYaml({
     artist: w.artist,
@@ -113,7 +124,7 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
     stemDir,
     rawDir: `${id}_RAW`,
     stems: entries,
-    synth: { ...w.synth, sample_rate: sr, duration_sec: Number((totalSamples / sr).toFixed(3)), stems_kept: w.keepStems },
+    synth: { ...w.synth, sample_rate: sr, duration_sec: Number((totalSamples / sr).toFixed(3)), stems_kept: w.keepStems, ...(mastered === undefined ? {} : { master: mastered.info }) },
   });
   const metaDir = join(w.outDir, "Metadata");
   await mkdir(metaDir, { recursive: true });
@@ -131,6 +142,12 @@ function fadeOut(x: Float32Array, song: Song, sr: number): void {
   x.fill(0, end);
 }
 
+/** The part's gestures (realism element `expressive`), e.g. `{ gestures: "bend 12, vibrato 30" }`; empty without any. */
+function gestureInfo(part: Part): Record<string, SynthValue> {
+  const summary = gestureSummary(part.notes);
+  return summary === undefined ? {} : { gestures: summary };
+}
+
 function fxInfo(part: Part): Record<string, SynthValue> {
   const f = part.fx;
   return {
@@ -143,11 +160,12 @@ function fxInfo(part: Part): Record<string, SynthValue> {
     amp: f.amp === true,
     reverb_wet: Number(f.reverbWet.toFixed(3)),
     reverb_room: Number(f.reverbRoom.toFixed(3)),
+    ...cabinetInfo(f),
   };
 }
 
-/** The note source of a part, and what to record about it in the metadata. */
-async function noteSource(ctx: RenderContext, part: Part, song: Song): Promise<{ source: NoteSource; info: Record<string, SynthValue> }> {
+/** The note source of a part, what to record about it in the metadata, and the part as played when that differs (strums). */
+async function noteSource(ctx: RenderContext, part: Part, song: Song): Promise<{ source: NoteSource; info: Record<string, SynthValue>; played?: Part }> {
   const sr = ctx.sampleRateHz;
   const src = part.source;
   switch (src.kind) {
@@ -155,6 +173,8 @@ async function noteSource(ctx: RenderContext, part: Part, song: Song): Promise<{
       const voice = voiceByName(src.voice);
       return { source: singerSource(voice, sr), info: { voice: voice.name } };
     }
+    case "sampler":
+      return samplerPart(src, part, song.bpm, sr);
     case "tabla": {
       // The dayan is tuned to the tonic: shift the set by up to ±1.5 semitones with the key.
       const semitones = Number((((song.tonicPc % 6) - 2.5) * 0.6).toFixed(2));

@@ -16,6 +16,7 @@
  * The test suite checks it against tfjs-layers' own layer on the cpu backend.
  */
 import * as tf from "@tensorflow/tfjs";
+import { definedFields } from "../../defined-fields.js";
 
 /** Config of {@link BatchNorm} (serialised into model.json). */
 export interface BatchNormArgs {
@@ -40,7 +41,7 @@ export class BatchNorm extends tf.layers.Layer {
   private movingVariance: Var | undefined;
 
   constructor(args: BatchNormArgs = {}) {
-    super(args.name === undefined ? {} : { name: args.name });
+    super(definedFields({ name: args.name }));
     this.momentum = args.momentum ?? 0.99;
     this.epsilon = args.epsilon ?? 1e-3;
     this.supportsMasking = true;

@@ -8,6 +8,7 @@
  * behaves like any Keras model with dropout.
  */
 import * as tf from "@tensorflow/tfjs";
+import { definedFields } from "../../defined-fields.js";
 
 /** Config of {@link SeededDropout} (serialised into model.json). */
 export interface SeededDropoutArgs {
@@ -28,7 +29,7 @@ export class SeededDropout extends tf.layers.Layer {
   step = 0;
 
   constructor(args: SeededDropoutArgs) {
-    super(args.name === undefined ? {} : { name: args.name });
+    super(definedFields({ name: args.name }));
     if (!(args.rate >= 0 && args.rate < 1)) throw new RangeError(`SeededDropout: rate must be in [0, 1), got ${args.rate}`);
     this.rate = args.rate;
     this.baseSeed = args.seed;

@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { padOrCrop, stockKernel, withScratch } from "./kernel-util.js";
 import type { SingleKernelFunc } from "./kernel-util.js";
+import { definedFields } from "../../defined-fields.js";
 
 /** Kernel name (tfjs-core's constant). */
 export const CONV2D_BACKPROP_INPUT = tf.Conv2DBackpropInput;
@@ -30,7 +31,7 @@ export const conv2dBackpropInputFast: SingleKernelFunc = ({ inputs, backend, att
     a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false, dataFormat,
   );
   if (info.dataFormat !== "channelsLast" || info.strideHeight !== 1 || info.strideWidth !== 1) {
-    return stockKernel(CONV2D_BACKPROP_INPUT)({ inputs, backend, ...(attrs === undefined ? {} : { attrs }) });
+    return stockKernel(CONV2D_BACKPROP_INPUT)({ inputs, backend, ...definedFields({ attrs }) });
   }
   return inputGradStride1(backend, dy, filter, info);
 };

@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SingleKernelFunc } from "./kernel-util.js";
 import { stockKernel } from "./kernel-util.js";
+import { definedFields } from "../../defined-fields.js";
 
 /** Kernel name (tfjs-core's constant). */
 export const MAX_POOL_GRAD = tf.MaxPoolGrad;
@@ -19,7 +20,7 @@ export const maxPoolGradJs: SingleKernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as tf.MaxPoolGradAttrs;
   const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
   if (input.dtype !== "float32" || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
-    return stockKernel(MAX_POOL_GRAD)({ inputs, backend, ...(attrs === undefined ? {} : { attrs }) });
+    return stockKernel(MAX_POOL_GRAD)({ inputs, backend, ...definedFields({ attrs }) });
   }
   const out = backend.makeOutput(input.shape, "float32");
   // Views after makeOutput: an allocation may grow (and so move) the wasm memory.

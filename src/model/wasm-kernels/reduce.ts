@@ -13,6 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { stockKernel } from "./kernel-util.js";
 import type { SingleKernelFunc } from "./kernel-util.js";
+import { definedFields } from "../../defined-fields.js";
 
 /** Kernel names (tfjs-core's constants). */
 export const SUM = tf.Sum;
@@ -32,7 +33,7 @@ function reduceLeading(name: string, scale: "sum" | "mean"): SingleKernelFunc {
     const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const k = x.dtype === "float32" ? leadingAxesCount(axis, x.shape.length) : 0;
     const m = x.shape.slice(0, k).reduce((a, d) => a * d, 1);
-    if (k === 0 || m === 0) return stockKernel(name)({ inputs, backend, ...(attrs === undefined ? {} : { attrs }) });
+    if (k === 0 || m === 0) return stockKernel(name)({ inputs, backend, ...definedFields({ attrs }) });
     const rest = x.shape.slice(k);
     const c = rest.reduce((a, d) => a * d, 1);
     const outShape = keepDims ? [...new Array<number>(k).fill(1), ...rest] : rest;

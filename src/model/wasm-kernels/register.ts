@@ -17,6 +17,7 @@ import { WASM, captureStockKernel } from "./kernel-util.js";
 import { MAX_POOL_GRAD, maxPoolGradJs } from "./max-pool-grad.js";
 import { MEAN, SUM, meanFast, sumFast } from "./reduce.js";
 import type { SingleKernelFunc } from "./kernel-util.js";
+import { definedFields } from "../../defined-fields.js";
 
 let registered = false;
 
@@ -32,7 +33,7 @@ function install(name: string, fn: SingleKernelFunc): void {
   // The stock kernel's setupFunc binds its wasm entry point when the backend initialises; our
   // override calls the stock kernel, so it must keep that setup.
   const setupFunc = stock?.setupFunc;
-  tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc: fn as unknown as tf.KernelFunc, ...(setupFunc === undefined ? {} : { setupFunc }) });
+  tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc: fn as unknown as tf.KernelFunc, ...definedFields({ setupFunc }) });
 }
 
 /** Installs the kernels (idempotent). Safe to call before or after the wasm backend is initialised. */

@@ -9,7 +9,7 @@ import { runCli } from "../../../src/cli/main.js";
 import { CLASSES } from "../../../src/data/classes.js";
 import { setLogWriter } from "../../../src/log.js";
 import { analyzeFile } from "../../../src/pipeline/offline.js";
-import { loadScorer } from "../../../src/pipeline/scorer.js";
+import { loadScorer } from "../../../src/pipeline/mel-scorer.js";
 import { tempDir, wavBytes, writeFile } from "../../helpers/audio-files.js";
 import { fakeScorerSpec } from "../../helpers/fake-scorer.js";
 import { sceneInt16 } from "../../helpers/live-signals.js";

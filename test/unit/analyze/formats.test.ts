@@ -57,6 +57,15 @@ describe("json / jsonl / csv", () => {
     expect(doc.files[1]!.rows.map((r) => [r.start, r.end, ...r.active])).toEqual([[0, 5, 1, 1, 1], [5, 6, 0, 0, 1]]);
   });
 
+  it("json names each class beside its id, also for a model whose labels are the ids", () => {
+    const byIds = poolFrames("ids.wav", { ...session(), labels: [...IDS] }, frames(), 1);
+    for (const x of [a, byIds]) {
+      const f = (JSON.parse(formatJson([x])) as { files: { classes: string[]; labels: string[] }[] }).files[0]!;
+      expect(f.classes).toEqual(IDS);
+      expect(f.labels).toEqual(LABELS);
+    }
+  });
+
   it("jsonl has one parsable object per row", () => {
     const lines = formatJsonl([a]).trimEnd().split("\n").map((l) => JSON.parse(l) as { file: string; start: number; end: number; scores: Record<string, number>; active: string[] });
     expect(lines).toHaveLength(RAW.length);
@@ -133,5 +142,46 @@ describe("table", () => {
     expect(lines.slice(1).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(["Drum set", "Piano", "Flute"]);
     expect(lines[1]).toContain("0:00.0-0:02.0, 0:03.0-0:05.0");
     expect(formatTable(poolFrames("q.wav", session(), frames([[0.1, 0.2, 0.05]]), 1))[1]).toBe("  no instrument above its threshold; highest: Piano 0.20");
+  });
+});
+
+describe("smoothed (post stage) segments", () => {
+  // hop 0.5: frames at 0..2.5 s with the post stage's flags set by hand; cells are the 0.5 s at each window's centre
+  const RAW6 = [[0.9, 0.1, 0.2], [0.6, 0.7, 0.1], [0.2, 0.8, 0.1], [0.1, 0.6, 0.1], [0.7, 0.2, 0.1], [0.8, 0.1, 0.1]];
+  const FLAGS = [[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [1, 0, 0], [1, 0, 0]];
+  const flagged = frames(RAW6, 0.5).map((f, k) => ({ ...f, active: Uint8Array.from(FLAGS[k]!) }));
+  const p = poolFrames("p.wav", session(0.5), flagged, 1, { segments: "post" });
+  const POST: [string, number, number, number][] = [["drum set", 0, 1.25, 0.9], ["piano", 0.75, 2.25, 0.8], ["drum set", 2.25, 3.5, 0.8]];
+  /** The same windows' raw segments: 1 s rows max-pooled and thresholded. */
+  const RAW_SEGS: [string, number, number, number][] = [["drum set", 0, 1, 0.9], ["piano", 0, 2, 0.8], ["drum set", 2, 3, 0.8]];
+  const byId = Object.fromEntries(LABELS.map((l, i) => [l, IDS[i]]));
+
+  it("json: segments from the post stage, rawSegments and rows from the scores", () => {
+    const f = (JSON.parse(formatJson([p])) as { files: { segmentSource: string; segments: { class: string; start: number; end: number; peak: number }[]; rawSegments: { class: string; start: number; end: number; peak: number }[]; rows: { start: number; active: number[] }[] }[] }).files[0]!;
+    expect(f.segmentSource).toBe("post");
+    expect(f.segments.map((s) => [s.class, s.start, s.end, s.peak])).toEqual(POST.map(([l, s, e, x]) => [byId[l], s, e, x]));
+    expect(f.rawSegments.map((s) => [s.class, s.start, s.end, s.peak])).toEqual(RAW_SEGS.map(([l, s, e, x]) => [byId[l], s, e, x]));
+    expect(f.rows.map((r) => [r.start, ...r.active])).toEqual([[0, 1, 1, 0], [1, 0, 1, 0], [2, 1, 0, 0]]);
+  });
+
+  it("audacity, reaper, midi and jams carry the smoothed segments", () => {
+    expect(formatAudacity(p).trimEnd().split("\n").map((l) => l.split("\t")).map(([s, e, l]) => [l, Number(s), Number(e)])).toEqual(POST.map(([l, s, e]) => [NAME[l], s, e]));
+    const sec = (t: string): number => { const [m, s] = t.split(":"); return Number(m) * 60 + Number(s); };
+    const [, ...regions] = formatReaper(p).trimEnd().split("\n").map(splitCsv);
+    expect(regions.map((r) => [r[0], r[1], sec(r[2]!), sec(r[3]!), sec(r[4]!)])).toEqual(POST.map(([l, s, e], i) => [`R${i + 1}`, NAME[l], s, e, e - s]));
+    const midi = new midiPkg.Midi(formatMidi(p));
+    const notes = midi.tracks.flatMap((t) => t.notes.map((n) => [t.name, n.midi, Number(n.time.toFixed(3)), Number((n.time + n.duration).toFixed(3))]));
+    expect(notes).toEqual([["Drum set", MIDI_BASE_NOTE, 0, 1.25], ["Drum set", MIDI_BASE_NOTE, 2.25, 3.5], ["Piano", MIDI_BASE_NOTE + 1, 0.75, 2.25]]);
+    const jams = JSON.parse(formatJams(p)) as { annotations: { data: { time: number; duration: number; value: string; confidence: number }[]; annotation_metadata: { annotation_rules: string; annotator: { segments: string } } }[] };
+    const ann = jams.annotations[0]!;
+    expect(ann.data.map((d) => [d.value, d.time, d.time + d.duration, d.confidence])).toEqual(POST);
+    expect(ann.annotation_metadata.annotator.segments).toBe("post");
+    expect(ann.annotation_metadata.annotation_rules).toMatch(/hysteresis/);
+  });
+
+  it("table: ranges and active time from the smoothed segments", () => {
+    const lines = formatTable(p);
+    expect(lines[1]).toMatch(/^ {2}Drum set\s+71%\s+peak 0\.90\s+0:00\.0-0:01\.3, 0:02\.3-0:03\.5$/);
+    expect(lines[2]).toMatch(/^ {2}Piano\s+43%\s+peak 0\.80\s+0:00\.8-0:02\.3$/);
   });
 });

@@ -1,5 +1,5 @@
 /** Hand-made frames and sessions for the analyze tests (not a test file itself). */
-import type { Frame, SessionInfo } from "../../../src/pipeline/frame.js";
+import type { Frame, SessionInfo } from "../../../src/frame.js";
 
 export const RATE = 22050;
 export const LABELS = ["drum set", "piano", "flute"] as const;

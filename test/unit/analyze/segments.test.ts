@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { poolFrames } from "../../../src/analyze/rows.js";
-import { activeSeconds, activeSegments } from "../../../src/analyze/segments.js";
+import { activeSeconds, activeSegments, postSegments } from "../../../src/analyze/segments.js";
 import type { AnalysisRow } from "../../../src/analyze/rows.js";
-import { frames, session } from "./frames.js";
+import { RAW, frames, session } from "./frames.js";
 
 const row = (startSec: number, endSec: number, active: number[], scores: number[]): AnalysisRow => ({
   startSec, endSec, active: Uint8Array.from(active), scores: Float64Array.from(scores),
@@ -57,5 +57,36 @@ describe("poolFrames", () => {
       [1, 2, 0.9, 0.3, 1, 0],
     ]);
     expect(a.durationSec).toBe(2.5);
+  });
+});
+
+describe("postSegments", () => {
+  // hop 0.5, 1 s windows: starts 0..2.5, centres 0.5..3; cells [0, .75) [.75, 1.25) ... [2.75, 3.5)
+  const RAW6 = [[0.9, 0.1, 0.2], [0.6, 0.7, 0.1], [0.2, 0.8, 0.1], [0.1, 0.6, 0.1], [0.7, 0.2, 0.1], [0.8, 0.1, 0.1]];
+  const FLAGS = [[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 1, 0], [1, 0, 0], [1, 0, 0]];
+  const flagged = frames(RAW6, 0.5).map((f, k) => ({ ...f, active: Uint8Array.from(FLAGS[k]!) }));
+
+  it("turns runs of flagged frames into segments between midpoints of window centres (hand-worked)", () => {
+    const segs = postSegments(flagged, 1, [0, 1, 2]).map((s) => [s.column, s.startSec, s.endSec, Number(s.peak.toFixed(5))]);
+    expect(segs).toEqual([[0, 0, 1.25, 0.9], [1, 0.75, 2.25, 0.8], [0, 2.25, 3.5, 0.8]]);
+    // only the selected columns, in selection order; the pooled rows play no part
+    expect(postSegments(flagged, 1, [2, 1]).map((s) => [s.column, s.startSec, s.endSec])).toEqual([[1, 0.75, 2.25]]);
+    expect(postSegments([], 1, [0])).toEqual([]);
+  });
+
+  it("at hop = window length each frame is its own window", () => {
+    const f = frames(RAW, 1).map((x, k) => ({ ...x, active: Uint8Array.from([k % 2 === 0 ? 1 : 0, 1, 0]) }));
+    expect(postSegments(f, 1, [0, 1]).map((s) => [s.column, s.startSec, s.endSec])).toEqual([[0, 0, 1], [1, 0, 6], [0, 2, 3], [0, 4, 5]]);
+  });
+
+  it("poolFrames takes the frames' flags for segments: \"post\", and the rows' for \"raw\" (the default)", () => {
+    const post = poolFrames("f.wav", session(0.5), flagged, 1, { segments: "post" });
+    expect(post.segmentSource).toBe("post");
+    expect(post.segments).toEqual(postSegments(flagged, 1, [0, 1, 2]));
+    const raw = poolFrames("f.wav", session(0.5), flagged, 1);
+    expect(raw.segmentSource).toBe("raw");
+    expect(raw.segments).toEqual(activeSegments(raw.rows, 3));
+    // the rows themselves do not depend on the segment source
+    expect(post.rows).toEqual(raw.rows);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadMono } from "../../../src/audio/load.js";
 import { applyLevel, createLevelTracker, RunningLoudness } from "../../../src/audio/live-loudness.js";
-import { windowStartSample } from "../../../src/audio/windower.js";
+import { windowStartSample } from "../../../src/audio/window-cutter.js";
 import { melWindowDb } from "../../../src/features/mel.js";
 import { rms } from "../../../src/features/normalize.js";
 

@@ -7,11 +7,12 @@ import { describe, expect, it } from "vitest";
 import { loadMono } from "../../../src/audio/load.js";
 import { openMonoStream } from "../../../src/audio/mono-stream.js";
 import { pcmSignal, tempDir, tool, wavBytes, writeFile } from "../../helpers/audio-files.js";
+import { definedFields } from "../../../src/defined-fields.js";
 
 const dir = tempDir("timbrescope-mono-stream-");
 
 async function streamed(path: string, chunkFrames: number, passes = 1, readBytes?: number): Promise<Float32Array[]> {
-  const s = await openMonoStream(path, { chunkFrames, ...(readBytes === undefined ? {} : { readBytes }) });
+  const s = await openMonoStream(path, { chunkFrames, ...definedFields({ readBytes }) });
   try {
     const out: Float32Array[] = [];
     for (let k = 0; k < passes; k++) {

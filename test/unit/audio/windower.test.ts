@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { downmixToMono } from "../../../src/audio/downmix.js";
 import { resample } from "../../../src/audio/resample.js";
-import { Windower, windowStartSample } from "../../../src/audio/windower.js";
+import { windowStartSample } from "../../../src/audio/window-cutter.js";
+import { Windower } from "../../../src/audio/windower.js";
 import type { AudioChunk } from "../../../src/audio/source.js";
 import type { AudioWindow } from "../../../src/audio/windower.js";
 

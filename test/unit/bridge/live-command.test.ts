@@ -145,7 +145,18 @@ describe("timbrescope live", () => {
     expect((await runLive(["--model", "m", "--input", `${dir}/none.wav`, "--no-server"])).log.at(-1)).toMatch(/none\.wav/);
     const bad = writeFile(dir, "bad.yaml", new TextEncoder().encode("rules:\n  - name: x\n    any: [banjo]\n"));
     expect((await runLive(["--model", "m", "--input", wav, "--triggers", bad])).log.at(-1)).toBe(`${bad}: rules[0].any[0]: expected a class id, label or name (e.g. drums, male-singer), got "banjo"`);
-    expect((await runLive(["--input", wav])).log.join(" ")).toMatch(/required option '--model <dir>' not specified/);
+  });
+
+  it("uses models/default without --model, as analyze does", async () => {
+    const asked: string[] = [];
+    const scorerFor = (modelDir: string): ReturnType<typeof fakeScorerSpec> => {
+      asked.push(modelDir);
+      return fakeScorerSpec();
+    };
+    const r = await runLive(["--input", wav, "--fast", "--no-server", "--duration", "1"], { scorerFor });
+    expect(r.code, r.log.join("\n")).toBe(0);
+    expect(asked).toEqual(["models/default"]);
+    expect(planLive({ osc: [], port: "8080", server: false, input: "a.wav" })).toMatchObject({ modelDir: "models/default", hopSec: 0.25 });
   });
 
   it("says exactly what to install when naudiodon is missing", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BridgeServer } from "../../../bridge/server.js";
 import { WsSink } from "../../../bridge/ws-sink.js";
 import type { WsSinkOptions } from "../../../bridge/ws-sink.js";
-import type { Frame } from "../../../src/pipeline/frame.js";
+import type { Frame } from "../../../src/frame.js";
 import type { LiveControl } from "../../../src/pipeline/post-stage.js";
 import { describeSink } from "../../helpers/describe-sink.js";
 import { SESSION, STATUS, makeFrame } from "../../helpers/pipeline-data.js";

@@ -57,7 +57,7 @@ async function run(argv: string[]): Promise<void> {
 beforeAll(async () => {
   setLogLevel("error");
   await initBackend("wasm");
-  await generateCorpus({ outDir: corpus, tracks: 4, seed: 8, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0, progress: false });
+  await generateCorpus({ outDir: corpus, tracks: 4, seed: 8, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0 });
   await saveTinyModel(join(root, "cnn"), "cnn", 1);
   await saveTinyModel(join(root, "crnn"), "crnn", 2);
 }, 120_000);

@@ -83,7 +83,7 @@ describe("model folder and Classifier", () => {
     // The same model as a live-pipeline scorer.
     const scorer = await createScorer({ modelDir: dir, backend: "wasm" });
     expect(scorer.labels).toEqual(LABELS);
-    expectAllClose(await scorer.score(windows, n), ref, 1e-6, "scorer scores");
+    expectAllClose(await scorer.scoreMel(windows, n), ref, 1e-6, "scorer scores");
     await scorer.dispose?.();
     clf.dispose();
     model.dispose();

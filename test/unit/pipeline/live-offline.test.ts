@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { FileSource } from "../../../src/audio/file-source.js";
-import { validatePostConfig } from "../../../src/config/triggers.js";
+import { validatePostConfig } from "../../../src/config/post-config.js";
 import type { LevelNormalization } from "../../../src/audio/live-loudness.js";
 import { LivePipeline } from "../../../src/pipeline/live.js";
 import { analyzeFile } from "../../../src/pipeline/offline.js";
 import type { OfflineNormalization } from "../../../src/pipeline/offline.js";
-import type { Frame } from "../../../src/pipeline/frame.js";
+import type { Frame } from "../../../src/frame.js";
 import { tempDir, wavBytes, writeFile } from "../../helpers/audio-files.js";
 import { expectAllClose } from "../../helpers/close.js";
 import { CollectSink } from "../../helpers/collect-sink.js";

@@ -21,6 +21,7 @@ function timed(src: AudioSource): { source: AudioSource; lateMs: number[] } {
   const source: AudioSource = {
     info: src.info,
     stats: () => src.stats(),
+    health: () => src.health(),
     stop: () => src.stop(),
     start: (l: SourceListener) =>
       src.start({
@@ -82,6 +83,7 @@ describe("LivePipeline", () => {
       start: () => Promise.reject(new UserError("Cannot open capture device broken")),
       stop: () => Promise.resolve(),
       stats: () => ({ chunks: 0, frames: 0, xruns: 0 }),
+      health: () => ({ state: "stopped", gaps: 0 }),
     };
     await expect(LivePipeline.start({ source: broken, scorer: fakeScorerSpec(), sinks: [sink] })).rejects.toThrow("Cannot open capture device broken");
     expect(sink.closed).toBe(true);
@@ -98,5 +100,33 @@ describe("LivePipeline", () => {
     expect(() => p.control({ type: "record", on: true })).toThrow("recording is not available: start live with --record FILE.jsonl");
     await p.stop();
     await p.stop();
+  });
+
+  it("is created, then given sinks and controls, then started; its state holds the smoothing in effect", async () => {
+    const p = await LivePipeline.create({ source: FileSource.fromAudio("c", audio(2.2), { pace: "fast" }), scorer: fakeScorerSpec(), overflow: "wait" });
+    // Controls and the hop work before the run starts (sinks and control inputs are built around the pipeline).
+    expect(p.state().smoothing).toEqual({ attackSec: 0, releaseSec: 0.5 });
+    p.control({ type: "set-smoothing", attackSec: 0.1, releaseSec: 2 });
+    p.control({ type: "set-smoothing", attackSec: 0.3, releaseSec: 0.3, label: "piano" });
+    expect(p.state().smoothing).toEqual({ attackSec: 0.1, releaseSec: 2 });
+    p.setHop(0.5);
+    expect(() => p.setHop(2)).toThrow(new UserError("Expected a hop in (0, 1] seconds, got 2"));
+    const sink = new CollectSink();
+    p.attach(sink);
+    await p.start();
+    expect(() => p.attach(new CollectSink())).toThrow("LivePipeline: attach sinks before start()");
+    const s = await p.done;
+    expect(sink.session?.hopSec).toBe(0.5);
+    expect(sink.frames.map((f) => f.startSample)).toEqual([0, 11025, 22050]);
+    expect(s.windowsScored).toBe(3);
+    expect(sink.closed).toBe(true);
+  });
+
+  it("stopped before it starts, releases the worker and the sinks and announces nothing", async () => {
+    const sink = new CollectSink();
+    const p = await LivePipeline.create({ source: FileSource.fromAudio("c", audio(1.2)), scorer: fakeScorerSpec(), sinks: [sink] });
+    const s = await p.stop();
+    expect([s.windowsScored, sink.session, sink.statuses.length, sink.closed]).toEqual([0, undefined, 0, true]);
+    await expect(p.start()).rejects.toThrow("LivePipeline: start() called twice or after stop()");
   });
 });

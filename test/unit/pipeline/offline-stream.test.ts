@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { loadMono } from "../../../src/audio/load.js";
 import { rms } from "../../../src/features/normalize.js";
-import type { Frame } from "../../../src/pipeline/frame.js";
+import type { Frame } from "../../../src/frame.js";
 import { analyzeFile, analyzeSamples } from "../../../src/pipeline/offline.js";
 import { WorkerPool } from "../../../src/pipeline/worker-pool.js";
 import { tempDir, wavBytes, writeFile } from "../../helpers/audio-files.js";

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPostConfig, validatePostConfig } from "../../../src/config/triggers.js";
+import { loadPostConfig, validatePostConfig } from "../../../src/config/post-config.js";
 import { tempDir } from "../../helpers/audio-files.js";
 import { captureCli } from "../../helpers/cli.js";
 

@@ -37,6 +37,7 @@ describe.each(["silent", "error"] as const)("a device that goes away (%s) and co
     fake.unplug(how);
     await sleep(900);
     expect(src.state).toBe("lost");
+    expect(src.health()).toEqual({ state: "lost", gaps: 1 });
     const during = chunks.length;
     fake.replug(7); // back under another id
     await sleep(400);
@@ -59,6 +60,7 @@ describe.each(["silent", "error"] as const)("a device that goes away (%s) and co
     chunks.forEach((c, i) => expect(c.startFrame).toBe(i === 0 ? 0 : chunks[i - 1]!.startFrame + chunks[i - 1]!.frames));
     expect(src.gaps).toBe(1);
     expect(src.state).toBe("stopped");
+    expect(src.health()).toEqual({ state: "stopped", gaps: 1 });
   });
 });
 

@@ -10,7 +10,7 @@ import type { WebSocket } from "ws";
 import { OscSink } from "../../../bridge/osc-sink.js";
 import { BridgeServer } from "../../../bridge/server.js";
 import { WsSink } from "../../../bridge/ws-sink.js";
-import type { Frame } from "../../../src/pipeline/frame.js";
+import type { Frame } from "../../../src/frame.js";
 import { Fanout } from "../../../src/sinks/fanout.js";
 import { waitFor } from "../../helpers/describe-sink.js";
 import { SESSION, makeFrame } from "../../helpers/pipeline-data.js";

@@ -36,7 +36,7 @@ afterAll(() => {
 beforeAll(async () => {
   setLogLevel("error");
   await initBackend("wasm");
-  await generateCorpus({ outDir: corpus, tracks: 6, seed: 3, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0, progress: false });
+  await generateCorpus({ outDir: corpus, tracks: 6, seed: 3, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0 });
 }, 120_000);
 
 const FAST: Recipe = { ...RECIPES.fast, augment: "none", epochs: 4 };

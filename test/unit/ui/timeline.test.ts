@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AXIS_PX, drawTimeline } from "../../../ui/src/lib/draw-timeline.js";
 import type { Ctx2D } from "../../../ui/src/lib/draw-timeline.js";
 import { ArraySeries, FrameRing, liveNowSec, lowerBound, timeToX } from "../../../ui/src/lib/timeline.js";
-import type { FramePoint } from "../../../ui/src/lib/view.js";
+import type { FramePoint } from "../../../ui/src/lib/timeline.js";
 
 const pt = (tSec: number, v = 0.5, on = 0): FramePoint => ({ tSec, raw: [v, v], smoothed: [v, v], active: [on, 0] });
 const times = (s: { forEachInRange(a: number, b: number, cb: (p: FramePoint) => void): void }, a: number, b: number): number[] => {

@@ -10,8 +10,9 @@ import type { ServerMessage, StatusMessage } from "../../../bridge/protocol.js";
 import type { ControlRequest } from "./bridge-client.js";
 import { PeakHold } from "./peak-hold.js";
 import { FrameRing } from "./timeline.js";
+import type { FramePoint } from "./timeline.js";
 import { lampsFrom, sessionFromHello } from "./view.js";
-import type { FramePoint, LaneView, SessionView, TriggerEntry, ViewState } from "./view.js";
+import type { LaneView, SessionView, TriggerEntry, ViewState } from "./view.js";
 
 /** Trigger log entries kept. */
 export const TRIGGER_LOG_SIZE = 100;

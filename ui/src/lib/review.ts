@@ -7,9 +7,10 @@
 import { parseJsonLines } from "../../../src/io/json-lines.js";
 import { PeakHold } from "./peak-hold.js";
 import { ArraySeries } from "./timeline.js";
+import type { FramePoint } from "./timeline.js";
 import { TRIGGER_LOG_SIZE } from "./live-store.js";
 import { lampsFrom } from "./view.js";
-import type { FramePoint, SessionView, TriggerEntry, ViewState } from "./view.js";
+import type { SessionView, TriggerEntry, ViewState } from "./view.js";
 
 /** A file that cannot be reviewed; the message is one line naming the file and the problem. */
 export class ReviewFileError extends Error {

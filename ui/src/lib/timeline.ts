@@ -3,7 +3,14 @@
  * startSample / sampleRateHz), never by arrival time, so the picture is the same however the
  * network delayed the frames, and a review file draws exactly like the live run did.
  */
-import type { FramePoint } from "./view.js";
+/** One analysed window of one lane, on the sample clock. */
+export interface FramePoint {
+  /** Window start, seconds (startSample / sampleRateHz). */
+  readonly tSec: number;
+  readonly raw: readonly number[];
+  readonly smoothed: readonly number[];
+  readonly active: readonly number[];
+}
 
 /** Seconds of history the timeline shows. */
 export const TIMELINE_SPAN_SEC = 60;

@@ -49,15 +49,6 @@ export function sessionFromHello(h: Hello): SessionView {
   };
 }
 
-/** One analysed window of one lane, on the sample clock. */
-export interface FramePoint {
-  /** Window start, seconds (startSample / sampleRateHz). */
-  readonly tSec: number;
-  readonly raw: readonly number[];
-  readonly smoothed: readonly number[];
-  readonly active: readonly number[];
-}
-
 /** One class on one lane's meter. */
 export interface ClassLevel {
   /** Smoothed score, 0..1. */

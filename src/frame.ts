@@ -1,8 +1,9 @@
 /**
- * What the pipelines produce: one session description, then one Frame per analysed window and
- * lane, and periodic status. Sinks (src/sinks, bridge/) consume exactly these.
+ * The contract between the pipelines and the sinks: one session description, then one Frame per
+ * analysed window and lane, and periodic status. The pipelines (src/pipeline) produce exactly
+ * these and the sinks (src/sinks, bridge/) consume them; this module sits below both.
  */
-import type { TriggerEvent } from "../post/triggers.js";
+import type { TriggerEvent } from "./post/triggers.js";
 
 /** Fixed facts about a run; sent first to every sink (WS hello, JSONL header). */
 export interface SessionInfo {
@@ -97,28 +98,4 @@ export interface PipelineStatus {
   /** Process CPU use since the last status, percent of one core. */
   readonly cpuPercent: number;
   readonly sinks: readonly SinkCounters[];
-}
-
-/** Keeps the most recent latencies and reports percentiles. */
-export class LatencyStats {
-  private readonly values: Float64Array;
-  private count = 0;
-
-  /** @param capacity most recent values kept (default 2000: ~8 min at a 0.25 s hop) */
-  constructor(capacity = 2000) {
-    this.values = new Float64Array(capacity);
-  }
-
-  add(ms: number): void {
-    this.values[this.count % this.values.length] = ms;
-    this.count++;
-  }
-
-  /** Percentiles (nearest rank) over the kept values; NaN when empty. */
-  summary(): LatencySummary {
-    const n = Math.min(this.count, this.values.length);
-    const sorted = this.values.slice(0, n).sort();
-    const q = (p: number): number => (n === 0 ? Number.NaN : (sorted[Math.min(n - 1, Math.ceil(p * n) - 1)] as number));
-    return { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: n === 0 ? Number.NaN : (sorted[n - 1] as number), count: this.count };
-  }
 }

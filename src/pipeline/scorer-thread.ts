@@ -1,15 +1,16 @@
 /**
- * Main-thread handle of the scorer worker: starts it, waits until the model is loaded, and turns
- * score requests into promises resolved in order. Capture and post-processing stay on the main
- * thread and never wait on the model (the live pipeline queues and drops windows instead).
+ * Main-thread handle of a scorer thread (scorer-thread-entry.ts runs in it): starts the worker,
+ * waits until the model is loaded, and turns batches of window samples into promises of scores
+ * (with the time spent on mel and model), resolved in order. Capture and post-processing stay on
+ * the main thread and never wait on the model (the live pipeline queues and drops windows instead).
  */
 import { Worker } from "node:worker_threads";
 import { UserError } from "../errors.js";
 import type { MelParams } from "../features/params.js";
 import { DEFAULT_MEL_PARAMS } from "../features/params.js";
 import { runningFromSource, siblingModule, tsExecArgv } from "./dev-ts-loader.js";
-import type { ScorerSpec } from "./scorer.js";
-import type { FromWorker, ToWorker, WorkerInit } from "./worker-messages.js";
+import type { ScorerSpec } from "./mel-scorer.js";
+import type { FromWorker, ToWorker, WorkerInit } from "./scorer-thread-messages.js";
 
 /** Result of one batch. */
 export interface BatchScores {
@@ -25,8 +26,8 @@ interface Pending {
   reject(e: Error): void;
 }
 
-/** A scorer running in a worker thread. */
-export class WorkerScorer {
+/** A scorer (mel front-end + MelScorer) running in a worker thread. */
+export class ScorerThread {
   readonly labels: readonly string[];
   readonly thresholds: readonly number[];
   readonly modelId: string;
@@ -58,9 +59,9 @@ export class WorkerScorer {
    * Starts the worker and loads the scorer in it.
    * @throws UserError if the scorer cannot be loaded (message from the worker)
    */
-  static start(spec: ScorerSpec, params: MelParams = DEFAULT_MEL_PARAMS): Promise<WorkerScorer> {
+  static start(spec: ScorerSpec, params: MelParams = DEFAULT_MEL_PARAMS): Promise<ScorerThread> {
     const init: WorkerInit = { spec, params };
-    const worker = new Worker(siblingModule(import.meta.url, "./scorer-worker"), {
+    const worker = new Worker(siblingModule(import.meta.url, "./scorer-thread-entry"), {
       workerData: init,
       // From .ts sources (tests) the worker needs the TypeScript hooks; the build runs plain .js.
       execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv,
@@ -69,7 +70,7 @@ export class WorkerScorer {
       const onMessage = (msg: FromWorker): void => {
         worker.off("message", onMessage);
         worker.off("error", onError);
-        if (msg.type === "ready") resolve(new WorkerScorer(worker, msg));
+        if (msg.type === "ready") resolve(new ScorerThread(worker, msg));
         else {
           void worker.terminate();
           reject(new UserError(`cannot load the scorer: ${msg.type === "error" ? msg.message : msg.type}`));
@@ -84,10 +85,10 @@ export class WorkerScorer {
     });
   }
 
-  /** Sends n windows of normalised samples (transferred: `samples` is unusable afterwards). */
-  score(samples: Float32Array, n: number): Promise<BatchScores> {
+  /** Scores n windows of normalised samples (transferred: `samples` is unusable afterwards). */
+  scoreBatch(samples: Float32Array, n: number): Promise<BatchScores> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.closed) return Promise.reject(new Error("WorkerScorer: closed"));
+    if (this.closed) return Promise.reject(new Error("ScorerThread: closed"));
     const id = this.nextId++;
     const msg: ToWorker = { type: "score", id, samples, n };
     return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_POST_CONFIG, loadPostConfig, resolveRule, validatePostConfig } from "../../../src/config/triggers.js";
+import { DEFAULT_POST_CONFIG, loadPostConfig, resolveRule, validatePostConfig } from "../../../src/config/post-config.js";
 import { CLASSES } from "../../../src/data/classes.js";
 import { UserError } from "../../../src/errors.js";
 import { tempDir } from "../../helpers/audio-files.js";

@@ -1,10 +1,10 @@
 /**
- * Messages between the live pipeline (main thread) and its scorer worker (scorer-worker.ts).
- * The worker computes the mel front-end AND runs the model, so the main thread (capture,
+ * Messages between a ScorerThread (scorer-thread.ts, main thread) and its worker thread
+ * (scorer-thread-entry.ts). The worker computes the mel front-end AND runs the model, so the main thread (capture,
  * resampling, post-processing, sinks) is never blocked by either.
  */
 import type { MelParams } from "../features/params.js";
-import type { ScorerSpec } from "./scorer.js";
+import type { ScorerSpec } from "./mel-scorer.js";
 
 /** Passed as workerData. */
 export interface WorkerInit {
