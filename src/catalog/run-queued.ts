@@ -107,13 +107,16 @@ export async function runQueued(cat: CatalogHandle, o: QueuedRunOptions): Promis
     if (outstanding.size === 0) settledAll();
   };
 
+  const report = (err: unknown): void => warn(err instanceof Error ? err : new Error(String(err)));
   events.on("completed", ({ jobId, returnvalue }) => {
     const kind = (returnvalue as unknown as CatalogJobReturn | undefined)?.kind === "existing" ? "existing" : "analysed";
-    void settle(jobId, async (p) => {
+    settle(jobId, async (p) => {
       if (!(await fromDisk(p, kind, t0))) fail(p, `a worker reported a result this machine cannot read under ${cat.resultsDir} (is the folder shared under the same path?)`);
-    });
+    }).catch(report);
   });
-  events.on("failed", ({ jobId, failedReason }) => void settle(jobId, (p) => fail(p, failedReason)));
+  events.on("failed", ({ jobId, failedReason }) => {
+    settle(jobId, (p) => fail(p, failedReason)).catch(report);
+  });
 
   /** Looks at outstanding jobs in Redis: lost ones are indexed from disk or added again; failed ones recorded. */
   const check = async (ids: readonly string[]): Promise<void> => {
@@ -174,7 +177,7 @@ export async function runQueued(cat: CatalogHandle, o: QueuedRunOptions): Promis
           await check(slice);
           if (idle && o.onIdle !== undefined) o.onIdle(await queue.getJobCounts("wait", "active", "delayed", "failed"), (await queue.getWorkers()).length);
         } catch (err) {
-          warn(err instanceof Error ? err : new Error(String(err)));
+          report(err);
         } finally {
           polling = false;
         }

@@ -122,6 +122,7 @@ export class LivePipeline {
   async start(): Promise<this> {
     if (this.started || this.ended) throw new Error("LivePipeline: start() called twice or after stop()");
     this.started = true;
+    this.cpu = { usage: process.cpuUsage(), atMs: nowMs() };
     this.sessionInfo = this.describe();
     this.fanout.write({ type: "session", session: this.session });
     this.statusTimer = setInterval(() => this.emitStatus(), this.opts.statusIntervalMs ?? 1000);

@@ -143,10 +143,11 @@ describe("catalog on a BullMQ queue", () => {
     for (let i = 0; i < 8; i++) soxTones(join(lib, `r${i}.flac`), 10, [200 + 41 * i, 500 + 17 * i]);
     const dir = await catalogOf("restart", lib);
     const hashes = [...hashesOf(dir).values()].map((h) => h.slice(0, 12));
-    const before = workerLines("analysed").length;
-    const run = cli(["catalog", "run", "--catalog", dir, "--queue", redis.url]);
-    for (let i = 0; i < 1200 && workerLines("analysed").length === before; i++) await new Promise((r) => setTimeout(r, 25));
+    let ended = false;
+    const run = cli(["catalog", "run", "--catalog", dir, "--queue", redis.url]).finally(() => (ended = true));
+    for (let i = 0; i < 1200 && !workerLines("debug: start").some((h) => hashes.includes(h)); i++) await new Promise((r) => setTimeout(r, 10));
     await redis.down();
+    expect(ended, "the run ended before Redis went down").toBe(false);
     await new Promise((r) => setTimeout(r, 1500));
     await redis.up();
     expectOk(await run);
@@ -164,15 +165,16 @@ describe("catalog on a BullMQ queue", () => {
 
   it("puts back jobs that Redis lost (data flushed mid-run, as a restart without persistence does)", async () => {
     const lib = join(root, "lib-d");
-    for (let i = 0; i < 6; i++) soxTones(join(lib, `f${i}.wav`), 8, [250 + 29 * i]);
+    for (let i = 0; i < 12; i++) soxTones(join(lib, `f${i}.wav`), 8, [250 + 29 * i]);
     const dir = await catalogOf("flush", lib);
-    const before = workerLines("analysed").length;
+    const mine = new Set([...hashesOf(dir).values()].map((h) => h.slice(0, 12)));
     const run = cli(["catalog", "run", "--catalog", dir, "--queue", redis.url]);
-    for (let i = 0; i < 1200 && workerLines("analysed").length === before; i++) await new Promise((r) => setTimeout(r, 25));
+    // Flush as soon as the first job starts: three workers hold at most three, the other nine are lost.
+    for (let i = 0; i < 1200 && !workerLines("debug: start").some((h) => mine.has(h)); i++) await new Promise((r) => setTimeout(r, 10));
     execFileSync("redis-cli", ["-p", String(redis.port), "flushall"]);
     const done = await run;
     expectOk(done);
     expect(done.log.join("\n")).toMatch(/queue: \d+ job\(s\) missing from Redis \(lost with its data\?\) added again/);
-    expect(trackRows(dir).map((r) => r.status)).toEqual(Array.from({ length: 6 }, () => "done"));
+    expect(trackRows(dir).map((r) => r.status)).toEqual(Array.from({ length: 12 }, () => "done"));
   }, 300_000);
 });

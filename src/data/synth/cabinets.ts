@@ -6,8 +6,9 @@
  *
  * An IR is decoded at the stem rate, cut to {@link CABINET_IR_SEC} with a short fade (99.9 % of
  * every one of the 90 IRs' energy lies in its first 35 ms: measured with NumPy), scaled to unit
- * peak, and convolved by FFT overlap-add ({@link convolve}): a stem of minutes against ~1,100
- * taps is ~30× cheaper than direct convolution.
+ * peak, and convolved by FFT overlap-add ({@link convolve}): against ~1,100 taps (22.05 kHz) that
+ * is ~85 floating-point operations per sample instead of ~2,200 for direct convolution (a 3-minute
+ * stem: ~1 s on the busy 2-core VM).
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";

@@ -4,12 +4,12 @@
  *
  * Compressor: the log-domain design of Giannoulis, Massberg & Reiss, "Digital Dynamic Range
  * Compressor Design — A Tutorial and Analysis", JAES 60(6), 2012: a level detector (peak, or RMS
- * with a 15 ms mean-square time constant), a soft-knee gain computer (their eq. 4), and a branching
- * attack/release smoother on the gain reduction in dB (their "smooth branching" detector placed
- * after the gain computer, §2.3). The gain is computed at a control rate of about 2.76 kHz (every
- * 8 samples at 22.05 kHz, 16 at 44.1 kHz) and interpolated linearly in between: the shortest attack
- * drawn (1 ms) still spans 2.7 control periods, and the per-sample log/exp that a sample-rate
- * computer needs was most of the chain's cost.
+ * with a 15 ms mean-square time constant), their soft-knee gain computer, and their "smooth
+ * branching" attack/release smoother applied to the gain reduction in dB, after the gain computer
+ * (the log-domain arrangement they recommend). The gain is computed at a control rate of about
+ * 2.76 kHz (every 8 samples at 22.05 kHz, 16 at 44.1 kHz) and interpolated linearly in between:
+ * the shortest attack drawn (1 ms) still spans 2.7 control periods, and a log and an exp per
+ * sample would cost several times the rest of the compressor.
  *
  * Limiter: the gain needed at each sample is the minimum over a look-ahead window (the samples
  * from it to at least L ahead), released by a one-pole that may only rise, then smoothed by a

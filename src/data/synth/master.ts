@@ -8,12 +8,14 @@
  *    Cookbook shelves, S = 1), so the response turns by `tilt_db` from bass to treble around 0 dB at
  *    the pivot;
  * 3. bus compression (dynamics.ts), threshold set from the mix's own active RMS;
- * 4. gain into a look-ahead brick-wall limiter (dynamics.ts), the gain found by a search so that the
- *    limited mix meets an integrated-loudness target (loudness.ts, ITU-R BS.1770-4) drawn in the
- *    range of today's releases, -14 (streaming normalisation) to -7 LUFS (loud pop and rock);
- * 5. a lossy round trip, MP3 or Ogg Vorbis (lossy.ts), on 35 % of songs.
- * Decoding a lossy stream can put sample peaks back over the limiter's ceiling, as it does for real
- * releases; the WAV writer clips at full scale.
+ * 4. gain into a soft clipper and a look-ahead brick-wall limiter (dynamics.ts) with a sample-peak
+ *    ceiling of -1 to -0.1 dBFS, the gain found by a search so that the result meets an
+ *    integrated-loudness target (loudness.ts, ITU-R BS.1770-4) drawn in the range of today's
+ *    releases, -14 (streaming normalisation) to -7 LUFS (loud pop and rock);
+ * 5. a lossy round trip, MP3 or Ogg Vorbis (lossy.ts), on 35 % of songs, its output matched back
+ *    to the master's loudness.
+ * Decoding a lossy stream puts sample peaks back over the limiter's ceiling (measured: up to
+ * +0.7 dB), as it does for real releases; the WAV writer clips at full scale.
  *
  * Parameters come from their own stream, `<song seed key>/realism/master`, forked per stage, so
  * switching mastering on changes no other draw of the song, and a stage added later changes no
@@ -138,10 +140,11 @@ export interface LoudnessSearch {
 }
 
 /**
- * Finds the gain into the limiter that brings `x` to `targetLufs`. Limiting only ever lowers
- * loudness, and does so more the harder it is driven, so loudness grows monotonically but ever
+ * Finds the gain into the clipper and limiter that brings `x` to `targetLufs`. Both only ever
+ * take level away, the more the harder they are driven, so loudness grows monotonically but ever
  * more slowly with the gain: secant steps (slope clamped to [0.05, 1], at most +12 dB a step)
- * inside a bracket that bisects when a step would leave it. The look-ahead peaks are computed once.
+ * inside a bracket that bisects when a step would leave it; 2-4 steps on our mixes. The
+ * look-ahead peaks are computed once.
  */
 export function limitToLoudness(x: Float32Array, sampleRateHz: number, lim: LimiterParams, targetLufs: number): LoudnessSearch {
   const out = new Float32Array(x.length);
@@ -197,6 +200,9 @@ export async function masterMix(mix: Float32Array, sampleRateHz: number, seedKey
   const p = drawMaster(seedKey);
   const sr = sampleRateHz;
   const y = mix.slice();
+  // A mix with no gated loudness (silent, or shorter than one 400 ms block) has no level to aim
+  // for, and an empty stream would not survive an encoder: it is written as it is.
+  if (!Number.isFinite(integratedLoudness(mix, sr))) return { mix: y, params: p, info: { skipped: "silent mix" } };
   if (p.reverb !== undefined) addReverb(y, synthIr(p.reverb, sr, new Rng(`${seedKey}/realism/master/ir`)), p.reverb.wetDb);
   applyTilt(y, sr, p.tiltDb, p.tiltPivotHz);
   const rmsDb = 20 * Math.log10(Math.max(activeRms(y), 1e-10));
@@ -249,6 +255,7 @@ export async function masterMix(mix: Float32Array, sampleRateHz: number, seedKey
     lufs_limited: r(search.lufs),
     ...lossyInfo,
     lufs_measured: r(integratedLoudness(out, sr)),
+    // Before the 16-bit writer, which clips at full scale (a decoded stream can go over).
     peak_dbfs: r(peakDb(out)),
   };
   return { mix: out, params: p, info };

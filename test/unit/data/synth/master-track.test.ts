@@ -17,9 +17,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const base: CorpusOptions = {
   outDir: join(root, "off"),
-  tracks: 2,
+  tracks: 1,
   seed: 4,
-  minutesPerTrack: 0.12,
+  minutesPerTrack: 0.1,
   soundfonts: ["timgm6mb"],
   sampleRateHz: 22050,
   keepStems: true,
@@ -45,10 +45,10 @@ describe("realism master in a rendered track", () => {
   it("leaves stems and labels byte-identical and changes the mix", () => {
     expect([...on.keys()].sort()).toEqual([...off.keys()].sort());
     const stemsAndLabs = [...off.keys()].filter((k) => k.includes("_STEM_") || k.endsWith(".lab"));
-    expect(stemsAndLabs.length).toBeGreaterThan(4);
+    expect(stemsAndLabs.length).toBeGreaterThan(2);
     for (const k of stemsAndLabs) expect(on.get(k)?.equals(off.get(k) as Buffer), k).toBe(true);
     const mixes = [...off.keys()].filter((k) => k.endsWith("_MIX.wav"));
-    expect(mixes.length).toBe(2);
+    expect(mixes.length).toBe(1);
     for (const k of mixes) {
       expect(on.get(k)?.length).toBe(off.get(k)?.length);
       expect(on.get(k)?.equals(off.get(k) as Buffer), k).toBe(false);

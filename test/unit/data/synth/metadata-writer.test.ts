@@ -60,4 +60,12 @@ describe("metadata writer", () => {
     expect(scalar(-2.123456)).toBe("-2.1235");
     for (const v of ["yes", "On", "", "it's", "4/4", "a: b", "12", "null", "x #y"]) expect(parse(`k: ${scalar(v)}`)).toEqual({ k: v });
   });
+
+  it("writes a map value (the mastering record) as a nested block", () => {
+    const master = { tilt_db: -1.5, codec: "none", reverb: "room", bands: [1, 2], on: true };
+    const doc = parse(formatMetadataYaml({ ...entry, synth: { ...entry.synth, master, empty: {} } })) as { synth: Record<string, unknown> };
+    expect(doc.synth["master"]).toEqual(master);
+    expect(doc.synth["empty"]).toEqual({});
+    expect(doc.synth["seed"]).toBe(7);
+  });
 });

@@ -53,7 +53,7 @@ print(json.dumps({"conv": conv, "t60": t60s, "t60High": t60h}))
 describe("impulse-response reverb", () => {
   const dark: IrParams = { ...room, hfRatio: 0.4 };
   const irs = [synthIr(room, SR, new Rng("ir-test")), synthIr(plate, SR, new Rng("ir-test")), synthIr(dark, SR, new Rng("ir-test"))];
-  const x = bandSignal(SR, 6);
+  const x = bandSignal(SR, 4);
   const ref = reference(x, irs);
 
   it("convolves like scipy.signal.fftconvolve", () => {
