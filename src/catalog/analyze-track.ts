@@ -11,6 +11,7 @@ import { findClass } from "../data/classes.js";
 import { modelScorerSpec } from "../model/scorer-spec.js";
 import type { MelScorer, ScorerSpec } from "../pipeline/mel-scorer.js";
 import { loadScorer } from "../pipeline/mel-scorer.js";
+import { DEFAULT_POST_CONFIGS } from "../config/post-config.js";
 import { analyzeFile } from "../pipeline/offline.js";
 import { defaultWorkerCount, WorkerPool } from "../pipeline/worker-pool.js";
 import { CATALOG_ANALYSIS } from "./identity.js";
@@ -94,7 +95,7 @@ function tagsOf(a: FileAnalysis): { tags: ClassTag[]; top: string | null } {
  */
 export async function analyzeTrack(path: string, scorer: CatalogScorer, facts: TrackFacts): Promise<TrackAnalysis> {
   const { session, frames } = await analyzeFile(path, scorer.pool, {
-    hopSec: CATALOG_ANALYSIS.hopSec, normalization: { kind: "track" }, batchSize: BATCH_WINDOWS, inFlight: 2 * scorer.threads,
+    hopSec: CATALOG_ANALYSIS.hopSec, normalization: { kind: "track" }, post: DEFAULT_POST_CONFIGS.analyze, batchSize: BATCH_WINDOWS, inFlight: 2 * scorer.threads,
   });
   const a = poolFrames(path, session, frames, "track", { segments: "post" });
   const nClasses = a.classIds.length;

@@ -8,7 +8,7 @@
 import type { Command } from "commander";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { DEFAULT_POST_CONFIG } from "../config/post-config.js";
+import { DEFAULT_POST_CONFIGS, loadPostConfig } from "../config/post-config.js";
 import { findClass } from "../data/classes.js";
 import { InputFileError, UserError } from "../errors.js";
 import { log } from "../log.js";
@@ -36,10 +36,11 @@ export type AnalyzeFormat = (typeof ANALYZE_FORMATS)[number];
 /** Formats that describe one file each (several files need --out DIR); the others hold all files. */
 const PER_FILE: Readonly<Partial<Record<AnalyzeFormat, string>>> = { audacity: ".txt", reaper: ".csv", midi: ".mid", jams: ".jams" };
 
-const { smoothing: SM, hysteresis: HY } = DEFAULT_POST_CONFIG;
+const { smoothing: SM, hysteresis: HY } = DEFAULT_POST_CONFIGS.analyze;
 /** --help: how segments are made, from the post stage's own defaults. */
-const SEGMENTS_HELP = `Segments go through live's post stage on every window: attack ${SM.attackSec} s / release ${SM.releaseSec} s smoothing,
-hysteresis (band ${HY.band}) around the model's thresholds, ${HY.minHoldSec} s minimum hold, on the windows' sample clock.
+const SEGMENTS_HELP = `Segments go through live's post stage on every window, with analyze's defaults (sections, not meter
+flicker): attack ${SM.attackSec} s / release ${SM.releaseSec} s smoothing, hysteresis (band ${HY.band}) around the model's thresholds,
+${HY.minHoldSec} s minimum hold, on the windows' sample clock; --post-config FILE sets them (live's --triggers format).
 --raw-segments writes one segment per run of rows whose score reaches the threshold instead. Scores stay raw.`;
 
 /** Test seams. */
@@ -59,6 +60,7 @@ interface AnalyzeFlags {
   workers?: string;
   backend: string;
   rawSegments?: boolean;
+  postConfig?: string;
 }
 
 /** A validated `analyze` invocation. */
@@ -81,6 +83,8 @@ export interface AnalyzePlan {
   readonly backend: InferenceRequest;
   /** Segments from the rows' thresholded scores (--raw-segments) instead of the post stage. Default false. */
   readonly rawSegments: boolean;
+  /** Post-processing config file (live's --triggers format); undefined = DEFAULT_POST_CONFIGS.analyze. */
+  readonly postConfigPath: string | undefined;
 }
 
 /** Registers `analyze` on `program`. */
@@ -98,6 +102,7 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
     .option("--level <mode>", "level normalisation: track (whole-file RMS, the paper) or running (what live does)", "track")
     .option("--backend <name>", INFERENCE_BACKEND_HELP, "auto")
     .option("--raw-segments", "segments (table, audacity, reaper, midi, jams, json segments) from each row's thresholded score instead of live's smoothing, hysteresis and minimum hold")
+    .option("--post-config <file>", "smoothing, hysteresis, thresholds and mutes for the segments, in live's --triggers format (default: analyze's own, below)")
     .option("--workers <n>", `scorer threads, each with its own copy of the model (default: ${defaultWorkerCount()}, one per core up to 4)`)
     .addHelpText("after", `\n${SEGMENTS_HELP}\n\nExamples:\n  timbrescope analyze song.flac\n  timbrescope analyze song.flac --format audacity --out song-labels.txt\n  timbrescope analyze *.wav --resolution track --format csv --out tags.csv\n`)
     .action(async (files: string[], opts: AnalyzeFlags) => {
@@ -138,7 +143,7 @@ export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, inject
         : `--model ${modelDir}: no model.json there (expected a model folder)`);
     }
   }
-  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes, normalization: { kind: level }, workers, backend: parseInferenceRequest(opts.backend ?? "auto"), rawSegments: opts.rawSegments === true };
+  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes, normalization: { kind: level }, workers, backend: parseInferenceRequest(opts.backend ?? "auto"), rawSegments: opts.rawSegments === true, postConfigPath: opts.postConfig };
 }
 
 /** Column indices of the requested classes in the scorer's label order. */
@@ -175,6 +180,7 @@ export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Pro
   let scorer: WorkerPool | undefined;
   const analyses: FileAnalysis[] = [];
   const total = plan.files.reduce((s, f) => s + Math.max(1, statSync(f).size), 0);
+  const post = plan.postConfigPath === undefined ? DEFAULT_POST_CONFIGS.analyze : await loadPostConfig(plan.postConfigPath);
   const bar = progressBar("analyze", Math.max(1, Math.round(total / 1e6)), "MB");
   let audioSec = 0;
   let doneBytes = 0;
@@ -189,7 +195,7 @@ export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Pro
         shown = Math.max(shown, now);
       };
       // Small batches keep every worker busy to the end of a file.
-      const { session, frames } = await analyzeFile(file, scorer ?? pending, { hopSec: plan.hopSec, normalization: plan.normalization, batchSize: 8, inFlight: 2 * plan.workers, onProgress });
+      const { session, frames } = await analyzeFile(file, scorer ?? pending, { hopSec: plan.hopSec, normalization: plan.normalization, post, batchSize: 8, inFlight: 2 * plan.workers, onProgress });
       scorer ??= await pending;
       doneBytes += size;
       const target = Math.round(doneBytes / 1e6);

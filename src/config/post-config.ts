@@ -50,6 +50,30 @@ export const DEFAULT_POST_CONFIG: PostConfig = Object.freeze({
   rules: Object.freeze([]),
 });
 
+/**
+ * Seconds of release smoothing and minimum hold that `analyze` (and `catalog`) use for segments.
+ * A meter and a lighting cue want to follow the music within half a second (live's defaults);
+ * someone reading a track's segments, a DAW's regions or a catalogue's "guitar for ≥ 30 s" wants
+ * sections: with live's defaults at analyze's 1 s hop a 5-minute song gave 15–35 segments per
+ * instrument (the 0.5 s hold is shorter than one hop). Measured on real songs, see README (analyze).
+ */
+export const ANALYZE_RELEASE_SEC = 3;
+/** Minimum hold of analyze's segments, seconds (see {@link ANALYZE_RELEASE_SEC}). */
+export const ANALYZE_MIN_HOLD_SEC = 8;
+
+/**
+ * The post-processing defaults per mode: `live` follows the music closely; `analyze` (offline
+ * files and catalogues) makes sections. Same post stage and config shape: only these numbers differ.
+ */
+export const DEFAULT_POST_CONFIGS: Readonly<Record<"live" | "analyze", PostConfig>> = Object.freeze({
+  live: DEFAULT_POST_CONFIG,
+  analyze: Object.freeze({
+    ...DEFAULT_POST_CONFIG,
+    smoothing: Object.freeze({ ...DEFAULT_POST_CONFIG.smoothing, releaseSec: ANALYZE_RELEASE_SEC }),
+    hysteresis: Object.freeze({ ...DEFAULT_POST_CONFIG.hysteresis, minHoldSec: ANALYZE_MIN_HOLD_SEC }),
+  }),
+});
+
 /** Rule names become OSC address parts and log keys: keep them to safe characters. */
 const RULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 

@@ -20,6 +20,8 @@ const DRUMS = CLASSES.findIndex((c) => c.id === "drums");
 const dir = tempDir("timbrescope-analyze-");
 // 2 s of the tone piano listens to, then 2 s of the drums tone (see test/helpers/fake-scorer.ts).
 const wav = writeFile(dir, "scene.wav", wavBytes({ sampleRateHz: RATE, encoding: "pcm16", channels: sceneInt16([{ seconds: 2, classes: [PIANO] }, { seconds: 2, classes: [DRUMS] }], RATE) }));
+/** Live's post defaults (0.5 s release and hold) through --post-config: segments follow this 2 s scene exactly. */
+const livePost = writeFile(dir, "live-post.yaml", Buffer.from("smoothing: { attackSec: 0, releaseSec: 0.5 }\nhysteresis: { band: 0.1, minHoldSec: 0.5 }\n"));
 const wav2 = writeFile(dir, "second.wav", wavBytes({ sampleRateHz: RATE, encoding: "pcm16", channels: sceneInt16([{ seconds: 1.5, classes: [DRUMS] }], RATE) }));
 const spec = fakeScorerSpec({ modelId: "fake-analyze" });
 
@@ -90,16 +92,16 @@ describe("analyze CLI", () => {
   });
 
   it("prints the table by default and writes audacity / midi files", async () => {
-    const t = await analyze([wav]);
+    const t = await analyze([wav, "--post-config", livePost]);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/Piano\s+50%\s+peak \d\.\d\d\s+0:00\.0-0:02\.0/);
     expect(t.stdout).toMatch(/Drum set\s+50%\s+peak \d\.\d\d\s+0:02\.0-0:04\.0/);
     const out = join(dir, "labels.txt");
-    expect((await analyze([wav, "--format", "audacity", "--classes", "piano,drums", "--out", out])).code).toBe(0);
+    expect((await analyze([wav, "--format", "audacity", "--classes", "piano,drums", "--out", out, "--post-config", livePost])).code).toBe(0);
     expect(readFileSync(out, "utf8")).toBe("0.000000\t2.000000\tPiano\n2.000000\t4.000000\tDrum set\n");
     const mdir = join(dir, "midi");
     mkdirSync(mdir, { recursive: true });
-    expect((await analyze([wav, wav2, "--format", "midi", "--classes", "piano", "--out", mdir])).code).toBe(0);
+    expect((await analyze([wav, wav2, "--format", "midi", "--classes", "piano", "--out", mdir, "--post-config", livePost])).code).toBe(0);
     const midi = new midiPkg.Midi(readFileSync(join(mdir, "scene.mid")));
     expect(midi.tracks.map((x) => [x.name, x.notes.length, x.notes[0]!.time, x.notes[0]!.duration])).toEqual([["Piano", 1, 0, 2]]);
     // No piano in the second file: a valid MIDI file without tracks.
