@@ -1,4 +1,4 @@
-// typescript-eslint with type information: the rules that catch the bugs named in STYLE.md
+// typescript-eslint with type information: the rules that catch the bugs named in CONTRIBUTING.md
 // (un-awaited promises, promises in callbacks, shadowing, `any` at boundaries).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";

@@ -28,7 +28,11 @@ const KIB_PER_MIB = 1024;
 export async function analyzeOnce(o: AnalyzeBenchOptions, seconds: number, extraNodeArgs: readonly string[] = []): Promise<AnalyzeRun> {
   const file = o.inputs.track(seconds);
   const out = join(o.inputs.dir, `analyze-${seconds}s.json`);
-  const r = await runChild(process.execPath, [...extraNodeArgs, o.cli, "analyze", file, "--model", o.modelDir, "--format", "json", "--out", out, "--quiet"], { timeoutMs: 900_000 });
+  const r = await runChild(
+    process.execPath,
+    [...extraNodeArgs, o.cli, "analyze", file, "--model", o.modelDir, "--format", "json", "--out", out, "--quiet"],
+    { timeoutMs: 900_000 },
+  );
   if (r.code !== 0) throw new Error(describeFailure(`analyze of ${seconds} s`, r));
   const wallSec = r.wallMs / 1000;
   return { audioSec: seconds, wallSec, realTimeFactor: seconds / wallSec, peakRssMiB: r.peakRssKiB / KIB_PER_MIB };
@@ -49,6 +53,13 @@ export async function benchAnalyze(o: AnalyzeBenchOptions): Promise<AnalyzeResul
     scaling.push(await analyzeOnce(o, minutes * 60));
   }
   // A line needs two lengths; --quick runs none (the fit is then NaN, written as null).
-  const fit = fitLine(scaling.map((s) => s.audioSec / 60), scaling.map((s) => s.wallSec));
-  return { fourMinute, scaling, fit: { interceptSec: fit.intercept, slopeSecPerMin: fit.slope, r2: fit.r2, maxResidualPct: fit.maxResidualPct } };
+  const fit = fitLine(
+    scaling.map((s) => s.audioSec / 60),
+    scaling.map((s) => s.wallSec),
+  );
+  return {
+    fourMinute,
+    scaling,
+    fit: { interceptSec: fit.intercept, slopeSecPerMin: fit.slope, r2: fit.r2, maxResidualPct: fit.maxResidualPct },
+  };
 }

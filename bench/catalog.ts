@@ -71,11 +71,23 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs `catalog ARGS` in a child and returns its figure. */
-async function catalogRun(o: CatalogBenchOptions, label: string, args: readonly string[], audioSec: number, cpu: boolean): Promise<CatalogRunFigure> {
+async function catalogRun(
+  o: CatalogBenchOptions,
+  label: string,
+  args: readonly string[],
+  audioSec: number,
+  cpu: boolean,
+): Promise<CatalogRunFigure> {
   const r = await runChild(node, [o.cli, "catalog", ...args, "--quiet"], { timeoutMs: 1_800_000 });
   if (r.code !== 0) throw new Error(describeFailure(`catalog ${args[0] ?? ""} (${label})`, r));
   const wallSec = r.wallMs / 1000;
-  return { label, wallSec, realTimeFactor: audioSec / wallSec, cpuPercent: cpu ? cpuShareBetween(r.samples, 0, r.wallMs) : null, peakRssMiB: r.peakRssKiB / 1024 };
+  return {
+    label,
+    wallSec,
+    realTimeFactor: audioSec / wallSec,
+    cpuPercent: cpu ? cpuShareBetween(r.samples, 0, r.wallMs) : null,
+    peakRssMiB: r.peakRssKiB / 1024,
+  };
 }
 
 /** BullMQ round trip per job: no-op jobs with the catalog's job options, one worker, one at a time. */
@@ -104,21 +116,33 @@ async function queueOverheadMs(port: number, jobs: number): Promise<number> {
 
 /** Starts `n` worker processes with `threads` scorer threads each; resolves once all take jobs. */
 async function startWorkers(o: CatalogBenchOptions, url: string, n: number, threads: number): Promise<() => Promise<void>> {
-  const kids = Array.from({ length: n }, () => spawn(node, [o.cli, "catalog", "worker", "--queue", url, "--threads", String(threads)], { stdio: ["ignore", "ignore", "pipe"] }));
-  await Promise.all(kids.map((k) => new Promise<void>((resolve, reject) => {
-    let err = "";
-    k.stderr.on("data", (b: Buffer) => {
-      err += b.toString();
-      if (err.includes("taking jobs")) resolve();
-    });
-    k.once("exit", (code) => reject(new Error(`catalog worker exited with ${code}: ${err.trim().split("\n").pop() ?? ""}`)));
-  })));
+  const kids = Array.from({ length: n }, () =>
+    spawn(node, [o.cli, "catalog", "worker", "--queue", url, "--threads", String(threads)], { stdio: ["ignore", "ignore", "pipe"] }),
+  );
+  await Promise.all(
+    kids.map(
+      (k) =>
+        new Promise<void>((resolve, reject) => {
+          let err = "";
+          k.stderr.on("data", (b: Buffer) => {
+            err += b.toString();
+            if (err.includes("taking jobs")) resolve();
+          });
+          k.once("exit", (code) => reject(new Error(`catalog worker exited with ${code}: ${err.trim().split("\n").pop() ?? ""}`)));
+        }),
+    ),
+  );
   return async () => {
-    await Promise.all(kids.map((k) => new Promise((r) => {
-      if (k.exitCode !== null) return r(undefined);
-      k.once("exit", r);
-      k.kill("SIGTERM");
-    })));
+    await Promise.all(
+      kids.map(
+        (k) =>
+          new Promise((r) => {
+            if (k.exitCode !== null) return r(undefined);
+            k.once("exit", r);
+            k.kill("SIGTERM");
+          }),
+      ),
+    );
   };
 }
 
@@ -142,10 +166,23 @@ export async function benchCatalog(o: CatalogBenchOptions): Promise<CatalogBench
   const sum = s.hashMs + s.decodeMs + s.resampleMs + s.melMs + s.networkMs + s.writeMs;
   const stages = { ...s, boundRtf2Cores: (2 * o.trackSec * 1000) / sum };
   if (spawnSync("redis-server", ["--version"]).status !== 0) {
-    return { tracks: o.tracks, trackSec: o.trackSec, audioSec, addSec: add.wallSec, embedded, stages, queue: null, queueSkipped: "redis-server not installed (apt-get install redis-server)" };
+    return {
+      tracks: o.tracks,
+      trackSec: o.trackSec,
+      audioSec,
+      addSec: add.wallSec,
+      embedded,
+      stages,
+      queue: null,
+      queueSkipped: "redis-server not installed (apt-get install redis-server)",
+    };
   }
   const port = await freePort();
-  const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", o.inputs.dir], { stdio: "ignore" });
+  const redis = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", o.inputs.dir],
+    { stdio: "ignore" },
+  );
   try {
     await new Promise((r) => setTimeout(r, 500));
     o.progress(`catalog: queue overhead, ${o.overheadJobs} no-op jobs`);
@@ -158,12 +195,23 @@ export async function benchCatalog(o: CatalogBenchOptions): Promise<CatalogBench
       const url = `redis://127.0.0.1:${port}`;
       const stop = await startWorkers(o, url, processes, Math.max(1, Math.floor(2 / processes)));
       try {
-        runs.push(await catalogRun(o, `queue, ${processes} worker process(es)`, ["run", "--catalog", qcat, "--queue", url], audioSec, false));
+        runs.push(
+          await catalogRun(o, `queue, ${processes} worker process(es)`, ["run", "--catalog", qcat, "--queue", url], audioSec, false),
+        );
       } finally {
         await stop();
       }
     }
-    return { tracks: o.tracks, trackSec: o.trackSec, audioSec, addSec: add.wallSec, embedded, stages, queue: { overheadMsPerJob, jobs: o.overheadJobs, runs }, queueSkipped: null };
+    return {
+      tracks: o.tracks,
+      trackSec: o.trackSec,
+      audioSec,
+      addSec: add.wallSec,
+      embedded,
+      stages,
+      queue: { overheadMsPerJob, jobs: o.overheadJobs, runs },
+      queueSkipped: null,
+    };
   } finally {
     redis.kill("SIGTERM");
   }
@@ -174,8 +222,22 @@ export function catalogTargets(r: CatalogBenchResults | null): TargetResult[] {
   const rtf = r?.embedded.realTimeFactor ?? null;
   const overhead = r?.queue?.overheadMsPerJob ?? null;
   return [
-    { id: "catalog-rtf", description: `catalog run ≥ 400× real time (folder of ${r?.tracks ?? "?"} × ${(r?.trackSec ?? 240) / 60}-minute FLACs, end to end)`, value: rtf, threshold: 400, unit: "×", met: rtf === null ? null : rtf >= 400 },
-    { id: "catalog-queue-overhead", description: "queue overhead ≤ 5 ms per job (BullMQ round trip, no-op job)", value: overhead, threshold: 5, unit: "ms", met: overhead === null ? null : overhead <= 5 },
+    {
+      id: "catalog-rtf",
+      description: `catalog run ≥ 400× real time (folder of ${r?.tracks ?? "?"} × ${(r?.trackSec ?? 240) / 60}-minute FLACs, end to end)`,
+      value: rtf,
+      threshold: 400,
+      unit: "×",
+      met: rtf === null ? null : rtf >= 400,
+    },
+    {
+      id: "catalog-queue-overhead",
+      description: "queue overhead ≤ 5 ms per job (BullMQ round trip, no-op job)",
+      value: overhead,
+      threshold: 5,
+      unit: "ms",
+      met: overhead === null ? null : overhead <= 5,
+    },
   ];
 }
 
@@ -185,12 +247,31 @@ export function formatCatalogReport(r: CatalogBenchResults): string {
   const sum = r.stages.hashMs + r.stages.decodeMs + r.stages.resampleMs + r.stages.melMs + r.stages.networkMs + r.stages.writeMs;
   const stage = (name: string, ms: number): string[] => [name, fmt(ms), fmt((100 * ms) / sum)];
   return [
-    `### catalog (${r.tracks} × ${r.trackSec} s FLAC; add ${fmt(r.addSec)} s)`, "",
-    table(["run", "wall s", "× real time", "CPU % of one core", "peak RSS MiB"], runs.map((x) => [x.label, fmt(x.wallSec), fmt(x.realTimeFactor), fmt(x.cpuPercent), fmt(x.peakRssMiB)])), "",
-    `Per stage, one ${r.trackSec} s track on one core (bound on 2 cores: ${fmt(r.stages.boundRtf2Cores)}× real time):`, "",
-    table(["stage", "ms", "%"], [stage("hash", r.stages.hashMs), stage("decode", r.stages.decodeMs), stage("resample", r.stages.resampleMs), stage("mel", r.stages.melMs),
-      stage("network", r.stages.networkMs), stage("write", r.stages.writeMs)]), "",
-    r.queue === null ? `Queue: not measured (${r.queueSkipped ?? ""}).` : `Queue overhead: ${fmt(r.queue.overheadMsPerJob)} ms per job (${r.queue.jobs} no-op jobs, one worker, one at a time).`, "",
+    `### catalog (${r.tracks} × ${r.trackSec} s FLAC; add ${fmt(r.addSec)} s)`,
+    "",
+    table(
+      ["run", "wall s", "× real time", "CPU % of one core", "peak RSS MiB"],
+      runs.map((x) => [x.label, fmt(x.wallSec), fmt(x.realTimeFactor), fmt(x.cpuPercent), fmt(x.peakRssMiB)]),
+    ),
+    "",
+    `Per stage, one ${r.trackSec} s track on one core (bound on 2 cores: ${fmt(r.stages.boundRtf2Cores)}× real time):`,
+    "",
+    table(
+      ["stage", "ms", "%"],
+      [
+        stage("hash", r.stages.hashMs),
+        stage("decode", r.stages.decodeMs),
+        stage("resample", r.stages.resampleMs),
+        stage("mel", r.stages.melMs),
+        stage("network", r.stages.networkMs),
+        stage("write", r.stages.writeMs),
+      ],
+    ),
+    "",
+    r.queue === null
+      ? `Queue: not measured (${r.queueSkipped ?? ""}).`
+      : `Queue overhead: ${fmt(r.queue.overheadMsPerJob)} ms per job (${r.queue.jobs} no-op jobs, one worker, one at a time).`,
+    "",
   ].join("\n");
 }
 
@@ -200,15 +281,28 @@ export function catalogNotes(r: CatalogBenchResults, targets: readonly TargetRes
   const missed = new Set(targets.filter((t) => t.met === false).map((t) => t.id));
   if (missed.has("catalog-rtf")) {
     const s = r.stages;
-    const parts: [string, number][] = [["hash", s.hashMs], ["decode", s.decodeMs], ["resample", s.resampleMs], ["mel", s.melMs], ["network", s.networkMs], ["write", s.writeMs]];
+    const parts: [string, number][] = [
+      ["hash", s.hashMs],
+      ["decode", s.decodeMs],
+      ["resample", s.resampleMs],
+      ["mel", s.melMs],
+      ["network", s.networkMs],
+      ["write", s.writeMs],
+    ];
     const sum = parts.reduce((a, [, ms]) => a + ms, 0);
     const [worst, worstMs] = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
-    notes.push(`catalog run reaches ${fmt(r.embedded.realTimeFactor)}× real time at ${fmt(r.embedded.cpuPercent)} % of one core; the stages of one ${r.trackSec} s track take ` +
-      `${fmt(sum)} ms on one core (${worst} ${fmt((100 * worstMs) / sum)} %), which bounds 2 cores at ${fmt(s.boundRtf2Cores)}×: ` +
-      (s.boundRtf2Cores < 400 ? `the ${worst} stage itself has to get faster to reach 400×.` : "the gap is overlap (cores idle while one file decodes): more files in flight (--files) or threads."));
+    notes.push(
+      `catalog run reaches ${fmt(r.embedded.realTimeFactor)}× real time at ${fmt(r.embedded.cpuPercent)} % of one core; the stages of one ${r.trackSec} s track take ` +
+        `${fmt(sum)} ms on one core (${worst} ${fmt((100 * worstMs) / sum)} %), which bounds 2 cores at ${fmt(s.boundRtf2Cores)}×: ` +
+        (s.boundRtf2Cores < 400
+          ? `the ${worst} stage itself has to get faster to reach 400×.`
+          : "the gap is overlap (cores idle while one file decodes): more files in flight (--files) or threads."),
+    );
   }
   if (missed.has("catalog-queue-overhead") && r.queue !== null) {
-    notes.push(`BullMQ costs ${fmt(r.queue.overheadMsPerJob)} ms per job here (add, fetch, lock, complete); against a ${r.trackSec} s track analysed in about ${fmt((1000 * r.trackSec) / r.embedded.realTimeFactor)} ms that is ${fmt((100 * r.queue.overheadMsPerJob * r.embedded.realTimeFactor) / (1000 * r.trackSec))} %.`);
+    notes.push(
+      `BullMQ costs ${fmt(r.queue.overheadMsPerJob)} ms per job here (add, fetch, lock, complete); against a ${r.trackSec} s track analysed in about ${fmt((1000 * r.trackSec) / r.embedded.realTimeFactor)} ms that is ${fmt((100 * r.queue.overheadMsPerJob * r.embedded.realTimeFactor) / (1000 * r.trackSec))} %.`,
+    );
   }
   return notes;
 }

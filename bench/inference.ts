@@ -53,16 +53,32 @@ function row(base: Omit<InferenceRow, "gflopsBatch32" | "peakFraction">, peak: n
   return { ...base, gflopsBatch32: g, peakFraction: g === null || peak === null ? null : g / peak };
 }
 
-/** Times `predict(n)` for n = 1 and 32; ms per window from the best repetition (the one least disturbed by other load). `slow` backends get one repetition and may skip batch 32. */
-async function timeBatches(predict: (n: number) => unknown, o: { quick: boolean; slow: boolean; skip32: boolean }): Promise<{ b1: number; b32: number | null }> {
+/**
+ * Times `predict(n)` for n = 1 and 32; ms per window from the best repetition (the one least disturbed by other load).
+ * `slow` backends get one repetition and may skip batch 32.
+ */
+async function timeBatches(
+  predict: (n: number) => unknown,
+  o: { quick: boolean; slow: boolean; skip32: boolean },
+): Promise<{ b1: number; b32: number | null }> {
   const budget = o.quick ? 400 : 1500;
-  const b1 = Math.min(...await timeRepeats(() => predict(1), o.slow ? { warmup: 1, minReps: 1, maxReps: 1 } : { warmup: 2, minReps: 5, budgetMs: budget }));
+  const b1 = Math.min(
+    ...(await timeRepeats(() => predict(1), o.slow ? { warmup: 1, minReps: 1, maxReps: 1 } : { warmup: 2, minReps: 5, budgetMs: budget })),
+  );
   if (o.skip32) return { b1, b32: null };
-  const b32 = Math.min(...await timeRepeats(() => predict(BIG_BATCH), o.slow ? { warmup: 0, minReps: 1, maxReps: 1 } : { warmup: 1, minReps: o.quick ? 2 : 3, budgetMs: budget }));
+  const b32 = Math.min(
+    ...(await timeRepeats(
+      () => predict(BIG_BATCH),
+      o.slow ? { warmup: 0, minReps: 1, maxReps: 1 } : { warmup: 1, minReps: o.quick ? 2 : 3, budgetMs: budget },
+    )),
+  );
   return { b1, b32: b32 / BIG_BATCH };
 }
 
-/** Engines the shipped model is timed on: analyze's own choice first, then 2-thread ONNX Runtime (the like-for-like figure against the 2-thread sgemm peak) and tfjs-wasm. */
+/**
+ * Engines the shipped model is timed on: analyze's own choice first, then 2-thread ONNX Runtime (the like-for-like
+ * figure against the 2-thread sgemm peak) and tfjs-wasm.
+ */
 const DEFAULT_MODEL_ENGINES: readonly { readonly label: string; readonly opts: ScorerEngineOptions }[] = [
   { label: "analyze's scorer", opts: {} },
   { label: "2 threads", opts: { backend: "onnxruntime", threads: 2 } },
@@ -75,7 +91,13 @@ async function benchDefaultModel(o: InferenceBenchOptions): Promise<InferenceRow
   const m = await readManifest(o.defaultModelDir);
   const per = m.inputShape[0] * m.inputShape[1];
   const x = randomWindows(BIG_BATCH, per);
-  const base = { arch: m.architecture.name, widthScale: m.architecture.widthScale, source: o.defaultModelLabel, params: m.params, mflopsPerWindow: m.flopsPerWindow / 1e6 };
+  const base = {
+    arch: m.architecture.name,
+    widthScale: m.architecture.widthScale,
+    source: o.defaultModelLabel,
+    params: m.params,
+    mflopsPerWindow: m.flopsPerWindow / 1e6,
+  };
   const rows: InferenceRow[] = [];
   for (const e of DEFAULT_MODEL_ENGINES) {
     o.progress(`inference: ${o.defaultModelDir} (${e.label})`);
@@ -83,12 +105,34 @@ async function benchDefaultModel(o: InferenceBenchOptions): Promise<InferenceRow
     try {
       scorer = await createScorer({ modelDir: o.defaultModelDir, ...e.opts });
     } catch (err) {
-      rows.push(row({ ...base, backend: e.opts.backend ?? "auto", batch1Ms: null, batch32MsPerWindow: null, skipped: `not available: ${oneLine(err).slice(0, 160)}` }, null));
+      rows.push(
+        row(
+          {
+            ...base,
+            backend: e.opts.backend ?? "auto",
+            batch1Ms: null,
+            batch32MsPerWindow: null,
+            skipped: `not available: ${oneLine(err).slice(0, 160)}`,
+          },
+          null,
+        ),
+      );
       continue;
     }
     try {
       const t = await timeBatches((n) => scorer.scoreMel(x.subarray(0, n * per), n), { quick: o.quick, slow: false, skip32: false });
-      rows.push(row({ ...base, backend: `${scorer.engine ?? "?"}${e.label === "analyze's scorer" ? " ← analyze/live" : ""}`, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: null }, o.peakGflops));
+      rows.push(
+        row(
+          {
+            ...base,
+            backend: `${scorer.engine ?? "?"}${e.label === "analyze's scorer" ? " ← analyze/live" : ""}`,
+            batch1Ms: t.b1,
+            batch32MsPerWindow: t.b32,
+            skipped: null,
+          },
+          o.peakGflops,
+        ),
+      );
     } finally {
       await scorer.dispose?.();
     }
@@ -106,7 +150,21 @@ async function benchOrt(candidates: readonly Candidate[], o: InferenceBenchOptio
       try {
         p = await ortPredictor(c.model, { threads });
       } catch (err) {
-        rows.push(row({ ...base, backend: `onnxruntime (${threads} thread${threads === 1 ? "" : "s"})`, batch1Ms: null, batch32MsPerWindow: null, skipped: err instanceof UnsupportedNetworkError ? "not converted to ONNX (recurrent layers): runs on tfjs" : `not available: ${oneLine(err).slice(0, 160)}` }, null));
+        rows.push(
+          row(
+            {
+              ...base,
+              backend: `onnxruntime (${threads} thread${threads === 1 ? "" : "s"})`,
+              batch1Ms: null,
+              batch32MsPerWindow: null,
+              skipped:
+                err instanceof UnsupportedNetworkError
+                  ? "not converted to ONNX (recurrent layers): runs on tfjs"
+                  : `not available: ${oneLine(err).slice(0, 160)}`,
+            },
+            null,
+          ),
+        );
         if (err instanceof UnsupportedNetworkError) break;
         return rows;
       }
@@ -149,7 +207,25 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
       try {
         description = (await initBackend(kind)).description;
       } catch (err) {
-        rows.push(row({ arch: "all", widthScale: 1, source: "random", backend: kind, params: 0, mflopsPerWindow: 0, batch1Ms: null, batch32MsPerWindow: null, skipped: kind === "tensorflow" && /not loadable/.test(oneLine(err)) ? "not installed (npm install @tensorflow/tfjs-node to time it)" : `not available: ${oneLine(err).slice(0, 160)}` }, null));
+        rows.push(
+          row(
+            {
+              arch: "all",
+              widthScale: 1,
+              source: "random",
+              backend: kind,
+              params: 0,
+              mflopsPerWindow: 0,
+              batch1Ms: null,
+              batch32MsPerWindow: null,
+              skipped:
+                kind === "tensorflow" && /not loadable/.test(oneLine(err))
+                  ? "not installed (npm install @tensorflow/tfjs-node to time it)"
+                  : `not available: ${oneLine(err).slice(0, 160)}`,
+            },
+            null,
+          ),
+        );
         continue;
       }
       if (candidates.length === 0) {
@@ -158,24 +234,53 @@ export async function benchInference(o: InferenceBenchOptions): Promise<Inferenc
             const spec = paperSpec(arch, { widthScale });
             const model = buildModel(spec, 1);
             const stats = modelStats(model);
-            candidates.push({ arch, widthScale, model, per: spec.inputShape[0] * spec.inputShape[1], params: stats.params, mflops: stats.flopsPerWindow / 1e6 });
+            candidates.push({
+              arch,
+              widthScale,
+              model,
+              per: spec.inputShape[0] * spec.inputShape[1],
+              params: stats.params,
+              mflops: stats.flopsPerWindow / 1e6,
+            });
           }
         }
       }
       for (const c of candidates) {
-        const base = { arch: c.arch, widthScale: c.widthScale, source: "random", backend: description, params: c.params, mflopsPerWindow: c.mflops };
+        const base = {
+          arch: c.arch,
+          widthScale: c.widthScale,
+          source: "random",
+          backend: description,
+          params: c.params,
+          mflopsPerWindow: c.mflops,
+        };
         const slow = kind === "cpu" && c.arch !== "mlp";
         if (slow && o.quick) {
-          rows.push(row({ ...base, batch1Ms: null, batch32MsPerWindow: null, skipped: "--quick: cpu backend convolutions take seconds per window" }, o.peakGflops));
+          rows.push(
+            row(
+              { ...base, batch1Ms: null, batch32MsPerWindow: null, skipped: "--quick: cpu backend convolutions take seconds per window" },
+              o.peakGflops,
+            ),
+          );
           continue;
         }
         o.progress(`inference: ${c.arch} x${c.widthScale} on ${description}`);
         const x = randomWindows(BIG_BATCH, c.per);
         const t = await timeBatches((n) => predictWindows(c.model, x, n, BIG_BATCH), { quick: o.quick, slow, skip32: slow });
-        rows.push(row({ ...base, batch1Ms: t.b1, batch32MsPerWindow: t.b32, skipped: slow ? "batch 32 not timed on the cpu backend (tens of seconds per batch)" : null }, o.peakGflops));
+        rows.push(
+          row(
+            {
+              ...base,
+              batch1Ms: t.b1,
+              batch32MsPerWindow: t.b32,
+              skipped: slow ? "batch 32 not timed on the cpu backend (tens of seconds per batch)" : null,
+            },
+            o.peakGflops,
+          ),
+        );
       }
     }
-    rows.push(...await benchOrt(candidates, o));
+    rows.push(...(await benchOrt(candidates, o)));
   } finally {
     for (const c of candidates) c.model.dispose();
   }

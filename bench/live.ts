@@ -39,7 +39,13 @@ export function parseBundleHead(buf: Uint8Array): BundleHead | undefined {
 
 /** p50/p95/p99/max of latencies in ms. */
 export function latencyFigure(xs: readonly number[]): LatencyFigure {
-  return { p50: percentile(xs, 50), p95: percentile(xs, 95), p99: percentile(xs, 99), max: xs.length === 0 ? Number.NaN : Math.max(...xs), count: xs.length };
+  return {
+    p50: percentile(xs, 50),
+    p95: percentile(xs, 95),
+    p99: percentile(xs, 99),
+    max: xs.length === 0 ? Number.NaN : Math.max(...xs),
+    count: xs.length,
+  };
 }
 
 /** Parses the pipeline's closing line ("live: done: N windows scored, D dropped, ...; latency p50 A ms, p95 B ms, p99 C ms"). */
@@ -74,7 +80,12 @@ function connectWs(url: string, deadlineMs: number, onMessage: (m: unknown) => v
     });
   };
   attempt();
-  return { close: () => { stopped = true; ws?.close(); } };
+  return {
+    close: () => {
+      stopped = true;
+      ws?.close();
+    },
+  };
 }
 
 /** Options of {@link liveRun}. */
@@ -109,18 +120,37 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   let lastStatus: { p50: number; p95: number; p99: number } | undefined;
   const scorerMs: number[] = [];
   let ws: { close: () => void } | undefined;
-  const args = [o.cli, "live", "--model", o.modelDir, "--input", o.file, "--realtime", "--hop", String(o.hopSec), "--duration", String(o.seconds),
-    "--osc", `127.0.0.1:${rx.address().port}`, ...(o.wsClient ? ["--port", String(port)] : ["--no-server"])];
+  const args = [
+    o.cli,
+    "live",
+    "--model",
+    o.modelDir,
+    "--input",
+    o.file,
+    "--realtime",
+    "--hop",
+    String(o.hopSec),
+    "--duration",
+    String(o.seconds),
+    "--osc",
+    `127.0.0.1:${rx.address().port}`,
+    ...(o.wsClient ? ["--port", String(port)] : ["--no-server"]),
+  ];
   t0 = performance.now();
   const r = await runChild(process.execPath, args, {
     timeoutMs: (o.seconds + 120) * 1000,
     onSpawn: () => {
       if (!o.wsClient) return;
       ws = connectWs(`ws://127.0.0.1:${port}/ws`, performance.now() + 60_000, (m) => {
-        const msg = m as { type?: string; inferenceMsP50?: number | null; latencyMs?: { p50: number | null; p95: number | null; p99: number | null } };
+        const msg = m as {
+          type?: string;
+          inferenceMsP50?: number | null;
+          latencyMs?: { p50: number | null; p95: number | null; p99: number | null };
+        };
         const l = msg.latencyMs;
         if (msg.type === "status" && typeof msg.inferenceMsP50 === "number") scorerMs.push(msg.inferenceMsP50);
-        if (msg.type === "status" && l !== undefined && l.p50 !== null && l.p95 !== null && l.p99 !== null) lastStatus = { p50: l.p50, p95: l.p95, p99: l.p99 };
+        if (msg.type === "status" && l !== undefined && l.p50 !== null && l.p95 !== null && l.p99 !== null)
+          lastStatus = { p50: l.p50, p95: l.p95, p99: l.p99 };
       });
     },
   });
@@ -128,13 +158,19 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   rx.close();
   if (r.code !== 0) throw new Error(describeFailure(`live (${o.label})`, r));
   const summary = parseLiveSummary(r.stderr);
-  const own = o.wsClient ? lastStatus ?? summary : summary;
+  const own = o.wsClient ? (lastStatus ?? summary) : summary;
   // Skip the first second of frames: the scorer worker's first calls are slower (JIT, kernels).
   const cpuPercent = cpuShareBetween(r.samples, firstFrameMs + 1000, lastFrameMs);
   return {
-    label: o.label, hopSec: o.hopSec, wsClient: o.wsClient, audioSec: o.seconds, oscLatencyMs: latencyFigure(latencies),
+    label: o.label,
+    hopSec: o.hopSec,
+    wsClient: o.wsClient,
+    audioSec: o.seconds,
+    oscLatencyMs: latencyFigure(latencies),
     pipelineLatencyMs: own === undefined ? null : { p50: own.p50, p95: own.p95, p99: own.p99 },
     scorerMsP50: scorerMs.length === 0 ? null : median(scorerMs),
-    cpuPercent, peakRssMiB: r.peakRssKiB / 1024, droppedWindows: summary?.dropped ?? null,
+    cpuPercent,
+    peakRssMiB: r.peakRssKiB / 1024,
+    droppedWindows: summary?.dropped ?? null,
   };
 }

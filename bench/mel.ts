@@ -36,12 +36,35 @@ export interface MelBenchOptions {
 }
 
 /** The narrow slice of essentia.js used here (the package ships no typings for Node). */
-interface EssentiaVector { size(): number; get(i: number): EssentiaVector; delete(): void }
+interface EssentiaVector {
+  size(): number;
+  get(i: number): EssentiaVector;
+  delete(): void;
+}
 interface EssentiaApi {
   FrameGenerator(signal: Float32Array, frameSize: number, hopSize: number): EssentiaVector;
-  Windowing(frame: EssentiaVector, normalized: boolean, size: number, type: string, zeroPadding: number, zeroPhase: boolean): { frame: EssentiaVector };
+  Windowing(
+    frame: EssentiaVector,
+    normalized: boolean,
+    size: number,
+    type: string,
+    zeroPadding: number,
+    zeroPhase: boolean,
+  ): { frame: EssentiaVector };
   Spectrum(frame: EssentiaVector, size: number): { spectrum: EssentiaVector };
-  MelBands(spectrum: EssentiaVector, hi: number, inputSize: number, log: boolean, lo: number, normalize: string, bands: number, sr: number, type: string, warping: string, weighting: string): { bands: EssentiaVector };
+  MelBands(
+    spectrum: EssentiaVector,
+    hi: number,
+    inputSize: number,
+    log: boolean,
+    lo: number,
+    normalize: string,
+    bands: number,
+    sr: number,
+    type: string,
+    warping: string,
+    weighting: string,
+  ): { bands: EssentiaVector };
   vectorToArray(v: EssentiaVector): Float32Array;
   version: string;
 }
@@ -66,7 +89,19 @@ function essentiaMel(ess: EssentiaApi, y: Float32Array): { frames: number; fullS
     const w = ess.Windowing(f, false, p.nFft, "hann", 0, false);
     const s = ess.Spectrum(w.frame, p.nFft);
     spectrumMs += performance.now() - s0;
-    const m = ess.MelBands(s.spectrum, p.fMaxHz, p.nFft / 2 + 1, false, p.fMinHz, "unit_tri", p.nMels, p.sampleRateHz, "power", "slaneyMel", "linear");
+    const m = ess.MelBands(
+      s.spectrum,
+      p.fMaxHz,
+      p.nFft / 2 + 1,
+      false,
+      p.fMinHz,
+      "unit_tri",
+      p.nMels,
+      p.sampleRateHz,
+      "power",
+      "slaneyMel",
+      "linear",
+    );
     const bands = ess.vectorToArray(m.bands);
     for (let k = 0; k < p.nMels; k++) power[k * n + t] = bands[k] as number;
     f.delete();
@@ -104,7 +139,9 @@ export async function benchMel(o: MelBenchOptions): Promise<MelResults> {
   let numpyError: string | undefined;
   for (let round = 0; round < rounds; round++) {
     o.progress(`mel: round ${round + 1}/${rounds}: timbrescope melWholeDb, then NumPy (1 BLAS thread)`);
-    wholeMs.push(...(await timeRepeats(() => (ours = melWholeDb(y)), { warmup: round === 0 ? 1 : 0, minReps: 2, budgetMs: 1000, maxReps: 5 })));
+    wholeMs.push(
+      ...(await timeRepeats(() => (ours = melWholeDb(y)), { warmup: round === 0 ? 1 : 0, minReps: 2, budgetMs: 1000, maxReps: 5 })),
+    );
     if (numpyError !== undefined) continue;
     try {
       const r = await numpyMel(raw, npyPath, 2);
@@ -116,11 +153,23 @@ export async function benchMel(o: MelBenchOptions): Promise<MelResults> {
       o.progress(`mel: NumPy reference failed: ${numpyError}`);
     }
   }
-  const oursWhole = rate("timbrescope melWholeDb (float64, 1 core)", Math.min(...wholeMs) / 1000, ours.nFrames, audioSec, `best of ${wholeMs.length}, interleaved with NumPy`);
+  const oursWhole = rate(
+    "timbrescope melWholeDb (float64, 1 core)",
+    Math.min(...wholeMs) / 1000,
+    ours.nFrames,
+    audioSec,
+    `best of ${wholeMs.length}, interleaved with NumPy`,
+  );
   let numpy: RateFigure | null = null;
   let numpyMaxAbsDb: number | null = null;
   if (numpySec.length > 0) {
-    numpy = rate("NumPy (float64, pocketfft + matmul, 1 thread)", Math.min(...numpySec), numpyFrames, audioSec, `best of ${numpySec.length}, interleaved with ours`);
+    numpy = rate(
+      "NumPy (float64, pocketfft + matmul, 1 thread)",
+      Math.min(...numpySec),
+      numpyFrames,
+      audioSec,
+      `best of ${numpySec.length}, interleaved with ours`,
+    );
     const ref = await readNpy(npyPath);
     let worst = 0;
     for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.abs((ours.data[i] as number) - Number(ref.data[i])));
@@ -130,9 +179,12 @@ export async function benchMel(o: MelBenchOptions): Promise<MelResults> {
   // The model-window path analyze and live use: one 1 s window at a time, each padded on its own.
   const out = new Float32Array(p.nMels * framesPerWindow(p));
   const nWin = Math.floor(y.length / p.windowSamples);
-  const winMs = await timeRepeats(() => {
-    for (let k = 0; k < nWin; k++) melWindowDb(y, k * p.windowSamples, p, out);
-  }, { warmup: 1, minReps: 2, budgetMs: o.quick ? 1000 : 3000, maxReps: 10 });
+  const winMs = await timeRepeats(
+    () => {
+      for (let k = 0; k < nWin; k++) melWindowDb(y, k * p.windowSamples, p, out);
+    },
+    { warmup: 1, minReps: 2, budgetMs: o.quick ? 1000 : 3000, maxReps: 10 },
+  );
   const perWindowSec = Math.min(...winMs) / 1000 / nWin;
 
   o.progress(`mel: essentia.js on ${o.essentiaSec} s of the track`);
@@ -144,16 +196,34 @@ export async function benchMel(o: MelBenchOptions): Promise<MelResults> {
     essentiaMel(ess, slice.subarray(0, Math.min(slice.length, p.sampleRateHz))); // warm-up
     const e = essentiaMel(ess, slice);
     const sec = slice.length / p.sampleRateHz;
-    essentia = rate(`essentia.js ${ess.version} (wasm, per-frame API, float32)`, e.fullSec, e.frames, sec, `${sec.toFixed(0)} s of the track`);
+    essentia = rate(
+      `essentia.js ${ess.version} (wasm, per-frame API, float32)`,
+      e.fullSec,
+      e.frames,
+      sec,
+      `${sec.toFixed(0)} s of the track`,
+    );
     essentiaSpectrum = rate("essentia.js Windowing + Spectrum only", e.spectrumSec, e.frames, sec, "lower bound: no mel bands, no dB");
   } catch (err) {
     o.progress(`mel: essentia.js failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   return {
-    trackSec: audioSec, frames: ours.nFrames,
+    trackSec: audioSec,
+    frames: ours.nFrames,
     ours: oursWhole,
-    oursWindow: { name: "timbrescope melWindowDb (1 s model windows)", seconds: perWindowSec * nWin, audioSec: nWin, framesPerSec: (nWin * framesPerWindow(p)) / (perWindowSec * nWin), realTimeFactor: 1 / perWindowSec, note: `${(perWindowSec * 1000).toFixed(2)} ms per window` },
-    essentia, essentiaSpectrumOnly: essentiaSpectrum, numpy, numpyMaxAbsDb, numpyInfo,
+    oursWindow: {
+      name: "timbrescope melWindowDb (1 s model windows)",
+      seconds: perWindowSec * nWin,
+      audioSec: nWin,
+      framesPerSec: (nWin * framesPerWindow(p)) / (perWindowSec * nWin),
+      realTimeFactor: 1 / perWindowSec,
+      note: `${(perWindowSec * 1000).toFixed(2)} ms per window`,
+    },
+    essentia,
+    essentiaSpectrumOnly: essentiaSpectrum,
+    numpy,
+    numpyMaxAbsDb,
+    numpyInfo,
   };
 }

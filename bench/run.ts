@@ -72,15 +72,25 @@ const sgemmFigure = (s: SgemmResult): SgemmFigure => ({ n: s.n, threads: s.threa
 async function profileAnalyze(o: AnalyzeBenchOptions, seconds: number): Promise<BenchResults["profile"]> {
   const dir = join(o.inputs.dir, "cpu-prof");
   await analyzeOnce(o, seconds, ["--cpu-prof", "--cpu-prof-dir", dir]);
-  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => join(dir, f));
   const biggest = files.sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
   if (biggest === undefined) return null;
-  return { what: `analyze of ${seconds / 60} min, main thread`, top: summarizeProfile(JSON.parse(readFileSync(biggest, "utf8")) as CpuProfile) };
+  return {
+    what: `analyze of ${seconds / 60} min, main thread`,
+    top: summarizeProfile(JSON.parse(readFileSync(biggest, "utf8")) as CpuProfile),
+  };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, profile: { type: "boolean", default: false } },
+    options: {
+      quick: { type: "boolean", default: false },
+      out: { type: "string" },
+      only: { type: "string" },
+      profile: { type: "boolean", default: false },
+    },
   });
   const quick = values.quick === true;
   const root = projectRoot();
@@ -91,37 +101,75 @@ async function main(): Promise<void> {
   const outPath = resolve(values.out ?? join(root, "bench", "results.json"));
   const cli = join(root, "bin", "timbrescope.js");
   const modelDir = join(root, "models", "default");
-  const manifest = JSON.parse(readFileSync(join(modelDir, "manifest.json"), "utf8")) as { architecture: { name: string; widthScale: number } };
+  const manifest = JSON.parse(readFileSync(join(modelDir, "manifest.json"), "utf8")) as {
+    architecture: { name: string; widthScale: number };
+  };
   const defaultModel = { dir: "models/default", arch: manifest.architecture.name, widthScale: manifest.architecture.widthScale };
   const machine = machineInfo(root);
   const inputs = InputFolder.create(root);
   const failures: string[] = [];
   const trackSec = 240;
-  progress(`${quick ? "quick" : "full"} run on ${machine.cpuModel} (${machine.cores} cores, load ${machine.loadAvg1.toFixed(1)}); inputs in ${inputs.dir}`);
+  progress(
+    `${quick ? "quick" : "full"} run on ${machine.cpuModel} (${machine.cores} cores, load ${machine.loadAvg1.toFixed(1)}); inputs in ${inputs.dir}`,
+  );
   try {
     progress("sgemm peak: NumPy float32 2048² on 2 and 1 threads");
-    const two0 = await section("sgemm (2 threads)", null, failures, async () => sgemmFigure(await numpySgemm({ threads: 2, reps: quick ? 3 : 7 })));
-    const one = await section("sgemm (1 thread)", null, failures, async () => sgemmFigure(await numpySgemm({ threads: 1, reps: quick ? 3 : 5 })));
+    const two0 = await section("sgemm (2 threads)", null, failures, async () =>
+      sgemmFigure(await numpySgemm({ threads: 2, reps: quick ? 3 : 7 })),
+    );
+    const one = await section("sgemm (1 thread)", null, failures, async () =>
+      sgemmFigure(await numpySgemm({ threads: 1, reps: quick ? 3 : 5 })),
+    );
     const inference0 = only.has("inference")
-      ? await section("inference", [], failures, () => benchInference({
-        defaultModelDir: modelDir, defaultModelLabel: defaultModel.dir, defaultWidthScale: defaultModel.widthScale, peakGflops: two0?.gflops ?? null,
-        backends: quick ? ["wasm", "cpu"] : ["wasm", "cpu", "tensorflow"], quick, progress,
-      }))
+      ? await section("inference", [], failures, () =>
+          benchInference({
+            defaultModelDir: modelDir,
+            defaultModelLabel: defaultModel.dir,
+            defaultWidthScale: defaultModel.widthScale,
+            peakGflops: two0?.gflops ?? null,
+            backends: quick ? ["wasm", "cpu"] : ["wasm", "cpu", "tensorflow"],
+            quick,
+            progress,
+          }),
+        )
       : [];
     // The peak is measured on both sides of the inference section and the higher figure kept, so
     // that a burst of other load during one measurement does not flatter the fractions.
-    const twoAfter = inference0.length === 0 ? null : await section("sgemm (2 threads, after inference)", null, failures, async () => sgemmFigure(await numpySgemm({ threads: 2, reps: quick ? 3 : 5 })));
-    const two = [two0, twoAfter].reduce<SgemmFigure | null>((best, f) => (f !== null && (best === null || f.gflops > best.gflops) ? f : best), null);
-    const inference = inference0.map((r) => ({ ...r, peakFraction: r.gflopsBatch32 === null || two === null ? null : r.gflopsBatch32 / two.gflops }));
+    const twoAfter =
+      inference0.length === 0
+        ? null
+        : await section("sgemm (2 threads, after inference)", null, failures, async () =>
+            sgemmFigure(await numpySgemm({ threads: 2, reps: quick ? 3 : 5 })),
+          );
+    const two = [two0, twoAfter].reduce<SgemmFigure | null>(
+      (best, f) => (f !== null && (best === null || f.gflops > best.gflops) ? f : best),
+      null,
+    );
+    const inference = inference0.map((r) => ({
+      ...r,
+      peakFraction: r.gflopsBatch32 === null || two === null ? null : r.gflopsBatch32 / two.gflops,
+    }));
     const track = inputs.track(trackSec);
     const mel = only.has("mel")
-      ? await section("mel", null, failures, () => benchMel({ trackPath: track, tmpDir: inputs.dir, essentiaSec: quick ? 10 : trackSec, quick, progress }))
+      ? await section("mel", null, failures, () =>
+          benchMel({ trackPath: track, tmpDir: inputs.dir, essentiaSec: quick ? 10 : trackSec, quick, progress }),
+        )
       : null;
     const analyzeOpts: AnalyzeBenchOptions = { cli, modelDir, inputs, trackSec, scalingMinutes: quick ? [] : [1, 10, 60], progress };
     const analyze = only.has("analyze") ? await section("analyze", null, failures, () => benchAnalyze(analyzeOpts)) : null;
     // --quick: 2 one-minute tracks and fewer no-op jobs; full: 8 four-minute tracks.
     const catalog = only.has("catalog")
-      ? await section("catalog", null, failures, () => benchCatalog({ cli, modelDir, inputs, tracks: quick ? 2 : 8, trackSec: quick ? 60 : trackSec, overheadJobs: quick ? 100 : 500, progress }))
+      ? await section("catalog", null, failures, () =>
+          benchCatalog({
+            cli,
+            modelDir,
+            inputs,
+            tracks: quick ? 2 : 8,
+            trackSec: quick ? 60 : trackSec,
+            overheadJobs: quick ? 100 : 500,
+            progress,
+          }),
+        )
       : null;
     const live: LiveRunResult[] = [];
     if (only.has("live")) {
@@ -138,11 +186,23 @@ async function main(): Promise<void> {
         if (res !== null) live.push(res);
       }
     }
-    const training = only.has("training") ? await section("training", [], failures, () => benchTraining(cli, trainingCases(defaultModel.widthScale, quick), progress)) : [];
+    const training = only.has("training")
+      ? await section("training", [], failures, () => benchTraining(cli, trainingCases(defaultModel.widthScale, quick), progress))
+      : [];
     let profile: BenchResults["profile"] = null;
     const measured0: Measured = {
-      schema: "timbrescope-bench", schemaVersion: 1, mode: quick ? "quick" : "full", machine, durationSec: 0, defaultModel,
-      sgemm: { twoThreads: two, oneThread: one }, mel, inference, analyze, live, training,
+      schema: "timbrescope-bench",
+      schemaVersion: 1,
+      mode: quick ? "quick" : "full",
+      machine,
+      durationSec: 0,
+      defaultModel,
+      sgemm: { twoThreads: two, oneThread: one },
+      mel,
+      inference,
+      analyze,
+      live,
+      training,
       peakRssMiB: {
         training: maxOrNull(training.map((t) => t.peakRssMiB)),
         analyze: analyze === null ? null : Math.max(analyze.fourMinute.peakRssMiB, ...analyze.scaling.map((s) => s.peakRssMiB)),
@@ -152,7 +212,10 @@ async function main(): Promise<void> {
       profile: null,
     };
     const targets0 = evaluateTargets(measured0);
-    if (only.has("analyze") && (values.profile === true || (!quick && targets0.some((t) => t.met === false && (t.id === "analyze-rtf" || t.id === "cnn-peak"))))) {
+    if (
+      only.has("analyze") &&
+      (values.profile === true || (!quick && targets0.some((t) => t.met === false && (t.id === "analyze-rtf" || t.id === "cnn-peak"))))
+    ) {
       progress("profile: analyze of the 4-minute track under node --cpu-prof");
       profile = await section("profile", null, failures, () => profileAnalyze(analyzeOpts, trackSec));
     }
@@ -160,9 +223,15 @@ async function main(): Promise<void> {
     const extra = only.has("catalog") ? catalogTargets(catalog) : [];
     const targets = [...evaluateTargets(measured), ...extra];
     const results: BenchResults & { readonly catalog: typeof catalog } = {
-      ...measured, catalog, targets, notes: [...closingNotes(measured, targets), ...(catalog === null ? [] : catalogNotes(catalog, extra)), ...failures],
+      ...measured,
+      catalog,
+      targets,
+      notes: [...closingNotes(measured, targets), ...(catalog === null ? [] : catalogNotes(catalog, extra)), ...failures],
     };
-    writeFileSync(outPath, JSON.stringify(results, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
+    writeFileSync(
+      outPath,
+      JSON.stringify(results, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n",
+    );
     process.stdout.write(formatReport(results) + (catalog === null ? "" : `\n${formatCatalogReport(catalog)}`));
     progress(`wrote ${outPath}`);
   } finally {
@@ -175,7 +244,10 @@ function maxOrNull(xs: readonly (number | null)[]): number | null {
   return v.length === 0 ? null : Math.max(...v);
 }
 
-/** The training cases: every architecture at the shipped width (and width 1 in full mode) on wasm, CNN on 2 workers, the cpu backend for the MLP. */
+/**
+ * The training cases: every architecture at the shipped width (and width 1 in full mode) on wasm, CNN on 2 workers,
+ * the cpu backend for the MLP.
+ */
 function trainingCases(defaultWidth: number, quick: boolean): TrainingCase[] {
   // --quick: only the target's configuration (the shipped CNN on 2 workers).
   if (quick) return [{ arch: "cnn", widthScale: defaultWidth, backend: "wasm", workers: 2, steps: 2 }];
@@ -186,7 +258,14 @@ function trainingCases(defaultWidth: number, quick: boolean): TrainingCase[] {
   }
   cases.push({ arch: "cnn", widthScale: defaultWidth, backend: "wasm", workers: 2, steps: 3 });
   cases.push({ arch: "mlp", widthScale: defaultWidth, backend: "cpu", workers: 1, steps: 5 });
-  cases.push({ arch: "cnn", widthScale: defaultWidth, backend: "cpu", workers: 1, steps: 0, skip: "skipped: the cpu backend is ≈ 25× slower than wasm for convolutions (minutes per step)" });
+  cases.push({
+    arch: "cnn",
+    widthScale: defaultWidth,
+    backend: "cpu",
+    workers: 1,
+    steps: 0,
+    skip: "skipped: the cpu backend is ≈ 25× slower than wasm for convolutions (minutes per step)",
+  });
   return cases;
 }
 

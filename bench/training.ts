@@ -34,12 +34,37 @@ export async function benchTraining(cli: string, cases: readonly TrainingCase[],
       continue;
     }
     progress(`training: ${c.arch} x${c.widthScale} on ${c.backend}, ${c.workers} worker(s), ${c.steps} steps`);
-    const r = await runChild(process.execPath, [cli, "train", "--benchmark", String(c.steps), "--arch", c.arch, "--width-scale", String(c.widthScale),
-      "--backend", c.backend, "--workers", String(c.workers), "--quiet"], { timeoutMs: 600_000 });
+    const r = await runChild(
+      process.execPath,
+      [
+        cli,
+        "train",
+        "--benchmark",
+        String(c.steps),
+        "--arch",
+        c.arch,
+        "--width-scale",
+        String(c.widthScale),
+        "--backend",
+        c.backend,
+        "--workers",
+        String(c.workers),
+        "--quiet",
+      ],
+      { timeoutMs: 600_000 },
+    );
     const parsed = r.code === 0 ? parseTrainBenchmark(r.stdout) : undefined;
-    rows.push(parsed === undefined
-      ? { ...base, samplesPerSec: null, msPerStep: null, peakRssMiB: null, skipped: r.code === 0 ? `unexpected output: ${r.stdout.slice(0, 120)}` : describeFailure("train --benchmark", r) }
-      : { ...base, ...parsed, peakRssMiB: r.peakRssKiB / 1024, skipped: null });
+    rows.push(
+      parsed === undefined
+        ? {
+            ...base,
+            samplesPerSec: null,
+            msPerStep: null,
+            peakRssMiB: null,
+            skipped: r.code === 0 ? `unexpected output: ${r.stdout.slice(0, 120)}` : describeFailure("train --benchmark", r),
+          }
+        : { ...base, ...parsed, peakRssMiB: r.peakRssKiB / 1024, skipped: null },
+    );
   }
   return rows;
 }

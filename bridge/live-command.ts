@@ -120,7 +120,10 @@ export function registerLive(program: Command, deps: LiveCliDeps = {}): void {
     .option("--token <secret>", "shared secret clients must present (?token=, Bearer, cookie); default $TIMBRESCOPE_TOKEN")
     .option("--allow-origin <origin>", "also accept WebSocket connections from pages of this origin (repeatable)", collect, [])
     .option("--osc-allow <addrs>", "comma-separated source IPs allowed to send OSC control (loopback always is)")
-    .option("--record-dir <dir>", "record files must lie in this folder (without --record: a new timestamped file, record off until turned on)")
+    .option(
+      "--record-dir <dir>",
+      "record files must lie in this folder (without --record: a new timestamped file, record off until turned on)",
+    )
     .option("--status-log <file.jsonl>", "append one health line per second: RSS, heap, latency, numTensors, drops, bad messages")
     .addHelpText("after", HELP_AFTER)
     .action(async (opts: LiveFlags & BridgeFlags) => {
@@ -175,7 +178,10 @@ interface OpenedSource {
 
 async function openSource(plan: LivePlan, deps: LiveCliDeps): Promise<OpenedSource> {
   if (plan.source.kind === "file") {
-    return { source: await FileSource.open(plan.source.path, { pace: plan.source.pace, loop: plan.source.loop }), watchDevice: () => undefined };
+    return {
+      source: await FileSource.open(plan.source.path, { pace: plan.source.pace, loop: plan.source.loop }),
+      watchDevice: () => undefined,
+    };
   }
   const channels = plan.channels === undefined ? undefined : Math.max(...plan.channels) + 1;
   const source = await PortAudioSource.open({
@@ -187,18 +193,28 @@ async function openSource(plan: LivePlan, deps: LiveCliDeps): Promise<OpenedSour
 }
 
 /** One line per output saying where the run sends what. */
-function announce(pipeline: LivePipeline, plan: LivePlan, bridge: BridgeSettings, server: BridgeServer | undefined, targets: readonly { host: string; port: number }[]): void {
+function announce(
+  pipeline: LivePipeline,
+  plan: LivePlan,
+  bridge: BridgeSettings,
+  server: BridgeServer | undefined,
+  targets: readonly { host: string; port: number }[],
+): void {
   const s = pipeline.session;
   const { access } = bridge;
-  log.info(`live: model ${s.modelId}${pipeline.engine === null ? "" : ` on ${pipeline.engine}`}; ${s.source.kind} ${s.source.name} at ${s.inputRateHz} Hz, ${s.source.channels} ch` +
-    ` -> ${s.lanes[0] === null ? "mix" : `${s.lanes.length} channels`}, ${s.windowSec} s windows every ${s.hopSec} s`);
+  log.info(
+    `live: model ${s.modelId}${pipeline.engine === null ? "" : ` on ${pipeline.engine}`}; ${s.source.kind} ${s.source.name} at ${s.inputRateHz} Hz, ${s.source.channels} ch` +
+      ` -> ${s.lanes[0] === null ? "mix" : `${s.lanes.length} channels`}, ${s.windowSec} s windows every ${s.hopSec} s`,
+  );
   if (targets.length > 0) log.info(`live: OSC to ${targets.map((t) => `${t.host}:${t.port}`).join(", ")}`);
   if (plan.oscInPort !== undefined) {
     const from = access.oscAllow.length > 0 ? `loopback and ${access.oscAllow.join(", ")}` : "loopback only";
     log.info(`live: OSC control on ${oscListenHost(access.host)}:${plan.oscInPort} (from ${from})`);
   }
-  if (server !== undefined) log.info(`live: UI and WebSocket on ${server.url}${access.token === undefined ? "" : " (token required: open it with ?token=...)"}`);
-  if (plan.record !== undefined) log.info(`live: recording to ${plan.record}${bridge.recordPaused ? " (off until a record control message turns it on)" : ""}`);
+  if (server !== undefined)
+    log.info(`live: UI and WebSocket on ${server.url}${access.token === undefined ? "" : " (token required: open it with ?token=...)"}`);
+  if (plan.record !== undefined)
+    log.info(`live: recording to ${plan.record}${bridge.recordPaused ? " (off until a record control message turns it on)" : ""}`);
   if (bridge.statusLog !== undefined) log.info(`live: health log in ${bridge.statusLog}`);
 }
 
@@ -211,7 +227,11 @@ async function runLive(plan: LivePlan, bridge: BridgeSettings, deps: LiveCliDeps
   const post = plan.triggers === undefined ? DEFAULT_POST_CONFIG : await loadPostConfig(plan.triggers);
   const scorer = await (deps.scorerFor ?? noScorer)(plan.modelDir, { backend: plan.backend });
   // The network modules (osc, ws) load when a run starts, not with every CLI command.
-  const [{ OscSink, parseOscTarget }, { BridgeServer }, { WsSink }] = await Promise.all([import("./osc-sink.js"), import("./server.js"), import("./ws-sink.js")]);
+  const [{ OscSink, parseOscTarget }, { BridgeServer }, { WsSink }] = await Promise.all([
+    import("./osc-sink.js"),
+    import("./server.js"),
+    import("./ws-sink.js"),
+  ]);
   const targets = plan.oscTargets.map(parseOscTarget);
   const { access } = bridge;
   const { source, watchDevice } = await openSource(plan, deps);
@@ -229,36 +249,51 @@ async function runLive(plan: LivePlan, bridge: BridgeSettings, deps: LiveCliDeps
     const activityLog = jsonl;
     const oscBad = (): number => (osc === undefined ? 0 : osc.badMessages + osc.refusedSources);
     const p = (pipeline = await LivePipeline.create({
-      source, scorer, hopSec: plan.hopSec, post,
+      source,
+      scorer,
+      hopSec: plan.hopSec,
+      post,
       channelMode: { kind: plan.perChannel ? "per-channel" : "mix", ...definedFields({ channels: plan.channels }) },
       overflow: plan.source.kind === "file" && plan.source.pace === "fast" ? "wait" : "drop",
       onStatus: statusReporter(source, statusLog, () => ({ osc: oscBad(), ws: ws?.badMessages ?? 0 })),
       ...definedFields({
         onRecord: activityLog === undefined ? undefined : (on: boolean) => activityLog.setPaused(!on),
         // At least one window: --duration under 1 s still scores the first.
-        stopAfterSamples: plan.durationSec === undefined ? undefined
-          : Math.max(DEFAULT_MEL_PARAMS.windowSamples, Math.floor(plan.durationSec * DEFAULT_MEL_PARAMS.sampleRateHz)),
+        stopAfterSamples:
+          plan.durationSec === undefined
+            ? undefined
+            : Math.max(DEFAULT_MEL_PARAMS.windowSamples, Math.floor(plan.durationSec * DEFAULT_MEL_PARAMS.sampleRateHz)),
       }),
     }));
-    osc = targets.length > 0 || plan.oscInPort !== undefined
-      ? await OscSink.open({
-        targets, onControl: p.control, allowSources: access.oscAllow,
-        ...(plan.oscInPort === undefined ? {} : { listenPort: plan.oscInPort, listenHost: oscListenHost(access.host) }),
-      })
-      : undefined;
+    osc =
+      targets.length > 0 || plan.oscInPort !== undefined
+        ? await OscSink.open({
+            targets,
+            onControl: p.control,
+            allowSources: access.oscAllow,
+            ...(plan.oscInPort === undefined ? {} : { listenPort: plan.oscInPort, listenHost: oscListenHost(access.host) }),
+          })
+        : undefined;
     const oscTargets = targets.map((t) => `${t.host}:${t.port}`);
-    ws = plan.port === undefined ? undefined : new WsSink({
-      oscBadMessages: oscBad,
-      onControl: p.control,
-      onHop: (hopSec) => {
-        p.setHop(hopSec);
-        log.info(`live: hop now ${p.session.hopSec} s`);
-        ws?.rehello();
-      },
-      state: () => ({
-        ...p.state(), hopSec: p.session.hopSec, recording: activityLog === undefined ? null : !activityLog.isPaused, oscTargets, ...definedFields({ recordFile: plan.record }),
-      }),
-    });
+    ws =
+      plan.port === undefined
+        ? undefined
+        : new WsSink({
+            oscBadMessages: oscBad,
+            onControl: p.control,
+            onHop: (hopSec) => {
+              p.setHop(hopSec);
+              log.info(`live: hop now ${p.session.hopSec} s`);
+              ws?.rehello();
+            },
+            state: () => ({
+              ...p.state(),
+              hopSec: p.session.hopSec,
+              recording: activityLog === undefined ? null : !activityLog.isPaused,
+              oscTargets,
+              ...definedFields({ recordFile: plan.record }),
+            }),
+          });
     if (ws !== undefined && plan.port !== undefined) server = await BridgeServer.start({ port: plan.port, access }, ws);
     p.attach(...[triggerLogSink(), jsonl, osc, ws].filter((k): k is Sink => k !== undefined));
     await p.start();

@@ -21,7 +21,9 @@ export function deviceReporter(name: string, rateHz: number, jsonl: JsonlSink | 
     } else if (e.type === "retry") {
       log.info(`live: capture device ${name} still unavailable (attempt ${e.attempt}: ${e.error})`);
     } else {
-      log.warn(`live: capture device ${name} is back after ${(e.gapMs / 1000).toFixed(1)} s (${e.attempts} attempt(s)); the gap is marked in the activity log`);
+      log.warn(
+        `live: capture device ${name} is back after ${(e.gapMs / 1000).toFixed(1)} s (${e.attempts} attempt(s)); the gap is marked in the activity log`,
+      );
       jsonl?.note({ event: "resumed", timeMs: e.timeMs, inputFrame: e.atFrame, inputRateHz: rateHz, gapMs: Math.round(e.gapMs) });
     }
   };
@@ -48,7 +50,11 @@ function statusLine(s: PipelineStatus): string {
 }
 
 /** Logs a status line every 10th status (every status at debug level) and writes the health log. */
-export function statusReporter(source: AudioSource, statusLog: StatusLog | undefined, bad: () => { osc: number; ws: number }): (s: PipelineStatus) => void {
+export function statusReporter(
+  source: AudioSource,
+  statusLog: StatusLog | undefined,
+  bad: () => { osc: number; ws: number },
+): (s: PipelineStatus) => void {
   let n = 0;
   return (s) => {
     statusLog?.write(healthRecord(s, bad(), source.health()));
@@ -60,7 +66,12 @@ export function statusReporter(source: AudioSource, statusLog: StatusLog | undef
 /** The closing line of a run: windows, drops, xruns, latency percentiles and sink drops. */
 export function summaryLine(s: LiveSummary): string {
   const l = s.latencyMs;
-  const drops = s.sinks.filter((k) => k.dropped > 0).map((k) => `${k.name} ${k.dropped}`).join(", ");
-  return `live: done: ${s.windowsScored} windows scored, ${s.droppedWindows} dropped, ${s.xruns} xruns; latency p50 ${ms(l.p50)} ms, ` +
-    `p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms${drops === "" ? "" : `; sink drops: ${drops}`}`;
+  const drops = s.sinks
+    .filter((k) => k.dropped > 0)
+    .map((k) => `${k.name} ${k.dropped}`)
+    .join(", ");
+  return (
+    `live: done: ${s.windowsScored} windows scored, ${s.droppedWindows} dropped, ${s.xruns} xruns; latency p50 ${ms(l.p50)} ms, ` +
+    `p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms${drops === "" ? "" : `; sink drops: ${drops}`}`
+  );
 }

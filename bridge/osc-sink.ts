@@ -79,7 +79,11 @@ function statusBundle(s: PipelineStatus): OscBundle {
   const p95 = Number.isFinite(s.latencyMs.p95) ? s.latencyMs.p95 : 0;
   return {
     timeTag: { raw: ntpTimeTag(Date.now()) },
-    packets: [msg(`${OSC_PREFIX}/status/xruns`, i(s.xruns)), msg(`${OSC_PREFIX}/status/dropped`, i(s.droppedWindows)), msg(`${OSC_PREFIX}/status/latency`, f(p95))],
+    packets: [
+      msg(`${OSC_PREFIX}/status/xruns`, i(s.xruns)),
+      msg(`${OSC_PREFIX}/status/dropped`, i(s.droppedWindows)),
+      msg(`${OSC_PREFIX}/status/latency`, f(p95)),
+    ],
   };
 }
 
@@ -89,7 +93,8 @@ export function controlFromOsc(m: OscMessage): LiveControl {
   const num = (k: number): number => {
     const a = m.args[k];
     const v = a?.type === "T" ? 1 : a?.type === "F" ? 0 : a?.value;
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new UserError(`${m.address}: expected a number argument ${k + 1}, got ${JSON.stringify(a ?? null)}`);
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new UserError(`${m.address}: expected a number argument ${k + 1}, got ${JSON.stringify(a ?? null)}`);
     return v;
   };
   if (`/${parts[0] ?? ""}` !== OSC_PREFIX) throw new UserError(`Expected an address under ${OSC_PREFIX}/, got ${m.address}`);

@@ -1,7 +1,7 @@
 /**
  * Narrow local typings for the `osc` package (osc.js 2.4.5, CommonJS, no bundled types; there is
  * no @types/osc). Only what bridge/osc-sink.ts uses: encoding and decoding packets with
- * `metadata: true` (every argument carries its OSC type tag), see ../shared/notes/audio-io.md §5.
+ * `metadata: true` (every argument carries its OSC type tag), see docs/audio-io.md §5.
  */
 declare module "osc" {
   /** One typed argument: "i" int32, "f" float32, "d" float64, "s" string, "h" int64, "T"/"F"/"N" ... */

@@ -84,7 +84,13 @@ export interface StatusMessage {
   readonly xruns: number;
   readonly droppedWindows: number;
   readonly windowsScored: number;
-  readonly latencyMs: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null; readonly max: number | null; readonly count: number };
+  readonly latencyMs: {
+    readonly p50: number | null;
+    readonly p95: number | null;
+    readonly p99: number | null;
+    readonly max: number | null;
+    readonly count: number;
+  };
   readonly inferenceMsP50: number | null;
   readonly numTensors: number | null;
   readonly cpuPercent: number;
@@ -107,12 +113,41 @@ export interface AckMessage {
 /** Anything the server sends. */
 export type ServerMessage = Hello | FrameMessage | TriggerMessage | StatusMessage | AckMessage;
 
-export interface SetThreshold { readonly v: 1; readonly type: "set-threshold"; readonly id?: number; readonly label: string; readonly value: number }
-export interface SetSmoothing { readonly v: 1; readonly type: "set-smoothing"; readonly id?: number; readonly label?: string; readonly attackSec: number; readonly releaseSec: number }
-export interface SetMute { readonly v: 1; readonly type: "mute"; readonly id?: number; readonly label: string; readonly muted: boolean }
-export interface SetRecord { readonly v: 1; readonly type: "record"; readonly id?: number; readonly on: boolean }
+export interface SetThreshold {
+  readonly v: 1;
+  readonly type: "set-threshold";
+  readonly id?: number;
+  readonly label: string;
+  readonly value: number;
+}
+export interface SetSmoothing {
+  readonly v: 1;
+  readonly type: "set-smoothing";
+  readonly id?: number;
+  readonly label?: string;
+  readonly attackSec: number;
+  readonly releaseSec: number;
+}
+export interface SetMute {
+  readonly v: 1;
+  readonly type: "mute";
+  readonly id?: number;
+  readonly label: string;
+  readonly muted: boolean;
+}
+export interface SetRecord {
+  readonly v: 1;
+  readonly type: "record";
+  readonly id?: number;
+  readonly on: boolean;
+}
 /** Seconds between window starts, in (0, windowSec]; only where hello.controls lists "set-hop". */
-export interface SetHop { readonly v: 1; readonly type: "set-hop"; readonly id?: number; readonly hopSec: number }
+export interface SetHop {
+  readonly v: 1;
+  readonly type: "set-hop";
+  readonly id?: number;
+  readonly hopSec: number;
+}
 
 /** Anything a client may send. */
 export type ClientMessage = SetThreshold | SetSmoothing | SetMute | SetRecord | SetHop;
@@ -129,32 +164,77 @@ const isStr: Check = (v) => typeof v === "string";
 const isBool: Check = (v) => typeof v === "boolean";
 const isUnit: Check = (v) => isNum(v) && (v as number) >= 0 && (v as number) <= 1;
 const isSec: Check = (v) => isNum(v) && (v as number) >= 0 && (v as number) <= 60;
-const arrayOf = (c: Check): Check => (v) => Array.isArray(v) && v.every(c);
-const oneOf = (...xs: readonly unknown[]): Check => (v) => xs.includes(v);
-const objectOf = (shape: Record<string, Check>): Check => (v) =>
-  typeof v === "object" && v !== null && Object.entries(shape).every(([k, c]) => c((v as Record<string, unknown>)[k]));
-const optional = (c: Check): Check => (v) => v === undefined || c(v);
+const arrayOf =
+  (c: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(c);
+const oneOf =
+  (...xs: readonly unknown[]): Check =>
+  (v) =>
+    xs.includes(v);
+const objectOf =
+  (shape: Record<string, Check>): Check =>
+  (v) =>
+    typeof v === "object" && v !== null && Object.entries(shape).every(([k, c]) => c((v as Record<string, unknown>)[k]));
+const optional =
+  (c: Check): Check =>
+  (v) =>
+    v === undefined || c(v);
 /** A hop within the default front-end's range (src/config/hop.ts): more than 0, at most the 1 s window. */
 const isHop: Check = (v) => isHopSec(v);
 
 /** Field checks per message type; a leading "?" marks an optional field. */
 const SCHEMAS: Record<string, Record<string, Check>> = {
   hello: {
-    labels: arrayOf(isStr), classIds: arrayOf(isStr), modelId: isStr, sampleRateHz: isNum, inputRateHz: isNum, hopSec: isNum, windowSec: isNum,
-    source: objectOf({ name: isStr, kind: isStr, channels: isInt }), lanes: arrayOf(isIntOrNull), rules: arrayOf(isStr),
-    thresholds: arrayOf(isNum), muted: arrayOf(isBool), recording: (v) => v === null || isBool(v),
-    "?controls": arrayOf(oneOf("set-threshold", "set-smoothing", "mute", "record", "set-hop")), "?oscTargets": arrayOf(isStr), "?recordFile": isStr,
+    labels: arrayOf(isStr),
+    classIds: arrayOf(isStr),
+    modelId: isStr,
+    sampleRateHz: isNum,
+    inputRateHz: isNum,
+    hopSec: isNum,
+    windowSec: isNum,
+    source: objectOf({ name: isStr, kind: isStr, channels: isInt }),
+    lanes: arrayOf(isIntOrNull),
+    rules: arrayOf(isStr),
+    thresholds: arrayOf(isNum),
+    muted: arrayOf(isBool),
+    recording: (v) => v === null || isBool(v),
+    "?controls": arrayOf(oneOf("set-threshold", "set-smoothing", "mute", "record", "set-hop")),
+    "?oscTargets": arrayOf(isStr),
+    "?recordFile": isStr,
     "?smoothing": objectOf({ attackSec: isSec, releaseSec: isSec }),
   },
   frame: {
-    seq: isInt, lane: isInt, channel: isIntOrNull, index: isInt, startSample: isInt, sampleRateHz: isNum, captureTimeMs: isNumOrNull,
-    raw: arrayOf(isNum), smoothed: arrayOf(isNum), active: arrayOf(oneOf(0, 1)),
+    seq: isInt,
+    lane: isInt,
+    channel: isIntOrNull,
+    index: isInt,
+    startSample: isInt,
+    sampleRateHz: isNum,
+    captureTimeMs: isNumOrNull,
+    raw: arrayOf(isNum),
+    smoothed: arrayOf(isNum),
+    active: arrayOf(oneOf(0, 1)),
   },
-  trigger: { rule: isStr, edge: oneOf("enter", "exit"), lane: isInt, channel: isIntOrNull, startSample: isInt, sampleRateHz: isNum, captureTimeMs: isNumOrNull },
+  trigger: {
+    rule: isStr,
+    edge: oneOf("enter", "exit"),
+    lane: isInt,
+    channel: isIntOrNull,
+    startSample: isInt,
+    sampleRateHz: isNum,
+    captureTimeMs: isNumOrNull,
+  },
   status: {
-    device: isStr, xruns: isInt, droppedWindows: isInt, windowsScored: isInt,
+    device: isStr,
+    xruns: isInt,
+    droppedWindows: isInt,
+    windowsScored: isInt,
     latencyMs: objectOf({ p50: isNumOrNull, p95: isNumOrNull, p99: isNumOrNull, max: isNumOrNull, count: isInt }),
-    inferenceMsP50: isNumOrNull, numTensors: isIntOrNull, cpuPercent: isNum, droppedMessages: isInt,
+    inferenceMsP50: isNumOrNull,
+    numTensors: isIntOrNull,
+    cpuPercent: isNum,
+    droppedMessages: isInt,
     sinks: arrayOf(objectOf({ name: isStr, delivered: isInt, dropped: isInt, queued: isInt })),
     "?badMessages": objectOf({ osc: isInt, ws: isInt }),
   },
@@ -183,11 +263,13 @@ function validate<T>(data: unknown, types: readonly string[]): Parsed<T> {
       return { ok: false, error: `expected a JSON message, got ${brief(data)}` };
     }
   }
-  if (typeof msg !== "object" || msg === null || Array.isArray(msg)) return { ok: false, error: `expected a JSON object, got ${brief(msg)}` };
+  if (typeof msg !== "object" || msg === null || Array.isArray(msg))
+    return { ok: false, error: `expected a JSON object, got ${brief(msg)}` };
   const rec = msg as Record<string, unknown>;
   if (rec["v"] !== PROTOCOL_VERSION) return { ok: false, error: `expected v: ${PROTOCOL_VERSION}, got ${brief(rec["v"])}` };
   const type = rec["type"];
-  if (typeof type !== "string" || !types.includes(type)) return { ok: false, error: `expected type ${types.join("|")}, got ${brief(type)}` };
+  if (typeof type !== "string" || !types.includes(type))
+    return { ok: false, error: `expected type ${types.join("|")}, got ${brief(type)}` };
   const schema = SCHEMAS[type] as Record<string, Check>;
   const fields = new Map(Object.entries(schema).map(([k, c]) => (k.startsWith("?") ? [k.slice(1), optional(c)] : [k, c])));
   for (const [k, check] of fields) {

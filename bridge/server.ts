@@ -50,8 +50,15 @@ export interface RefusedCounts {
 }
 
 const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-  ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2", ".map": "application/json",
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".map": "application/json",
 };
 
 /** ui/dist next to bridge/ (sources) or two levels up (dist/bridge/ in the build). */
@@ -144,7 +151,9 @@ export class BridgeServer {
       socket.on("error", () => socket.destroy());
       const refuse = (status: number, text: string, reason: keyof RefusedCounts | undefined): void => {
         if (reason !== undefined) refused[reason]++;
-        log.debug(`ws: refused an upgrade (${status} ${text}) from ${req.socket.remoteAddress ?? "?"}, origin ${req.headers.origin ?? "none"}`);
+        log.debug(
+          `ws: refused an upgrade (${status} ${text}) from ${req.socket.remoteAddress ?? "?"}, origin ${req.headers.origin ?? "none"}`,
+        );
         socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       };
       let path: string;
@@ -226,7 +235,9 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, uiDir: str
       res.writeHead(404, { ...headers, "content-type": "text/plain" }).end("not found\n");
       return;
     }
-    res.writeHead(200, { ...headers, "content-type": TYPES[".html"] ?? "text/html", "cache-control": "no-store" }).end(req.method === "HEAD" ? undefined : PLACEHOLDER_HTML);
+    res
+      .writeHead(200, { ...headers, "content-type": TYPES[".html"] ?? "text/html", "cache-control": "no-store" })
+      .end(req.method === "HEAD" ? undefined : PLACEHOLDER_HTML);
     return;
   }
   const rel = normalize(path === "/" ? "/index.html" : path);
@@ -243,7 +254,9 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, uiDir: str
       return;
     }
     const body = await readFile(real);
-    res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(req.method === "HEAD" ? undefined : body);
+    res
+      .writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" })
+      .end(req.method === "HEAD" ? undefined : body);
   } catch {
     res.writeHead(404, { ...headers, "content-type": "text/plain" }).end("not found\n");
   }

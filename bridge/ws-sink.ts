@@ -65,9 +65,18 @@ const r6 = (x: number): number => Number(x.toPrecision(6));
 
 function frameMessage(fr: Frame): FrameMessage {
   return {
-    v: PROTOCOL_VERSION, type: "frame", seq: fr.seq, lane: fr.lane, channel: fr.channel, index: fr.index, startSample: fr.startSample,
-    sampleRateHz: fr.sampleRateHz, captureTimeMs: num(fr.captureTimeMs),
-    raw: Array.from(fr.raw, r6), smoothed: Array.from(fr.smoothed, r6), active: Array.from(fr.active),
+    v: PROTOCOL_VERSION,
+    type: "frame",
+    seq: fr.seq,
+    lane: fr.lane,
+    channel: fr.channel,
+    index: fr.index,
+    startSample: fr.startSample,
+    sampleRateHz: fr.sampleRateHz,
+    captureTimeMs: num(fr.captureTimeMs),
+    raw: Array.from(fr.raw, r6),
+    smoothed: Array.from(fr.smoothed, r6),
+    active: Array.from(fr.active),
   };
 }
 
@@ -120,7 +129,16 @@ export class WsSink implements Sink {
     this.clients.add(client);
     socket.on("close", () => this.clients.delete(client));
     socket.on("error", (err) => log.debug(`ws client: ${oneLine(err)}`));
-    socket.on("message", (data, isBinary) => this.onMessage(client, isBinary ? null : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString("utf8")));
+    socket.on("message", (data, isBinary) =>
+      this.onMessage(
+        client,
+        isBinary
+          ? null
+          : Buffer.isBuffer(data)
+            ? data.toString("utf8")
+            : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString("utf8"),
+      ),
+    );
     if (this.session !== undefined) this.send(client, this.hello(this.session));
   }
 
@@ -134,8 +152,15 @@ export class WsSink implements Sink {
       for (const c of this.clients) this.sendFrame(c, fm);
       for (const t of event.frame.triggers) {
         const tm: TriggerMessage = {
-          v: PROTOCOL_VERSION, type: "trigger", rule: t.rule, edge: t.edge, lane: event.frame.lane, channel: event.frame.channel,
-          startSample: event.frame.startSample, sampleRateHz: event.frame.sampleRateHz, captureTimeMs: num(event.frame.captureTimeMs),
+          v: PROTOCOL_VERSION,
+          type: "trigger",
+          rule: t.rule,
+          edge: t.edge,
+          lane: event.frame.lane,
+          channel: event.frame.channel,
+          startSample: event.frame.startSample,
+          sampleRateHz: event.frame.sampleRateHz,
+          captureTimeMs: num(event.frame.captureTimeMs),
         };
         for (const c of this.clients) this.send(c, tm);
       }
@@ -161,15 +186,30 @@ export class WsSink implements Sink {
 
   private hello(s: SessionInfo): Hello {
     const st: LiveState = this.opts.state?.() ?? { thresholds: s.thresholds, muted: s.labels.map(() => false), recording: null };
-    const controls: ClientMessage["type"][] = this.opts.onControl === undefined ? [] : ["set-threshold", "set-smoothing", "mute", ...(st.recording === null ? [] : ["record" as const])];
+    const controls: ClientMessage["type"][] =
+      this.opts.onControl === undefined
+        ? []
+        : ["set-threshold", "set-smoothing", "mute", ...(st.recording === null ? [] : ["record" as const])];
     if (this.opts.onHop !== undefined) controls.push("set-hop");
     return {
-      v: PROTOCOL_VERSION, type: "hello", labels: s.labels, classIds: s.classIds, modelId: s.modelId, sampleRateHz: s.sampleRateHz,
-      inputRateHz: s.inputRateHz, hopSec: st.hopSec ?? s.hopSec, windowSec: s.windowSec, source: s.source, lanes: s.lanes, rules: s.rules,
+      v: PROTOCOL_VERSION,
+      type: "hello",
+      labels: s.labels,
+      classIds: s.classIds,
+      modelId: s.modelId,
+      sampleRateHz: s.sampleRateHz,
+      inputRateHz: s.inputRateHz,
+      hopSec: st.hopSec ?? s.hopSec,
+      windowSec: s.windowSec,
+      source: s.source,
+      lanes: s.lanes,
+      rules: s.rules,
       // state() can run before the run's handle exists (the session reaches the sinks while it is
       // being started) and then knows no thresholds; one per label is what hello promises.
       thresholds: st.thresholds.length === s.labels.length ? st.thresholds : s.thresholds,
-      muted: st.muted.length === s.labels.length ? st.muted : s.labels.map(() => false), recording: st.recording, controls,
+      muted: st.muted.length === s.labels.length ? st.muted : s.labels.map(() => false),
+      recording: st.recording,
+      controls,
       ...definedFields({ oscTargets: st.oscTargets, recordFile: st.recordFile, smoothing: st.smoothing }),
     };
   }
@@ -177,9 +217,18 @@ export class WsSink implements Sink {
   private statusMessage(s: PipelineStatus, c: Client): StatusMessage {
     const l = s.latencyMs;
     return {
-      v: PROTOCOL_VERSION, type: "status", device: s.device, xruns: s.xruns, droppedWindows: s.droppedWindows, windowsScored: s.windowsScored,
+      v: PROTOCOL_VERSION,
+      type: "status",
+      device: s.device,
+      xruns: s.xruns,
+      droppedWindows: s.droppedWindows,
+      windowsScored: s.windowsScored,
       latencyMs: { p50: num(l.p50), p95: num(l.p95), p99: num(l.p99), max: num(l.max), count: l.count },
-      inferenceMsP50: num(s.inferenceMsP50), numTensors: s.numTensors, cpuPercent: s.cpuPercent, droppedMessages: c.dropped, sinks: s.sinks,
+      inferenceMsP50: num(s.inferenceMsP50),
+      numTensors: s.numTensors,
+      cpuPercent: s.cpuPercent,
+      droppedMessages: c.dropped,
+      sinks: s.sinks,
       badMessages: { osc: this.opts.oscBadMessages?.() ?? 0, ws: this.badMessages },
     };
   }
@@ -211,7 +260,8 @@ export class WsSink implements Sink {
   private onMessage(c: Client, text: string | null): void {
     const parsed = parseClientMessage(text ?? "<binary>");
     const id = parsed.ok ? (parsed.value.id ?? null) : null;
-    const ack = (error?: string): AckMessage => (error === undefined ? { v: 1, type: "ack", id, ok: true } : { v: 1, type: "ack", id, ok: false, error });
+    const ack = (error?: string): AckMessage =>
+      error === undefined ? { v: 1, type: "ack", id, ok: true } : { v: 1, type: "ack", id, ok: false, error };
     if (!parsed.ok) {
       this.badMessages++;
       this.send(c, ack(parsed.error));

@@ -14,7 +14,9 @@ if (out === undefined || dirs.length < 2) {
 } else {
   try {
     const n = await averageModelDirs(dirs, out);
-    process.stdout.write(`${out}: mean of ${dirs.length} model folders (${n} weights); re-tune its thresholds (scripts/retune-manifest.ts)\n`);
+    process.stdout.write(
+      `${out}: mean of ${dirs.length} model folders (${n} weights); re-tune its thresholds (scripts/retune-manifest.ts)\n`,
+    );
   } catch (err) {
     process.stderr.write(`average-weights: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

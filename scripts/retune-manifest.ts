@@ -17,7 +17,9 @@ if (rep === undefined || name === undefined || dir === undefined || !Number.isIn
   try {
     const scored = await readSavedScores(rep, name);
     const r = await retuneModelDir(dir, scored, epoch);
-    process.stdout.write(`${dir}/manifest.json: thresholds and validation from ${scored.rows} windows (mean AUC ${r.meanAuc?.toFixed(4) ?? "n/a"}, LRAP ${r.lrapMicro.toFixed(4)})\n`);
+    process.stdout.write(
+      `${dir}/manifest.json: thresholds and validation from ${scored.rows} windows (mean AUC ${r.meanAuc?.toFixed(4) ?? "n/a"}, LRAP ${r.lrapMicro.toFixed(4)})\n`,
+    );
   } catch (err) {
     process.stderr.write(`retune-manifest: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -82,11 +82,27 @@ export async function stageTimes(path: string, modelDir: string): Promise<StageT
   const dir = mkdtempSync(join(tmpdir(), "timbrescope-bench-write-"));
   try {
     const classes = [...scorer.labels];
-    const [, writeMs] = await time(() => writeResult(resultPaths(dir, "bench", hash), {
-      hash, bytes: 0, modelKey: "bench", modelId: scorer.modelId, inputRateHz: audio.sampleRateHz, durationSec: n, windows: n, windowSec: CATALOG_ANALYSIS.hopSec,
-      classes, thresholds: classes.map(() => 0.5), tags: classes.map((c) => ({ class: c, score: 0.5, active: true, activeSec: n })), top: classes[0] ?? null,
-      segments: classes.map((c) => ({ class: c, start: 0, end: n, peak: 0.5 })),
-    }, scores));
+    const [, writeMs] = await time(() =>
+      writeResult(
+        resultPaths(dir, "bench", hash),
+        {
+          hash,
+          bytes: 0,
+          modelKey: "bench",
+          modelId: scorer.modelId,
+          inputRateHz: audio.sampleRateHz,
+          durationSec: n,
+          windows: n,
+          windowSec: CATALOG_ANALYSIS.hopSec,
+          classes,
+          thresholds: classes.map(() => 0.5),
+          tags: classes.map((c) => ({ class: c, score: 0.5, active: true, activeSec: n })),
+          top: classes[0] ?? null,
+          segments: classes.map((c) => ({ class: c, start: 0, end: n, peak: 0.5 })),
+        },
+        scores,
+      ),
+    );
     return { hashMs, decodeMs, resampleMs, melMs, networkMs, writeMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -99,9 +99,13 @@ export function runChild(command: string, args: readonly string[], o: ChildOptio
       clearInterval(timer);
       clearTimeout(killer);
       resolve({
-        code, signal, wallMs: performance.now() - t0,
-        stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"),
-        peakRssKiB: samples.reduce((m, s) => Math.max(m, s.hwmKiB), 0), samples,
+        code,
+        signal,
+        wallMs: performance.now() - t0,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        peakRssKiB: samples.reduce((m, s) => Math.max(m, s.hwmKiB), 0),
+        samples,
       });
     });
   });

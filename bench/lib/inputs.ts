@@ -16,7 +16,10 @@ export class InputFolder {
   readonly dir: string;
   private readonly made = new Map<number, string>();
 
-  private constructor(dir: string, private readonly root: string) {
+  private constructor(
+    dir: string,
+    private readonly root: string,
+  ) {
     this.dir = dir;
   }
 
@@ -30,7 +33,8 @@ export class InputFolder {
     const have = this.made.get(seconds);
     if (have !== undefined) return have;
     const unit = join(this.dir, "unit-44k1-stereo.wav");
-    if (!existsSync(unit)) execFileSync("sox", [resolve(this.root, DEMO_SONG), "-r", "44100", "-c", "2", "-b", "16", unit], { stdio: "pipe" });
+    if (!existsSync(unit))
+      execFileSync("sox", [resolve(this.root, DEMO_SONG), "-r", "44100", "-c", "2", "-b", "16", unit], { stdio: "pipe" });
     // sox `repeat` takes a whole count of extra copies; the last copy is trimmed.
     const unitSec = Number(execFileSync("soxi", ["-D", unit], { encoding: "utf8" }));
     const repeats = Math.max(0, Math.ceil(seconds / unitSec) - 1);

@@ -7,7 +7,8 @@ import type { MachineInfo } from "./schema.js";
 export function machineInfo(root: string): MachineInfo {
   let gitCommit: string | null;
   try {
-    gitCommit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
+    gitCommit =
+      execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
   } catch {
     gitCommit = null; // not a git checkout (a tarball): fine
   }

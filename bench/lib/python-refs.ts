@@ -20,7 +20,10 @@ async function runPythonJson(code: string, args: readonly string[], env: NodeJS.
     child.on("error", reject);
     child.on("close", (rc) => {
       const text = Buffer.concat(out).toString("utf8").trim();
-      if (rc !== 0) return reject(new Error(`python3 exited with ${String(rc)}: ${Buffer.concat(err).toString("utf8").trim().split("\n").slice(-2).join(" | ")}`));
+      if (rc !== 0)
+        return reject(
+          new Error(`python3 exited with ${String(rc)}: ${Buffer.concat(err).toString("utf8").trim().split("\n").slice(-2).join(" | ")}`),
+        );
       try {
         resolve(JSON.parse(text.split("\n").pop() ?? "") as unknown);
       } catch {
@@ -71,7 +74,11 @@ export interface SgemmResult {
 export async function numpySgemm(o: { n?: number; threads: number; reps?: number }): Promise<SgemmResult> {
   const n = o.n ?? 2048;
   const t = String(o.threads);
-  const r = (await runPythonJson(SGEMM_PY, [String(n), String(o.reps ?? 7)], { OPENBLAS_NUM_THREADS: t, OMP_NUM_THREADS: t, MKL_NUM_THREADS: t })) as { seconds: number[]; info: string };
+  const r = (await runPythonJson(SGEMM_PY, [String(n), String(o.reps ?? 7)], {
+    OPENBLAS_NUM_THREADS: t,
+    OMP_NUM_THREADS: t,
+    MKL_NUM_THREADS: t,
+  })) as { seconds: number[]; info: string };
   return { n, threads: o.threads, gflops: (2 * n ** 3) / Math.min(...r.seconds) / 1e9, seconds: r.seconds, info: r.info };
 }
 
@@ -125,5 +132,9 @@ export interface NumpyMelResult {
  * BLAS thread (our front-end runs on one core), `reps` times; writes its [96, T] dB to `outNpy`.
  */
 export async function numpyMel(rawPath: string, outNpy: string, reps: number): Promise<NumpyMelResult> {
-  return (await runPythonJson(MEL_PY, [rawPath, String(reps), outNpy], { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" })) as NumpyMelResult;
+  return (await runPythonJson(MEL_PY, [rawPath, String(reps), outNpy], {
+    OPENBLAS_NUM_THREADS: "1",
+    OMP_NUM_THREADS: "1",
+    MKL_NUM_THREADS: "1",
+  })) as NumpyMelResult;
 }

@@ -151,7 +151,12 @@ export interface BenchResults {
   readonly analyze: AnalyzeResults | null;
   readonly live: readonly LiveRunResult[];
   readonly training: readonly TrainingRow[];
-  readonly peakRssMiB: { readonly training: number | null; readonly analyze: number | null; readonly analyzeMinutes: number | null; readonly live: number | null };
+  readonly peakRssMiB: {
+    readonly training: number | null;
+    readonly analyze: number | null;
+    readonly analyzeMinutes: number | null;
+    readonly live: number | null;
+  };
   readonly targets: readonly TargetResult[];
   /** Top self-time functions of a `node --cpu-prof` run of analyze, when one was taken. */
   readonly profile: { readonly what: string; readonly top: readonly ProfileEntry[] } | null;
@@ -162,20 +167,48 @@ export interface BenchResults {
 type Check = (v: unknown) => boolean;
 const num: Check = (v) => typeof v === "number";
 const str: Check = (v) => typeof v === "string";
-const orNull = (c: Check): Check => (v) => v === null || c(v);
+const orNull =
+  (c: Check): Check =>
+  (v) =>
+    v === null || c(v);
 const arr: Check = (v) => Array.isArray(v);
 const obj: Check = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const TOP: Record<string, Check> = {
-  schema: (v) => v === "timbrescope-bench", schemaVersion: (v) => v === 1, mode: (v) => v === "full" || v === "quick",
-  machine: obj, durationSec: num, defaultModel: obj, sgemm: obj, mel: orNull(obj), inference: arr, analyze: orNull(obj),
-  live: arr, training: arr, peakRssMiB: obj, targets: arr, profile: orNull(obj), notes: arr,
+  schema: (v) => v === "timbrescope-bench",
+  schemaVersion: (v) => v === 1,
+  mode: (v) => v === "full" || v === "quick",
+  machine: obj,
+  durationSec: num,
+  defaultModel: obj,
+  sgemm: obj,
+  mel: orNull(obj),
+  inference: arr,
+  analyze: orNull(obj),
+  live: arr,
+  training: arr,
+  peakRssMiB: obj,
+  targets: arr,
+  profile: orNull(obj),
+  notes: arr,
 };
 const MACHINE: Record<string, Check> = {
-  cpuModel: str, cores: num, totalMemGiB: num, nodeVersion: str, platform: str, loadAvg1: num, date: str, gitCommit: orNull(str),
+  cpuModel: str,
+  cores: num,
+  totalMemGiB: num,
+  nodeVersion: str,
+  platform: str,
+  loadAvg1: num,
+  date: str,
+  gitCommit: orNull(str),
 };
 const TARGET: Record<string, Check> = {
-  id: str, description: str, value: orNull(num), threshold: num, unit: str, met: (v) => v === null || typeof v === "boolean",
+  id: str,
+  description: str,
+  value: orNull(num),
+  threshold: num,
+  unit: str,
+  met: (v) => v === null || typeof v === "boolean",
 };
 
 function checkFields(where: string, value: unknown, fields: Record<string, Check>): void {

@@ -10,6 +10,7 @@
 import type { Frame, SessionInfo } from "../frame.js";
 import { matrix, maxPool, parseResolution } from "../post/aggregate.js";
 import type { Resolution } from "../post/aggregate.js";
+import type { AnalysisRow } from "./analysis-row.js";
 import { activeSegments, postSegments } from "./segments.js";
 import type { Segment, SegmentSource } from "./segments.js";
 
@@ -19,18 +20,6 @@ export type AnalyzeResolution = Resolution | "window";
 /** Parses `--resolution` (1, 5, 10, track or window); undefined if it is none of them. */
 export function parseAnalyzeResolution(text: string): AnalyzeResolution | undefined {
   return text.trim().toLowerCase() === "window" ? "window" : parseResolution(text);
-}
-
-/** One pooled row: a time span with a score and an active flag per class. */
-export interface AnalysisRow {
-  /** Row start, seconds from the start of the file. */
-  readonly startSec: number;
-  /** Row end (exclusive), seconds; never past the last window's end. */
-  readonly endSec: number;
-  /** Max-pooled raw scores, one per class in `labels` order. */
-  readonly scores: Float64Array;
-  /** 1 where scores[c] >= thresholds[c]. */
-  readonly active: Uint8Array;
 }
 
 /** Everything the formatters need about one analysed file. */
@@ -69,7 +58,13 @@ export interface PoolOptions {
  * Times come from each frame's sample clock (startSample / sampleRateHz). With `segments: "post"`
  * the frames' own active flags (set by the pipeline's PostStage) give the segments.
  */
-export function poolFrames(file: string, session: SessionInfo, frames: readonly Frame[], resolution: AnalyzeResolution, opts: PoolOptions = {}): FileAnalysis {
+export function poolFrames(
+  file: string,
+  session: SessionInfo,
+  frames: readonly Frame[],
+  resolution: AnalyzeResolution,
+  opts: PoolOptions = {},
+): FileAnalysis {
   const columns = opts.columns ?? session.labels.map((_, i) => i);
   const cols = columns.length;
   const starts = frames.map((f) => f.startSample / f.sampleRateHz);
@@ -77,7 +72,8 @@ export function poolFrames(file: string, session: SessionInfo, frames: readonly 
   const data = new Float64Array(frames.length * cols);
   frames.forEach((f, r) => columns.forEach((c, j) => (data[r * cols + j] = f.raw[c] as number)));
   // Bucket id per window; maxPool's "track" mode then gives one row per bucket.
-  const bucketOf = (s: number, k: number): number => (resolution === "window" ? k : resolution === "track" ? 0 : Math.floor(s / resolution + 1e-9));
+  const bucketOf = (s: number, k: number): number =>
+    resolution === "window" ? k : resolution === "track" ? 0 : Math.floor(s / resolution + 1e-9);
   const buckets = Int32Array.from(starts, bucketOf);
   const pooled = maxPool(matrix(data, frames.length, cols), buckets, "track");
   const thresholds = columns.map((c) => session.thresholds[c] as number);
@@ -87,13 +83,27 @@ export function poolFrames(file: string, session: SessionInfo, frames: readonly 
     const scores = Float64Array.from(pooled.matrix.data.subarray(k * cols, (k + 1) * cols));
     const active = Uint8Array.from(scores, (v, j) => (v >= (thresholds[j] as number) ? 1 : 0));
     const startSec = resolution === "window" ? (starts[b] as number) : resolution === "track" ? (starts[0] as number) : b * resolution;
-    const endSec = resolution === "window" ? startSec + session.windowSec : resolution === "track" ? durationSec : Math.min((b + 1) * resolution, durationSec);
+    const endSec =
+      resolution === "window"
+        ? startSec + session.windowSec
+        : resolution === "track"
+          ? durationSec
+          : Math.min((b + 1) * resolution, durationSec);
     rows.push({ startSec, endSec, scores, active });
   }
   const segmentSource = opts.segments ?? "raw";
   const segments = segmentSource === "post" ? postSegments(frames, session.windowSec, columns) : activeSegments(rows, cols);
   return {
-    file, modelId: session.modelId, resolution, hopSec: session.hopSec, durationSec, rows, thresholds, segments, segmentSource,
-    labels: columns.map((c) => session.labels[c] as string), classIds: columns.map((c) => session.classIds[c] as string),
+    file,
+    modelId: session.modelId,
+    resolution,
+    hopSec: session.hopSec,
+    durationSec,
+    rows,
+    thresholds,
+    segments,
+    segmentSource,
+    labels: columns.map((c) => session.labels[c] as string),
+    classIds: columns.map((c) => session.classIds[c] as string),
   };
 }

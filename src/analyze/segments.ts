@@ -7,7 +7,7 @@
  * - "raw" (`--raw-segments`): runs of rows whose pooled raw score reaches the threshold.
  */
 import type { Frame } from "../frame.js";
-import type { AnalysisRow } from "./rows.js";
+import type { AnalysisRow } from "./analysis-row.js";
 
 /** Where segments come from: the post stage's flags on the frames, or the thresholded rows. */
 export type SegmentSource = "post" | "raw";
@@ -70,7 +70,12 @@ export function postSegments(frames: readonly Frame[], windowSec: number, column
   const n = frames.length;
   // Cell k: [edge[k], edge[k + 1]); inner edges are midpoints between consecutive window centres.
   const edge = Float64Array.from({ length: n + 1 }, (_, k) =>
-    k === 0 ? (start[0] ?? 0) : k === n ? (start[n - 1] as number) + windowSec : ((start[k - 1] as number) + (start[k] as number) + windowSec) / 2);
+    k === 0
+      ? (start[0] ?? 0)
+      : k === n
+        ? (start[n - 1] as number) + windowSec
+        : ((start[k - 1] as number) + (start[k] as number) + windowSec) / 2,
+  );
   const out: Segment[] = [];
   columns.forEach((c, column) => {
     let open: { startSec: number; endSec: number; peak: number } | undefined;

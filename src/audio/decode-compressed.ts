@@ -75,7 +75,8 @@ function quietly<T>(fn: () => T): T {
 
 /** Warns when fewer frames were decoded than STREAMINFO declares (undefined: unknown length). */
 function warnIfTruncated(path: string, decoded: number, declared: number | undefined): void {
-  if (declared !== undefined && decoded < declared) log.warn(`${path}: truncated FLAC: decoded ${decoded} of the ${declared} frames its header declares`);
+  if (declared !== undefined && decoded < declared)
+    log.warn(`${path}: truncated FLAC: decoded ${decoded} of the ${declared} frames its header declares`);
 }
 
 /** Replaces v / (2^(b-1) - 1) by v / 2^(b-1) in place (see the module comment). */
@@ -140,7 +141,7 @@ export async function decodeCompressed(
   const n = r.samplesDecoded;
   let channels = r.channelData.map((c) => (c.length === n ? c : c.slice(0, n)));
   if ((kind === "flac" || kind === "ogg-flac") && r.bitDepth !== undefined) rescaleFlac(channels, r.bitDepth);
-  if (kind === "mp3" && ((bytes[3] ?? 0) >> 6) === 3) channels = channels.slice(0, 1);
+  if (kind === "mp3" && (bytes[3] ?? 0) >> 6 === 3) channels = channels.slice(0, 1);
   if (kind === "flac") warnIfTruncated(path, n, parseFlacStreamInfo(bytes)?.frames);
   return { channels, sampleRateHz: r.sampleRate };
 }
@@ -154,7 +155,11 @@ export async function decodeCompressed(
  * @param declaredFrames STREAMINFO's total frames, if known
  * @throws InputFileError when nothing at all can be decoded
  */
-export async function* decodeFlacChunks(chunks: AsyncIterable<Uint8Array>, path: string, declaredFrames?: number): AsyncGenerator<Float32Array[]> {
+export async function* decodeFlacChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  path: string,
+  declaredFrames?: number,
+): AsyncGenerator<Float32Array[]> {
   const d = new FLACDecoder();
   await d.ready;
   let decoded = 0;
@@ -179,8 +184,12 @@ export async function* decodeFlacChunks(chunks: AsyncIterable<Uint8Array>, path:
   }
   const first = errors[0];
   if (decoded === 0) {
-    throw new InputFileError(path, `no audio could be decoded from this FLAC file: it is empty, truncated or corrupt${first === undefined ? "" : ` (decoder: ${first.message})`}`);
+    throw new InputFileError(
+      path,
+      `no audio could be decoded from this FLAC file: it is empty, truncated or corrupt${first === undefined ? "" : ` (decoder: ${first.message})`}`,
+    );
   }
-  if (first !== undefined) log.warn(`${path}: ${errors.length} FLAC decode error(s), the audio may have gaps or be cut short (first: ${first.message})`);
+  if (first !== undefined)
+    log.warn(`${path}: ${errors.length} FLAC decode error(s), the audio may have gaps or be cut short (first: ${first.message})`);
   warnIfTruncated(path, decoded, declaredFrames);
 }

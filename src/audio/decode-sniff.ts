@@ -15,8 +15,7 @@ export type Sniffed =
 /** Bytes the sniffer wants to see (more is fine; fewer means it judges from what is there). */
 export const SNIFF_BYTES = 1 << 16;
 
-const ascii = (b: Uint8Array, at: number, n: number): string =>
-  at + n > b.length ? "" : String.fromCharCode(...b.subarray(at, at + n));
+const ascii = (b: Uint8Array, at: number, n: number): string => (at + n > b.length ? "" : String.fromCharCode(...b.subarray(at, at + n)));
 
 /** Names a few formats we do not decode, so the error can say what the file is. */
 const KNOWN_OTHERS: readonly { readonly test: (b: Uint8Array) => boolean; readonly name: string }[] = [
@@ -48,14 +47,17 @@ function isMpegFrame(b: Uint8Array, at: number): boolean {
   if ((b1 & 0xe0) !== 0xe0) return false; // 11-bit frame sync
   if (((b1 >> 3) & 3) === 1) return false; // reserved MPEG version
   if (((b1 >> 1) & 3) === 0) return false; // reserved layer (also rules out ADTS AAC)
-  return (b2 >> 4) !== 15 && ((b2 >> 2) & 3) !== 3; // bad bit-rate index, reserved sample rate
+  return b2 >> 4 !== 15 && ((b2 >> 2) & 3) !== 3; // bad bit-rate index, reserved sample rate
 }
 
 /** Length of an ID3v2 tag at `at` (header, body and optional footer), or 0 if there is none. */
 function id3Length(b: Uint8Array, at: number): number {
   if (ascii(b, at, 3) !== "ID3" || at + 10 > b.length) return 0;
-  const size = (((b[at + 6] as number) & 0x7f) << 21) | (((b[at + 7] as number) & 0x7f) << 14) |
-    (((b[at + 8] as number) & 0x7f) << 7) | ((b[at + 9] as number) & 0x7f);
+  const size =
+    (((b[at + 6] as number) & 0x7f) << 21) |
+    (((b[at + 7] as number) & 0x7f) << 14) |
+    (((b[at + 8] as number) & 0x7f) << 7) |
+    ((b[at + 9] as number) & 0x7f);
   const footer = ((b[at + 5] as number) & 0x10) !== 0 ? 10 : 0;
   return 10 + size + footer;
 }
@@ -89,7 +91,10 @@ export function sniffFormat(b: Uint8Array): Sniffed {
   if (isMpegFrame(b, at)) return { kind: "mp3", offset: at };
   if (tagged) {
     if (at >= b.length) return { kind: "unsupported", problem: "ID3 tag with no audio after it (truncated file?)" };
-    return { kind: "unsupported", problem: `unsupported format: ID3 tag followed by neither MPEG audio nor FLAC (${describeMagic(b.subarray(at))})` };
+    return {
+      kind: "unsupported",
+      problem: `unsupported format: ID3 tag followed by neither MPEG audio nor FLAC (${describeMagic(b.subarray(at))})`,
+    };
   }
   const other = KNOWN_OTHERS.find((k) => k.test(b));
   const what = other === undefined ? describeMagic(b) : `looks like ${other.name}; ${describeMagic(b)}`;

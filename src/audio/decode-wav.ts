@@ -67,7 +67,8 @@ function parseFmt(body: Uint8Array, path: string): Fmt {
   if (tag === WAVE_FORMAT_EXTENSIBLE) {
     if (body.length < 40) throw new InputFileError(path, "invalid WAV: WAVE_FORMAT_EXTENSIBLE fmt chunk shorter than 40 bytes");
     const sub = body.subarray(26, 40);
-    if (!GUID_TAIL.every((v, i) => sub[i] === v)) throw new InputFileError(path, "unsupported WAV: WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID");
+    if (!GUID_TAIL.every((v, i) => sub[i] === v))
+      throw new InputFileError(path, "unsupported WAV: WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID");
     tag = dv.getUint16(24, true);
   }
   if (channels === 0) throw new InputFileError(path, "invalid WAV header: 0 channels");
@@ -109,7 +110,7 @@ export async function parseWavHeader(read: ByteReader, fileSize: number, path: s
   }
   let fmt: Fmt | undefined;
   let ds64DataSize: number | undefined;
-  for (let pos = 12; ; ) {
+  for (let pos = 12; ;) {
     const hdr = pos + 8 <= fileSize ? await read(pos, 8) : new Uint8Array(0);
     if (hdr.length < 8) {
       const missing = fmt === undefined ? "fmt and data chunks" : "data chunk";
@@ -123,7 +124,8 @@ export async function parseWavHeader(read: ByteReader, fileSize: number, path: s
       if (dv.byteLength >= 16) ds64DataSize = dv.getUint32(8, true) + dv.getUint32(12, true) * 2 ** 32;
     } else if (id === "fmt ") {
       const body = await read(pos + 8, Math.min(size, 40));
-      if (body.length < Math.min(size, 40)) throw new InputFileError(path, `truncated WAV: the file ends inside the fmt chunk (${fileSize} bytes)`);
+      if (body.length < Math.min(size, 40))
+        throw new InputFileError(path, `truncated WAV: the file ends inside the fmt chunk (${fileSize} bytes)`);
       fmt = parseFmt(body, path);
     } else if (id === "data") {
       if (fmt === undefined) throw new InputFileError(path, "invalid WAV: data chunk before the fmt chunk");

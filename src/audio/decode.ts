@@ -86,7 +86,10 @@ export async function decodeBytes(bytes: Uint8Array, name: string): Promise<Deco
     if (frames === 0) throw new InputFileError(name, `no audio samples (0 frames of ${audio.format})`);
     const rate = audio.sampleRateHz;
     if (!(rate >= MIN_RATE_HZ && rate <= MAX_RATE_HZ)) {
-      throw new InputFileError(name, `unsupported sample rate ${rate} Hz in the ${audio.format} header (expected ${MIN_RATE_HZ}..${MAX_RATE_HZ} Hz; the header may be damaged)`);
+      throw new InputFileError(
+        name,
+        `unsupported sample rate ${rate} Hz in the ${audio.format} header (expected ${MIN_RATE_HZ}..${MAX_RATE_HZ} Hz; the header may be damaged)`,
+      );
     }
     replaceNonFinite(audio.channels, name);
     return audio;
@@ -103,8 +106,7 @@ async function decodeAny(bytes: Uint8Array, name: string): Promise<DecodedAudio>
     case "unsupported":
       throw new InputFileError(name, sniffed.problem);
     case "wav": {
-      const read = (offset: number, length: number): Promise<Uint8Array> =>
-        Promise.resolve(bytes.subarray(offset, offset + length));
+      const read = (offset: number, length: number): Promise<Uint8Array> => Promise.resolve(bytes.subarray(offset, offset + length));
       const info = await parseWavHeader(read, bytes.length, name);
       return { channels: wavSamples(bytes, info), sampleRateHz: info.sampleRateHz, format: info.format };
     }

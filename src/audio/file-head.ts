@@ -52,7 +52,11 @@ export async function openAudioHead(path: string): Promise<AudioFileHead> {
   try {
     const head = await read(0, Math.min(size, SNIFF_BYTES));
     return {
-      path, size, head, sniffed: sniffFormat(head), read,
+      path,
+      size,
+      head,
+      sniffed: sniffFormat(head),
+      read,
       async wavInfo() {
         const info = await parseWavHeader(read, size, path);
         if (info.frames === 0) throw new InputFileError(path, `no audio samples (0 frames of ${info.format})`);

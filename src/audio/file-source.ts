@@ -54,7 +54,8 @@ export class FileSource implements AudioSource {
 
   private constructor(name: string, audio: DecodedAudio, opts: FileSourceOptions) {
     const framesPerChunk = opts.framesPerChunk ?? defaultFramesPerChunk(audio.sampleRateHz);
-    if (!Number.isInteger(framesPerChunk) || framesPerChunk <= 0) throw new RangeError(`Expected framesPerChunk a positive integer, got ${framesPerChunk}`);
+    if (!Number.isInteger(framesPerChunk) || framesPerChunk <= 0)
+      throw new RangeError(`Expected framesPerChunk a positive integer, got ${framesPerChunk}`);
     this.info = { name, kind: "file", channels: audio.channels.length, sampleRateHz: audio.sampleRateHz, framesPerChunk };
     this.frames = interleave(audio.channels);
     this.totalFrames = audio.channels[0]?.length ?? 0;
@@ -120,7 +121,7 @@ export class FileSource implements AudioSource {
         const want = this.loop ? framesPerChunk : Math.min(framesPerChunk, this.totalFrames - pos);
         if (want <= 0) break;
         const data = new Float32Array(want * channels);
-        for (let got = 0; got < want; ) {
+        for (let got = 0; got < want;) {
           if (pos === this.totalFrames) pos = 0;
           const take = Math.min(want - got, this.totalFrames - pos);
           data.set(this.frames.subarray(pos * channels, (pos + take) * channels), got * channels);

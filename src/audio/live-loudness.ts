@@ -29,7 +29,13 @@ import { RMS_SILENCE_THRESHOLD } from "../features/normalize.js";
 /** How the live (and, for comparison, the offline) pipeline sets each window's level. */
 export type LevelNormalization =
   /** Causal running RMS (the live default). */
-  | { readonly kind: "running"; readonly horizonSec?: number; readonly blockSec?: number; readonly floorDb?: number; readonly gateDb?: number }
+  | {
+      readonly kind: "running";
+      readonly horizonSec?: number;
+      readonly blockSec?: number;
+      readonly floorDb?: number;
+      readonly gateDb?: number;
+    }
   /** Divide by a known RMS (e.g. the track RMS computed beforehand); equals offline "rms-track" exactly. */
   | { readonly kind: "fixed"; readonly rms: number }
   /** No level change (the signal as captured). */

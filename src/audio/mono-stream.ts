@@ -50,7 +50,12 @@ export interface MonoStream {
  * A stream's `chunks()`: each pass downmixes and resamples the planar pieces `planar()` gives,
  * zeroing NaN/Inf samples first (as decodeFile does; warned about after the first pass only).
  */
-function passes(path: string, inHz: number, outHz: number, planar: () => AsyncIterable<readonly Float32Array[]>): () => AsyncGenerator<Float32Array> {
+function passes(
+  path: string,
+  inHz: number,
+  outHz: number,
+  planar: () => AsyncIterable<readonly Float32Array[]>,
+): () => AsyncGenerator<Float32Array> {
   let warned = false;
   return async function* pass(): AsyncGenerator<Float32Array> {
     const r = new StreamingResampler(inHz, outHz);
@@ -73,7 +78,8 @@ function wavStream(f: AudioFileHead, info: WavInfo, outHz: number, chunkFrames: 
     for (let at = 0; at < info.frames; at += chunkFrames) {
       const n = Math.min(chunkFrames, info.frames - at);
       const bytes = await f.read(info.dataOffset + at * info.blockAlign, n * info.blockAlign);
-      if (bytes.length < n * info.blockAlign) throw new InputFileError(path, `the file shrank while being read (${bytes.length} of ${n * info.blockAlign} bytes at frame ${at})`);
+      if (bytes.length < n * info.blockAlign)
+        throw new InputFileError(path, `the file shrank while being read (${bytes.length} of ${n * info.blockAlign} bytes at frame ${at})`);
       yield wavSamples(bytes, { ...info, dataOffset: 0, frames: n });
     }
   }
@@ -124,7 +130,8 @@ async function wholeStream(path: string, outHz: number, chunkFrames: number): Pr
 export async function openMonoStream(path: string, opts: MonoStreamOptions = {}): Promise<MonoStream> {
   const outHz = opts.sampleRateHz ?? DEFAULT_ANALYSIS_RATE_HZ;
   const chunkFrames = opts.chunkFrames ?? 65536;
-  if (!Number.isInteger(chunkFrames) || chunkFrames <= 0) throw new RangeError(`Expected chunkFrames a positive integer, got ${chunkFrames}`);
+  if (!Number.isInteger(chunkFrames) || chunkFrames <= 0)
+    throw new RangeError(`Expected chunkFrames a positive integer, got ${chunkFrames}`);
   const f = await openAudioHead(path);
   try {
     const { sniffed } = f;
@@ -132,7 +139,8 @@ export async function openMonoStream(path: string, opts: MonoStreamOptions = {})
     if (sniffed.kind === "flac") {
       const info = parseFlacStreamInfo(f.head.subarray(sniffed.offset));
       // A stream whose header gives its length and layout streams; anything odd takes the whole-file path.
-      if (info?.frames !== undefined && info.sampleRateHz > 0) return flacStream(f, sniffed.offset, { ...info, frames: info.frames }, outHz, opts.readBytes ?? 1 << 20);
+      if (info?.frames !== undefined && info.sampleRateHz > 0)
+        return flacStream(f, sniffed.offset, { ...info, frames: info.frames }, outHz, opts.readBytes ?? 1 << 20);
     }
   } catch (err) {
     await f.close().catch(() => undefined);

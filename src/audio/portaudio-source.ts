@@ -3,8 +3,8 @@
  *
  * naudiodon is an optional dependency built from source during `npm install`; it is imported
  * lazily so everything else works on machines where it did not build, and `live --device` then
- * says what to install ({@link loadNaudiodon}). Facts this file relies on (../shared/notes/
- * audio-io.md §3): each 'data' chunk is exactly `highwaterMark` bytes, so we set it to
+ * says what to install ({@link loadNaudiodon}). Facts this file relies on (docs/audio-io.md
+ * §3): each 'data' chunk is exactly `highwaterMark` bytes, so we set it to
  * framesPerBuffer frames; buffer timestamps are whole seconds, so time comes from the frame counter
  * and chunk arrival; with closeOnError false, overflows are only printf'd, so xruns are detected on
  * the clock instead ({@link ClockSlipDetector}).
@@ -253,7 +253,11 @@ export class PortAudioSource implements AudioSource {
     try {
       this.openStream();
     } catch (err) {
-      return Promise.reject(new UserError(`Cannot open capture device ${name} with ${channels} channels at ${sampleRateHz} Hz (${oneLine(err)})`, { cause: err }));
+      return Promise.reject(
+        new UserError(`Cannot open capture device ${name} with ${channels} channels at ${sampleRateHz} Hz (${oneLine(err)})`, {
+          cause: err,
+        }),
+      );
     }
     this.listener = listener;
     this.running = true;
@@ -320,7 +324,10 @@ export class PortAudioSource implements AudioSource {
     const io = this.io;
     this.io = undefined;
     // quit() on a vanished device may never settle; nothing waits for it.
-    if (io !== undefined) void Promise.resolve().then(() => io.quit()).catch(() => undefined);
+    if (io !== undefined)
+      void Promise.resolve()
+        .then(() => io.quit())
+        .catch(() => undefined);
   }
 
   private scheduleRetry(): void {

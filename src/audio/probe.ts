@@ -34,7 +34,8 @@ export async function probeAudio(path: string): Promise<AudioProbe> {
     }
     if (f.sniffed.kind === "flac") {
       const info = parseFlacStreamInfo(f.head.subarray(f.sniffed.offset));
-      if (info?.frames !== undefined) return { sampleRateHz: info.sampleRateHz, channels: info.channels, frames: info.frames, format: "flac" };
+      if (info?.frames !== undefined)
+        return { sampleRateHz: info.sampleRateHz, channels: info.channels, frames: info.frames, format: "flac" };
     }
   } finally {
     await f.close();

@@ -110,7 +110,14 @@ export function jsKernel(
       let p = phase;
       for (let m = 0; m < count; m++) {
         const c0 = p * k;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0,
+          s4 = 0,
+          s5 = 0,
+          s6 = 0,
+          s7 = 0;
         for (let j = 0; j < k; j += 8) {
           const c = c0 + j;
           const x = s + j;
@@ -123,7 +130,7 @@ export function jsKernel(
           s6 += (table[c + 6] as number) * (input[x + 6] as number);
           s7 += (table[c + 7] as number) * (input[x + 7] as number);
         }
-        out[m] = (s0 + s2 + (s4 + s6)) + (s1 + s3 + (s5 + s7));
+        out[m] = s0 + s2 + (s4 + s6) + (s1 + s3 + (s5 + s7));
         const t = p + down;
         s += Math.floor(t / up);
         p = t % up;
@@ -186,40 +193,135 @@ function assembleKernel(): Uint8Array {
   const fmul = simd(0xf2); // f64x2.mul
   const zero = [...simd(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
   const lane = (l: number): number[] => [...simd(0x21), l]; // f64x2.extract_lane
-  const mac = (acc: number | undefined, off: number): number[] =>
-    [...get(acc), ...get(CP), ...load(off), ...get(XP), ...load(off), ...fmul, ...fadd, ...set(acc)];
-  const body = [
-    ...i32(0), ...set(M),
-    0x02, 0x40, 0x03, 0x40, // block, loop (over outputs)
-    ...get(M), ...get(NOUT), GEU, 0x0d, 1, // if m >= nOut: break
-    ...get(COEF), ...get(P), ...get(KB), MUL, ADD, ...set(CP),
-    ...get(X), ...set(XP),
-    ...zero, ...set(A0), ...zero, ...set(A1), ...zero, ...set(A2), ...zero, ...set(A3),
-    ...i32(0), ...set(J),
-    0x03, 0x40, // loop (over blocks of 8 taps)
-    ...mac(A0, 0), ...mac(A1, 16), ...mac(A2, 32), ...mac(A3, 48),
-    ...get(CP), ...i32(64), ADD, ...set(CP),
-    ...get(XP), ...i32(64), ADD, ...set(XP),
-    ...get(J), ...i32(64), ADD, ...tee(J), ...get(KB), LTU, 0x0d, 0,
-    0x0b,
-    ...get(OUT), ...get(M), ...i32(3), SHL, ADD, // store address
-    ...get(A0), ...get(A1), ...fadd, ...get(A2), ...get(A3), ...fadd, ...fadd, ...tee(A0),
-    ...lane(0), ...get(A0), ...lane(1), 0xa0, // f64.add of the two lanes
-    0x39, 3, 0, // f64.store
-    ...get(P), ...get(DOWN), ADD, ...set(T),
-    ...get(X), ...get(T), ...get(UP), DIVU, ...i32(3), SHL, ADD, ...set(X),
-    ...get(T), ...get(UP), REMU, ...set(P),
-    ...get(M), ...i32(1), ADD, ...set(M),
-    0x0c, 0, // continue outer loop
-    0x0b, 0x0b, 0x0b, // end loop, end block, end func
+  const mac = (acc: number | undefined, off: number): number[] => [
+    ...get(acc),
+    ...get(CP),
+    ...load(off),
+    ...get(XP),
+    ...load(off),
+    ...fmul,
+    ...fadd,
+    ...set(acc),
   ];
-  const fbody = [...vec([[4, I32], [4, V128], [1, I32]]), ...body];
+  const body = [
+    ...i32(0),
+    ...set(M),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop (over outputs)
+    ...get(M),
+    ...get(NOUT),
+    GEU,
+    0x0d,
+    1, // if m >= nOut: break
+    ...get(COEF),
+    ...get(P),
+    ...get(KB),
+    MUL,
+    ADD,
+    ...set(CP),
+    ...get(X),
+    ...set(XP),
+    ...zero,
+    ...set(A0),
+    ...zero,
+    ...set(A1),
+    ...zero,
+    ...set(A2),
+    ...zero,
+    ...set(A3),
+    ...i32(0),
+    ...set(J),
+    0x03,
+    0x40, // loop (over blocks of 8 taps)
+    ...mac(A0, 0),
+    ...mac(A1, 16),
+    ...mac(A2, 32),
+    ...mac(A3, 48),
+    ...get(CP),
+    ...i32(64),
+    ADD,
+    ...set(CP),
+    ...get(XP),
+    ...i32(64),
+    ADD,
+    ...set(XP),
+    ...get(J),
+    ...i32(64),
+    ADD,
+    ...tee(J),
+    ...get(KB),
+    LTU,
+    0x0d,
+    0,
+    0x0b,
+    ...get(OUT),
+    ...get(M),
+    ...i32(3),
+    SHL,
+    ADD, // store address
+    ...get(A0),
+    ...get(A1),
+    ...fadd,
+    ...get(A2),
+    ...get(A3),
+    ...fadd,
+    ...fadd,
+    ...tee(A0),
+    ...lane(0),
+    ...get(A0),
+    ...lane(1),
+    0xa0, // f64.add of the two lanes
+    0x39,
+    3,
+    0, // f64.store
+    ...get(P),
+    ...get(DOWN),
+    ADD,
+    ...set(T),
+    ...get(X),
+    ...get(T),
+    ...get(UP),
+    DIVU,
+    ...i32(3),
+    SHL,
+    ADD,
+    ...set(X),
+    ...get(T),
+    ...get(UP),
+    REMU,
+    ...set(P),
+    ...get(M),
+    ...i32(1),
+    ADD,
+    ...set(M),
+    0x0c,
+    0, // continue outer loop
+    0x0b,
+    0x0b,
+    0x0b, // end loop, end block, end func
+  ];
+  const fbody = [
+    ...vec([
+      [4, I32],
+      [4, V128],
+      [1, I32],
+    ]),
+    ...body,
+  ];
   return new Uint8Array([
     ...MODULE_HEADER,
     ...section(1, vec([[0x60, ...vec(new Array<number[]>(8).fill([I32])), 0]])), // type: (i32 x8) -> ()
     ...section(3, vec([[0]])), // one function of type 0
     ...section(5, vec([[0, 1]])), // memory, min 1 page
-    ...section(7, vec([[...name("run"), 0, 0], [...name("mem"), 2, 0]])), // exports
+    ...section(
+      7,
+      vec([
+        [...name("run"), 0, 0],
+        [...name("mem"), 2, 0],
+      ]),
+    ), // exports
     ...section(10, vec([[...uleb(fbody.length), ...fbody]])), // code
   ]);
 }

@@ -15,7 +15,8 @@ export class SampleRing {
 
   /** @param capacity samples held, a positive integer */
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0) throw new RangeError(`SampleRing: capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity <= 0)
+      throw new RangeError(`SampleRing: capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.buf = new Float32Array(capacity);
   }

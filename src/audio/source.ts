@@ -5,7 +5,7 @@
  * A source delivers chunks of interleaved float32 frames in order, each stamped with a running
  * frame counter (the sample clock, starting at 0 on every start()) and the wall-clock time at which
  * its last frame was captured. Time in the pipeline is derived from the counter, never from chunk
- * arrival (PortAudio's own timestamps are whole seconds; see ../shared/notes/audio-io.md, §3).
+ * arrival (PortAudio's own timestamps are whole seconds; see docs/audio-io.md, §3).
  */
 
 /** One block of captured audio. */

@@ -123,7 +123,8 @@ export class WindowCutter {
    * windows they completed, in (index, lane) order.
    */
   push(perLane: readonly (Float32Array | Float64Array)[]): CutWindow[] {
-    if (perLane.length !== this.lanes.length) throw new RangeError(`WindowCutter: ${perLane.length} lanes pushed, expected ${this.lanes.length}`);
+    if (perLane.length !== this.lanes.length)
+      throw new RangeError(`WindowCutter: ${perLane.length} lanes pushed, expected ${this.lanes.length}`);
     const n = perLane[0]?.length ?? 0;
     if (perLane.some((x) => x.length !== n)) throw new RangeError("WindowCutter: lanes of different lengths pushed");
     const windows: CutWindow[] = [];

@@ -120,8 +120,10 @@ export class Windower {
       resampler: new StreamingResampler(opts.inputRateHz, this.rateHz, opts.resample),
     }));
     this.cutter = new WindowCutter({
-      params: p, lanes: this.lanes.length,
-      hopSec: opts.hopSec ?? DEFAULT_HOP_SEC.live, normalization: opts.normalization ?? DEFAULT_LIVE_NORMALIZATION,
+      params: p,
+      lanes: this.lanes.length,
+      hopSec: opts.hopSec ?? DEFAULT_HOP_SEC.live,
+      normalization: opts.normalization ?? DEFAULT_LIVE_NORMALIZATION,
     });
   }
 
@@ -147,7 +149,8 @@ export class Windower {
   /** Feeds one chunk; returns the windows it completed, in (index, lane) order. */
   push(chunk: AudioChunk): AudioWindow[] {
     if (this.ended) throw new Error("Windower: push after flush");
-    if (chunk.sampleRateHz !== this.inputRateHz) throw new RangeError(`Windower: chunk at ${chunk.sampleRateHz} Hz, expected ${this.inputRateHz} Hz`);
+    if (chunk.sampleRateHz !== this.inputRateHz)
+      throw new RangeError(`Windower: chunk at ${chunk.sampleRateHz} Hz, expected ${this.inputRateHz} Hz`);
     this.inputFrames += chunk.frames;
     this.anchors.push({ endFrame: this.inputFrames, timeMs: chunk.captureTimeMs });
     return this.feed(this.lanes.map((lane) => lane.resampler.push(this.laneInput(lane, chunk))));

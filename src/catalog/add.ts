@@ -46,14 +46,18 @@ export async function expandInputs(inputs: readonly string[]): Promise<string[]>
   const visit = async (input: string, from: string | undefined): Promise<void> => {
     const path = resolve(input);
     const st = await stat(path).catch(() => undefined);
-    if (st === undefined) throw new InputFileError(input, from === undefined ? "no such file or folder" : `no such file (listed in ${from})`);
+    if (st === undefined)
+      throw new InputFileError(input, from === undefined ? "no such file or folder" : `no such file (listed in ${from})`);
     if (st.isDirectory()) return walk(path, out);
     if (isAudio(path)) {
       out.push(path);
       return;
     }
     if (from !== undefined) throw new InputFileError(input, `not an audio file name (${AUDIO_EXTENSIONS.join(" ")}; listed in ${from})`);
-    const lines = (await readFile(path, "utf8")).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+    const lines = (await readFile(path, "utf8"))
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("#"));
     for (const line of lines) await visit(resolve(dirname(path), line), input);
   };
   for (const input of inputs) await visit(input, undefined);

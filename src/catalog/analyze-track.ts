@@ -48,7 +48,9 @@ export interface CatalogScorer {
 export async function openCatalogScorer(modelDir: string, threads: number, spec?: ScorerSpec): Promise<CatalogScorer> {
   const pool = await WorkerPool.start(spec ?? modelScorerSpec(modelDir, { backend: "auto" }), threads);
   return {
-    modelId: pool.modelId, threads, pool,
+    modelId: pool.modelId,
+    threads,
+    pool,
     classIds: pool.labels.map((l) => findClass(l)?.id ?? l),
     close: () => pool.close(),
   };
@@ -84,7 +86,9 @@ function tagsOf(a: FileAnalysis): { tags: ClassTag[]; top: string | null } {
     activeSec: round6(seconds[c] as number),
   }));
   let top: ClassTag | undefined;
-  for (const t of tags) if (t.activeSec > 0 && (top === undefined || t.activeSec > top.activeSec || (t.activeSec === top.activeSec && t.score > top.score))) top = t;
+  for (const t of tags)
+    if (t.activeSec > 0 && (top === undefined || t.activeSec > top.activeSec || (t.activeSec === top.activeSec && t.score > top.score)))
+      top = t;
   return { tags, top: top?.class ?? null };
 }
 
@@ -95,17 +99,35 @@ function tagsOf(a: FileAnalysis): { tags: ClassTag[]; top: string | null } {
  */
 export async function analyzeTrack(path: string, scorer: CatalogScorer, facts: TrackFacts): Promise<TrackAnalysis> {
   const { session, frames } = await analyzeFile(path, scorer.pool, {
-    hopSec: CATALOG_ANALYSIS.hopSec, normalization: { kind: "track" }, post: DEFAULT_POST_CONFIGS.analyze, batchSize: BATCH_WINDOWS, inFlight: 2 * scorer.threads,
+    hopSec: CATALOG_ANALYSIS.hopSec,
+    normalization: { kind: "track" },
+    post: DEFAULT_POST_CONFIGS.analyze,
+    batchSize: BATCH_WINDOWS,
+    inFlight: 2 * scorer.threads,
   });
   const a = poolFrames(path, session, frames, "track", { segments: "post" });
   const nClasses = a.classIds.length;
   const scores = new Float32Array(frames.length * nClasses);
   frames.forEach((f, k) => scores.set(f.raw, k * nClasses));
-  const segments: SegmentRecord[] = a.segments.map((s) => ({ class: a.classIds[s.column] as string, start: round6(s.startSec), end: round6(s.endSec), peak: round6(s.peak) }));
+  const segments: SegmentRecord[] = a.segments.map((s) => ({
+    class: a.classIds[s.column] as string,
+    start: round6(s.startSec),
+    end: round6(s.endSec),
+    peak: round6(s.peak),
+  }));
   const body: ResultBody = {
-    hash: facts.hash, bytes: facts.bytes, modelKey: facts.modelKey, modelId: session.modelId, inputRateHz: session.inputRateHz,
-    durationSec: round6(a.durationSec), windows: frames.length, windowSec: session.windowSec,
-    classes: a.classIds, thresholds: a.thresholds.map(round6), ...tagsOf(a), segments,
+    hash: facts.hash,
+    bytes: facts.bytes,
+    modelKey: facts.modelKey,
+    modelId: session.modelId,
+    inputRateHz: session.inputRateHz,
+    durationSec: round6(a.durationSec),
+    windows: frames.length,
+    windowSec: session.windowSec,
+    classes: a.classIds,
+    thresholds: a.thresholds.map(round6),
+    ...tagsOf(a),
+    segments,
   };
   return { body, scores, audioSec: a.durationSec };
 }

@@ -76,7 +76,9 @@ export function openCatalog(dir: string, opts: OpenOptions = {}): CatalogHandle 
     db = new Database(path, { readonly: opts.readonly === true, fileMustExist: opts.create !== true });
   } catch (err) {
     const hint = opts.create === true ? "" : " (run `timbrescope catalog add` first, or pass --catalog DIR)";
-    throw new UserError(`--catalog ${dir}: cannot open ${INDEX_FILE} (${err instanceof Error ? err.message : String(err)})${hint}`, { cause: err });
+    throw new UserError(`--catalog ${dir}: cannot open ${INDEX_FILE} (${err instanceof Error ? err.message : String(err)})${hint}`, {
+      cause: err,
+    });
   }
   try {
     // Another process may hold the write lock for a moment (a run committing a track).
@@ -88,8 +90,13 @@ export function openCatalog(dir: string, opts: OpenOptions = {}): CatalogHandle 
       const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
       if (row === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
     }
-    const version = Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value ?? SCHEMA_VERSION);
-    if (version > SCHEMA_VERSION) throw new UserError(`--catalog ${dir}: index schema ${version} is newer than this timbrescope understands (${SCHEMA_VERSION}); upgrade timbrescope`);
+    const version = Number(
+      (db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value ?? SCHEMA_VERSION,
+    );
+    if (version > SCHEMA_VERSION)
+      throw new UserError(
+        `--catalog ${dir}: index schema ${version} is newer than this timbrescope understands (${SCHEMA_VERSION}); upgrade timbrescope`,
+      );
   } catch (err) {
     db.close();
     throw err;

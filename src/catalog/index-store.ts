@@ -35,12 +35,20 @@ export function registeredFile(db: Db, path: string): FileEntry | undefined {
   const row = db.prepare("SELECT path, size, mtime_ms, hash, error FROM files WHERE path = ?").get(path) as
     { path: string; size: number; mtime_ms: number; hash: string | null; error: string | null } | undefined;
   if (row === undefined) return undefined;
-  return { path: row.path, size: row.size, mtimeMs: row.mtime_ms, ...(row.hash === null ? {} : { hash: row.hash }), ...(row.error === null ? {} : { error: row.error }) };
+  return {
+    path: row.path,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    ...(row.hash === null ? {} : { hash: row.hash }),
+    ...(row.error === null ? {} : { error: row.error }),
+  };
 }
 
 /** Paths registered at or under `dir` (a folder path without trailing slash). */
 export function registeredUnder(db: Db, dir: string): string[] {
-  const rows = db.prepare("SELECT path FROM files WHERE path = ? OR substr(path, 1, ?) = ?").all(dir, dir.length + 1, dir + "/") as { path: string }[];
+  const rows = db.prepare("SELECT path FROM files WHERE path = ? OR substr(path, 1, ?) = ?").all(dir, dir.length + 1, dir + "/") as {
+    path: string;
+  }[];
   return rows.map((r) => r.path);
 }
 
@@ -54,13 +62,17 @@ export function removeFiles(db: Db, paths: readonly string[]): void {
 
 /** Records a model the first time it is used. */
 export function registerModel(db: Db, m: ModelIdentity): void {
-  db.prepare(`INSERT INTO models (model_key, model_dir, description, labels, first_used_ms) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT(model_key) DO UPDATE SET model_dir = excluded.model_dir`).run(m.key, m.dir, m.description, JSON.stringify(m.labels), Date.now());
+  db.prepare(
+    `INSERT INTO models (model_key, model_dir, description, labels, first_used_ms) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT(model_key) DO UPDATE SET model_dir = excluded.model_dir`,
+  ).run(m.key, m.dir, m.description, JSON.stringify(m.labels), Date.now());
 }
 
 /** The most recently first-used model key, if any (what `status` and `query` use by default). */
 export function latestModelKey(db: Db): string | undefined {
-  return (db.prepare("SELECT model_key FROM models ORDER BY first_used_ms DESC, rowid DESC LIMIT 1").get() as { model_key: string } | undefined)?.model_key;
+  return (
+    db.prepare("SELECT model_key FROM models ORDER BY first_used_ms DESC, rowid DESC LIMIT 1").get() as { model_key: string } | undefined
+  )?.model_key;
 }
 
 /** A unique piece of content waiting for analysis. */
@@ -77,10 +89,14 @@ export interface PendingTrack {
  * `retryFailed`.
  */
 export function pendingTracks(db: Db, modelKey: string, retryFailed = false): PendingTrack[] {
-  const rows = db.prepare(`SELECT f.hash AS hash, group_concat(f.path, char(10)) AS paths, max(f.size) AS size, min(f.path) AS first
+  const rows = db
+    .prepare(
+      `SELECT f.hash AS hash, group_concat(f.path, char(10)) AS paths, max(f.size) AS size, min(f.path) AS first
     FROM files f LEFT JOIN tracks t ON t.hash = f.hash AND t.model_key = ?
     WHERE f.hash IS NOT NULL AND (t.status IS NULL OR (t.status = 'failed' AND ?))
-    GROUP BY f.hash ORDER BY first`).all(modelKey, retryFailed ? 1 : 0) as { hash: string; paths: string; size: number }[];
+    GROUP BY f.hash ORDER BY first`,
+    )
+    .all(modelKey, retryFailed ? 1 : 0) as { hash: string; paths: string; size: number }[];
   return rows.map((r) => ({ hash: r.hash, paths: r.paths.split("\n").sort(), size: r.size }));
 }
 
@@ -95,8 +111,10 @@ export function ingestResult(db: Db, r: TrackResult, resultRel: string, worker: 
   db.transaction(() => {
     db.prepare("DELETE FROM tags WHERE hash = ? AND model_key = ?").run(...key);
     db.prepare("DELETE FROM segments WHERE hash = ? AND model_key = ?").run(...key);
-    db.prepare(`INSERT OR REPLACE INTO tracks (hash, model_key, status, reason, duration_sec, windows, top_class, model_id, result, finished_ms, worker)
-      VALUES (?, ?, 'done', NULL, ?, ?, ?, ?, ?, ?, ?)`).run(...key, r.durationSec, r.windows, r.top, r.modelId, resultRel, Date.now(), worker);
+    db.prepare(
+      `INSERT OR REPLACE INTO tracks (hash, model_key, status, reason, duration_sec, windows, top_class, model_id, result, finished_ms, worker)
+      VALUES (?, ?, 'done', NULL, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(...key, r.durationSec, r.windows, r.top, r.modelId, resultRel, Date.now(), worker);
     const tag = db.prepare("INSERT INTO tags (hash, model_key, class_id, score, active, active_sec) VALUES (?, ?, ?, ?, ?, ?)");
     for (const t of r.tags) tag.run(...key, t.class, t.score, t.active ? 1 : 0, t.activeSec);
     const seg = db.prepare("INSERT INTO segments (hash, model_key, class_id, start_sec, end_sec, peak) VALUES (?, ?, ?, ?, ?, ?)");
@@ -107,9 +125,11 @@ export function ingestResult(db: Db, r: TrackResult, resultRel: string, worker: 
 
 /** Records that `hash` failed under `modelKey` with a one-line reason (never over a done track). */
 export function recordFailure(db: Db, hash: string, modelKey: string, reason: string, worker: string): void {
-  db.prepare(`INSERT INTO tracks (hash, model_key, status, reason, finished_ms, worker) VALUES (?, ?, 'failed', ?, ?, ?)
+  db.prepare(
+    `INSERT INTO tracks (hash, model_key, status, reason, finished_ms, worker) VALUES (?, ?, 'failed', ?, ?, ?)
     ON CONFLICT(hash, model_key) DO UPDATE SET reason = excluded.reason, finished_ms = excluded.finished_ms, worker = excluded.worker
-    WHERE tracks.status = 'failed'`).run(hash, modelKey, reason, Date.now(), worker);
+    WHERE tracks.status = 'failed'`,
+  ).run(hash, modelKey, reason, Date.now(), worker);
 }
 
 /** What `status` counts, in unique contents (several paths may share one). */
@@ -130,9 +150,12 @@ export interface CatalogCounts {
 export function catalogCounts(db: Db, modelKey: string): CatalogCounts {
   const files = (db.prepare("SELECT count(*) AS n FROM files").get() as { n: number }).n;
   const unreadable = (db.prepare("SELECT count(*) AS n FROM files WHERE hash IS NULL").get() as { n: number }).n;
-  const row = db.prepare(`SELECT count(*) AS tracks, sum(t.status = 'done') AS done, sum(t.status = 'failed') AS failed, sum(CASE WHEN t.status = 'done' THEN t.duration_sec ELSE 0 END) AS sec
-    FROM (SELECT DISTINCT hash FROM files WHERE hash IS NOT NULL) f LEFT JOIN tracks t ON t.hash = f.hash AND t.model_key = ?`).get(modelKey) as
-    { tracks: number; done: number | null; failed: number | null; sec: number | null };
+  const row = db
+    .prepare(
+      `SELECT count(*) AS tracks, sum(t.status = 'done') AS done, sum(t.status = 'failed') AS failed, sum(CASE WHEN t.status = 'done' THEN t.duration_sec ELSE 0 END) AS sec
+    FROM (SELECT DISTINCT hash FROM files WHERE hash IS NOT NULL) f LEFT JOIN tracks t ON t.hash = f.hash AND t.model_key = ?`,
+    )
+    .get(modelKey) as { tracks: number; done: number | null; failed: number | null; sec: number | null };
   const done = row.done ?? 0;
   const failed = row.failed ?? 0;
   return { files, tracks: row.tracks, done, failed: failed + unreadable, pending: row.tracks - done - failed, doneAudioSec: row.sec ?? 0 };
@@ -146,6 +169,10 @@ export interface FailureRow {
 
 /** Every failure for `modelKey` (one row per registered path), plus the files unreadable at add. */
 export function failures(db: Db, modelKey: string): FailureRow[] {
-  return db.prepare(`SELECT f.path AS path, coalesce(f.error, t.reason) AS reason FROM files f
-    LEFT JOIN tracks t ON t.hash = f.hash AND t.model_key = ? WHERE f.hash IS NULL OR t.status = 'failed' ORDER BY f.path`).all(modelKey) as FailureRow[];
+  return db
+    .prepare(
+      `SELECT f.path AS path, coalesce(f.error, t.reason) AS reason FROM files f
+    LEFT JOIN tracks t ON t.hash = f.hash AND t.model_key = ? WHERE f.hash IS NULL OR t.status = 'failed' ORDER BY f.path`,
+    )
+    .all(modelKey) as FailureRow[];
 }

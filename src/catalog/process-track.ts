@@ -44,7 +44,10 @@ async function readablePath(job: TrackJob): Promise<{ path: string; bytes: numbe
       const bytes = (await stat(path)).size;
       const now = await hashFile(path);
       if (now === job.hash) return { path, bytes };
-      throw new InputFileError(path, `content changed since it was added (sha256 ${now.slice(0, 12)}…, registered ${job.hash.slice(0, 12)}…): run catalog add again`);
+      throw new InputFileError(
+        path,
+        `content changed since it was added (sha256 ${now.slice(0, 12)}…, registered ${job.hash.slice(0, 12)}…): run catalog add again`,
+      );
     } catch (err) {
       first ??= err;
     }
@@ -64,7 +67,8 @@ export async function processTrack(job: TrackJob, scorer: CatalogScorer): Promis
   const paths = resultPaths(job.resultsDir, job.modelKey, job.hash);
   const resultRel = relative(job.resultsDir, paths.json);
   const existing = await readResult(paths);
-  if (existing !== undefined) return { kind: "existing", path: job.paths[0] ?? "", result: existing, resultRel, ms: { hash: 0, analyze: 0, write: 0 } };
+  if (existing !== undefined)
+    return { kind: "existing", path: job.paths[0] ?? "", result: existing, resultRel, ms: { hash: 0, analyze: 0, write: 0 } };
   const t0 = performance.now();
   const { path, bytes } = await readablePath(job);
   const t1 = performance.now();

@@ -68,8 +68,16 @@ function tokenize(text: string): Token[] {
 }
 
 const UNITS: Readonly<Record<string, { unit: "s" | "%"; scale: number }>> = {
-  s: { unit: "s", scale: 1 }, sec: { unit: "s", scale: 1 }, secs: { unit: "s", scale: 1 }, second: { unit: "s", scale: 1 }, seconds: { unit: "s", scale: 1 },
-  m: { unit: "s", scale: 60 }, min: { unit: "s", scale: 60 }, mins: { unit: "s", scale: 60 }, minute: { unit: "s", scale: 60 }, minutes: { unit: "s", scale: 60 },
+  s: { unit: "s", scale: 1 },
+  sec: { unit: "s", scale: 1 },
+  secs: { unit: "s", scale: 1 },
+  second: { unit: "s", scale: 1 },
+  seconds: { unit: "s", scale: 1 },
+  m: { unit: "s", scale: 60 },
+  min: { unit: "s", scale: 60 },
+  mins: { unit: "s", scale: 60 },
+  minute: { unit: "s", scale: 60 },
+  minutes: { unit: "s", scale: 60 },
   "%": { unit: "%", scale: 1 },
 };
 const OPS: readonly string[] = [">=", ">", "<=", "<", "="];
@@ -77,7 +85,10 @@ const OPS: readonly string[] = [">=", ">", "<=", "<", "="];
 /** Recursive-descent parser over the tokens of one query. */
 class Parser {
   private i = 0;
-  constructor(private readonly tokens: readonly Token[], private readonly text: string) {}
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly text: string,
+  ) {}
 
   private peek(): Token | undefined {
     return this.tokens[this.i];
@@ -145,7 +156,16 @@ class Parser {
   }
 
   trackOr(): TrackExpr {
-    return this.binary(() => this.binary(() => this.trackNot(), "and", (items) => ({ kind: "and", items })), "or", (items) => ({ kind: "or", items }));
+    return this.binary(
+      () =>
+        this.binary(
+          () => this.trackNot(),
+          "and",
+          (items) => ({ kind: "and", items }),
+        ),
+      "or",
+      (items) => ({ kind: "or", items }),
+    );
   }
   trackNot(): TrackExpr {
     if (this.accept("not")) return { kind: "not", item: this.trackNot() };
@@ -172,7 +192,16 @@ class Parser {
   }
 
   timeOr(): TimeExpr {
-    return this.binary(() => this.binary(() => this.timeNot(), "and", (items) => ({ kind: "and", items })), "or", (items) => ({ kind: "or", items }));
+    return this.binary(
+      () =>
+        this.binary(
+          () => this.timeNot(),
+          "and",
+          (items) => ({ kind: "and", items }),
+        ),
+      "or",
+      (items) => ({ kind: "or", items }),
+    );
   }
   timeNot(): TimeExpr {
     if (this.accept("not")) return { kind: "not", item: this.timeNot() };
@@ -200,7 +229,8 @@ class Parser {
  */
 export function parseQuery(text: string): Query {
   const tokens = tokenize(text);
-  if (tokens.length === 0) throw new UserError('query: empty query (try "piano", "distorted-guitar >= 30s", "top is piano" or "when violin and flute")');
+  if (tokens.length === 0)
+    throw new UserError('query: empty query (try "piano", "distorted-guitar >= 30s", "top is piano" or "when violin and flute")');
   const p = new Parser(tokens, text);
   if (tokens[0]?.text === "when" && tokens[0].quoted === false) {
     p.skip();

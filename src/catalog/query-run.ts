@@ -112,18 +112,30 @@ export function runQuery(db: Db, modelKey: string, q: Query): QueryResult {
     const params: (string | number)[] = [modelKey];
     const rows = db.prepare(`${TRACKS} AND ${trackSql(q.expr, params)}`).all(...params) as TrackRow[];
     const figures = new Map<string, Record<string, ClassFigures>>();
-    const tagRows = db.prepare(`SELECT hash, class_id AS cls, score, active, active_sec AS activeSec FROM tags WHERE model_key = ? AND class_id IN (${marks})`)
+    const tagRows = db
+      .prepare(
+        `SELECT hash, class_id AS cls, score, active, active_sec AS activeSec FROM tags WHERE model_key = ? AND class_id IN (${marks})`,
+      )
       .all(modelKey, ...classes) as { hash: string; cls: string; score: number; active: number; activeSec: number }[];
     for (const g of tagRows) {
       const rec = figures.get(g.hash) ?? {};
       rec[g.cls] = { score: g.score, active: g.active === 1, activeSec: g.activeSec };
       figures.set(g.hash, rec);
     }
-    const hits = rows.map((r) => ({ ...located(r), hash: r.hash, durationSec: r.durationSec, top: r.top, classes: figures.get(r.hash) ?? {} }));
+    const hits = rows.map((r) => ({
+      ...located(r),
+      hash: r.hash,
+      durationSec: r.durationSec,
+      top: r.top,
+      classes: figures.get(r.hash) ?? {},
+    }));
     return { kind: "tracks", classes, hits: hits.sort(byPath) };
   }
   const tracks = db.prepare(TRACKS).all(modelKey) as TrackRow[];
-  const segRows = db.prepare(`SELECT hash, class_id AS cls, start_sec AS start, end_sec AS end FROM segments WHERE model_key = ? AND class_id IN (${marks})`)
+  const segRows = db
+    .prepare(
+      `SELECT hash, class_id AS cls, start_sec AS start, end_sec AS end FROM segments WHERE model_key = ? AND class_id IN (${marks})`,
+    )
     .all(modelKey, ...classes) as { hash: string; cls: string; start: number; end: number }[];
   const perTrack = new Map<string, Map<string, Interval[]>>();
   for (const s of segRows) {
@@ -134,7 +146,8 @@ export function runQuery(db: Db, modelKey: string, q: Query): QueryResult {
   const hits: WhenHit[] = [];
   for (const r of tracks) {
     const stretches = evalTime(q.expr, perTrack.get(r.hash) ?? new Map(), r.durationSec).filter((x) => x.end - x.start >= q.minSec - 1e-6);
-    if (stretches.length > 0) hits.push({ ...located(r), hash: r.hash, durationSec: r.durationSec, totalSec: totalSec(stretches), stretches });
+    if (stretches.length > 0)
+      hits.push({ ...located(r), hash: r.hash, durationSec: r.durationSec, totalSec: totalSec(stretches), stretches });
   }
   return { kind: "when", classes, minSec: q.minSec, hits: hits.sort(byPath) };
 }

@@ -52,7 +52,9 @@ export function startWorker(o: WorkerOptions): CatalogWorker {
       const dir = o.modelDir ?? data.modelDir;
       const model = await identifyModel(dir);
       if (model.key !== data.modelKey) {
-        throw new UserError(`model at ${dir} (key ${model.key}) is not the one the run asked for (key ${data.modelKey}): pass --model with the run's model folder`);
+        throw new UserError(
+          `model at ${dir} (key ${model.key}) is not the one the run asked for (key ${data.modelKey}): pass --model with the run's model folder`,
+        );
       }
       return openCatalogScorer(model.dir, o.threads, o.scorerSpec);
     })();
@@ -70,7 +72,9 @@ export function startWorker(o: WorkerOptions): CatalogWorker {
       log.debug(`start ${data.hash.slice(0, 12)} ${data.paths[0] ?? ""} (attempt ${job.attemptsMade + 1})`);
       const out = await processTrack({ hash: data.hash, paths: data.paths, modelKey: data.modelKey, resultsDir: data.resultsDir }, scorer);
       const sec = (performance.now() - t0) / 1000;
-      log.info(`${out.kind} ${data.hash.slice(0, 12)} ${out.path} (${out.result.durationSec.toFixed(1)} s of audio in ${sec.toFixed(2)} s)`);
+      log.info(
+        `${out.kind} ${data.hash.slice(0, 12)} ${out.path} (${out.result.durationSec.toFixed(1)} s of audio in ${sec.toFixed(2)} s)`,
+      );
       return { kind: out.kind, result: out.resultRel };
     } catch (err) {
       log.warn(`failed job ${job.id ?? "?"} (attempt ${job.attemptsMade + 1}): ${oneLine(err)}`);

@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import type { ConnectionOptions, JobsOptions } from "bullmq";
 import { UserError } from "../errors.js";
+import { definedFields } from "../defined-fields.js";
 
 /** Default BullMQ queue name (`--queue-name`). */
 export const DEFAULT_QUEUE_NAME = "timbrescope-catalog";
@@ -54,7 +55,9 @@ export function parseRedisUrl(text: string, flag = "--queue"): RedisAddress {
   const db = dbText === "" ? 0 : Number(dbText);
   if (!Number.isInteger(db) || db < 0) throw new UserError(`Expected ${flag} redis://HOST:PORT/DB with DB a number, got "${text}"`);
   return {
-    host: url.hostname.replace(/^\[|\]$/g, ""), port, db,
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+    port,
+    db,
     ...(url.username === "" ? {} : { username: decodeURIComponent(url.username) }),
     ...(url.password === "" ? {} : { password: decodeURIComponent(url.password) }),
   };
@@ -67,8 +70,13 @@ export function parseRedisUrl(text: string, flag = "--queue"): RedisAddress {
  */
 export function connectionOptions(a: RedisAddress): ConnectionOptions {
   return {
-    host: a.host, port: a.port, db: a.db, ...(a.username === undefined ? {} : { username: a.username }), ...(a.password === undefined ? {} : { password: a.password }),
-    maxRetriesPerRequest: null, enableOfflineQueue: true, retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    host: a.host,
+    port: a.port,
+    db: a.db,
+    ...definedFields({ username: a.username, password: a.password }),
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    retryStrategy: (times: number) => Math.min(200 * times, 2000),
   };
 }
 
@@ -99,9 +107,12 @@ export function catalogJobId(resultsDir: string, modelKey: string, hash: string)
 /** Options of every catalog job. */
 export function catalogJobOptions(jobId: string, attempts = DEFAULT_ATTEMPTS): JobsOptions {
   return {
-    jobId, attempts, backoff: { type: "exponential", delay: RETRY_DELAY_MS },
+    jobId,
+    attempts,
+    backoff: { type: "exponential", delay: RETRY_DELAY_MS },
     // Results live on disk; a completed job has nothing more to say.
-    removeOnComplete: true, removeOnFail: { age: KEEP_FAILED_SEC },
+    removeOnComplete: true,
+    removeOnFail: { age: KEEP_FAILED_SEC },
   };
 }
 
@@ -116,6 +127,7 @@ export function checkJobData(data: unknown): CatalogJobData {
   for (const k of ["hash", "modelKey", "modelDir", "resultsDir"] as const) {
     if (!str(d[k])) throw new UserError(`catalog job: expected "${k}" to be a non-empty string, got ${JSON.stringify(d[k])}`);
   }
-  if (!Array.isArray(d.paths) || d.paths.length === 0 || !d.paths.every(str)) throw new UserError(`catalog job: expected "paths" to be a list of paths, got ${JSON.stringify(d.paths)}`);
+  if (!Array.isArray(d.paths) || d.paths.length === 0 || !d.paths.every(str))
+    throw new UserError(`catalog job: expected "paths" to be a list of paths, got ${JSON.stringify(d.paths)}`);
   return d as CatalogJobData;
 }

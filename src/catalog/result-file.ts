@@ -94,8 +94,16 @@ export async function writeResult(paths: ResultPaths, body: ResultBody, scores: 
   await mkdir(dirname(paths.json), { recursive: true });
   await writeAtomic(paths.scores, npy);
   const result: TrackResult = {
-    schema: "timbrescope-catalog-result", schemaVersion: 1, ...body, analysis: CATALOG_ANALYSIS,
-    scores: { file: paths.scores.slice(dirname(paths.scores).length + 1), dtype: "<f2", shape, sha256: createHash("sha256").update(npy).digest("hex") },
+    schema: "timbrescope-catalog-result",
+    schemaVersion: 1,
+    ...body,
+    analysis: CATALOG_ANALYSIS,
+    scores: {
+      file: paths.scores.slice(dirname(paths.scores).length + 1),
+      dtype: "<f2",
+      shape,
+      sha256: createHash("sha256").update(npy).digest("hex"),
+    },
   };
   await writeAtomic(paths.json, JSON.stringify(result) + "\n");
   return result;

@@ -91,7 +91,13 @@ export async function runEmbedded(cat: CatalogHandle, opts: EmbeddedRunOptions):
               tally[out.kind]++;
               if (out.kind === "analysed") tally.audioSec += out.result.durationSec;
               internalInARow = 0;
-              opts.onTrack?.({ kind: out.kind, hash: item.hash, path: out.path, audioSec: out.result.durationSec, ms: performance.now() - started });
+              opts.onTrack?.({
+                kind: out.kind,
+                hash: item.hash,
+                path: out.path,
+                audioSec: out.result.durationSec,
+                ms: performance.now() - started,
+              });
             } catch (err) {
               // A bad file is recorded and the run goes on; repeated internal errors mean the run itself is broken.
               const internal = !(err instanceof UserError);
@@ -103,7 +109,14 @@ export async function runEmbedded(cat: CatalogHandle, opts: EmbeddedRunOptions):
               const reason = internal ? `internal error: ${oneLine(err)}` : oneLine(err);
               recordFailure(db, item.hash, key, reason, me);
               tally.failed++;
-              opts.onTrack?.({ kind: "failed", hash: item.hash, path: item.paths[0] ?? "", audioSec: 0, reason, ms: performance.now() - started });
+              opts.onTrack?.({
+                kind: "failed",
+                hash: item.hash,
+                path: item.paths[0] ?? "",
+                audioSec: 0,
+                reason,
+                ms: performance.now() - started,
+              });
             }
             touch();
           }

@@ -73,9 +73,21 @@ export async function runQueued(cat: CatalogHandle, o: QueuedRunOptions): Promis
   const outstanding = new Map<string, PendingTrack>();
   /** Failed jobs retried by this run (--retry-failed retries each once; a second failure is recorded). */
   const retried = new Set<string>();
-  const jobData = (p: PendingTrack): CatalogJobData => ({ hash: p.hash, paths: p.paths, modelKey: key, modelDir: o.model.dir, resultsDir: cat.resultsDir });
+  const jobData = (p: PendingTrack): CatalogJobData => ({
+    hash: p.hash,
+    paths: p.paths,
+    modelKey: key,
+    modelDir: o.model.dir,
+    resultsDir: cat.resultsDir,
+  });
   const add = (items: readonly PendingTrack[]): Promise<Job[]> =>
-    queue.addBulk(items.map((p) => ({ name: "track", data: jobData(p), opts: catalogJobOptions(catalogJobId(cat.resultsDir, key, p.hash), o.attempts) })));
+    queue.addBulk(
+      items.map((p) => ({
+        name: "track",
+        data: jobData(p),
+        opts: catalogJobOptions(catalogJobId(cat.resultsDir, key, p.hash), o.attempts),
+      })),
+    );
   let settledAll: () => void = () => undefined;
   const allDone = new Promise<void>((resolve) => (settledAll = resolve));
   let lastProgress = Date.now();
@@ -111,7 +123,8 @@ export async function runQueued(cat: CatalogHandle, o: QueuedRunOptions): Promis
   events.on("completed", ({ jobId, returnvalue }) => {
     const kind = (returnvalue as unknown as CatalogJobReturn | undefined)?.kind === "existing" ? "existing" : "analysed";
     settle(jobId, async (p) => {
-      if (!(await fromDisk(p, kind, t0))) fail(p, `a worker reported a result this machine cannot read under ${cat.resultsDir} (is the folder shared under the same path?)`);
+      if (!(await fromDisk(p, kind, t0)))
+        fail(p, `a worker reported a result this machine cannot read under ${cat.resultsDir} (is the folder shared under the same path?)`);
     }).catch(report);
   });
   events.on("failed", ({ jobId, failedReason }) => {
@@ -160,7 +173,8 @@ export async function runQueued(cat: CatalogHandle, o: QueuedRunOptions): Promis
       await check(chunk.map((p) => catalogJobId(cat.resultsDir, key, p.hash)));
     }
     const queued = outstanding.size;
-    if (o.wait === false || outstanding.size === 0) return { total: pending.length, ...tally, queued, wallSec: (performance.now() - t0) / 1000 };
+    if (o.wait === false || outstanding.size === 0)
+      return { total: pending.length, ...tally, queued, wallSec: (performance.now() - t0) / 1000 };
     let cursor = 0;
     let polling = false;
     poll = setInterval(() => {
@@ -175,7 +189,8 @@ export async function runQueued(cat: CatalogHandle, o: QueuedRunOptions): Promis
       void (async () => {
         try {
           await check(slice);
-          if (idle && o.onIdle !== undefined) o.onIdle(await queue.getJobCounts("wait", "active", "delayed", "failed"), (await queue.getWorkers()).length);
+          if (idle && o.onIdle !== undefined)
+            o.onIdle(await queue.getJobCounts("wait", "active", "delayed", "failed"), (await queue.getWorkers()).length);
         } catch (err) {
           report(err);
         } finally {

@@ -57,7 +57,9 @@ function ownerMayLive(owner: string): boolean {
  * if any: a run killed with -9 here stops counting at once, one on another machine after STALE_MS.
  */
 export function activeRun(db: Db, nowMs = Date.now()): RunRow | undefined {
-  const r = db.prepare(`SELECT ${COLUMNS} FROM runs WHERE finished_ms IS NULL AND heartbeat_ms > ? ORDER BY id DESC LIMIT 1`).get(nowMs - STALE_MS) as RunRow | undefined;
+  const r = db
+    .prepare(`SELECT ${COLUMNS} FROM runs WHERE finished_ms IS NULL AND heartbeat_ms > ? ORDER BY id DESC LIMIT 1`)
+    .get(nowMs - STALE_MS) as RunRow | undefined;
   return r !== undefined && ownerMayLive(r.owner) ? r : undefined;
 }
 
@@ -72,21 +74,38 @@ export function lastRun(db: Db): RunRow | undefined {
  * @throws UserError naming the live run's owner
  */
 export function claimRun(db: Db, modelKey: string, mode: string, total: number): number {
-  return db.transaction(() => {
-    const live = activeRun(db);
-    if (live !== undefined) {
-      throw new UserError(`another catalog run is active (${live.owner}, ${live.mode}, started ${new Date(live.startedMs).toISOString()}): wait for it or stop it`);
-    }
-    const now = Date.now();
-    return Number(db.prepare("INSERT INTO runs (model_key, mode, owner, started_ms, heartbeat_ms, total) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(modelKey, mode, processName(), now, now, total).lastInsertRowid);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const live = activeRun(db);
+      if (live !== undefined) {
+        throw new UserError(
+          `another catalog run is active (${live.owner}, ${live.mode}, started ${new Date(live.startedMs).toISOString()}): wait for it or stop it`,
+        );
+      }
+      const now = Date.now();
+      return Number(
+        db
+          .prepare("INSERT INTO runs (model_key, mode, owner, started_ms, heartbeat_ms, total) VALUES (?, ?, ?, ?, ?, ?)")
+          .run(modelKey, mode, processName(), now, now, total).lastInsertRowid,
+      );
+    })
+    .immediate();
 }
 
 /** Updates a run's progress and heartbeat. */
-export function touchRun(db: Db, id: number, p: { readonly done: number; readonly failed: number; readonly audioSec: number; readonly total?: number }): void {
-  db.prepare("UPDATE runs SET heartbeat_ms = ?, done = ?, failed = ?, audio_sec = ?, total = coalesce(?, total) WHERE id = ?")
-    .run(Date.now(), p.done, p.failed, p.audioSec, p.total ?? null, id);
+export function touchRun(
+  db: Db,
+  id: number,
+  p: { readonly done: number; readonly failed: number; readonly audioSec: number; readonly total?: number },
+): void {
+  db.prepare("UPDATE runs SET heartbeat_ms = ?, done = ?, failed = ?, audio_sec = ?, total = coalesce(?, total) WHERE id = ?").run(
+    Date.now(),
+    p.done,
+    p.failed,
+    p.audioSec,
+    p.total ?? null,
+    id,
+  );
 }
 
 /** Marks a run finished. */
@@ -95,7 +114,10 @@ export function finishRun(db: Db, id: number): void {
 }
 
 /** Progress of a run: fraction done and the estimated seconds left (NaN before the first track). */
-export function runProgress(r: RunRow, nowMs = Date.now()): { readonly fraction: number; readonly etaSec: number; readonly audioRtf: number } {
+export function runProgress(
+  r: RunRow,
+  nowMs = Date.now(),
+): { readonly fraction: number; readonly etaSec: number; readonly audioRtf: number } {
   const finished = r.done + r.failed;
   const fraction = r.total === 0 ? 1 : Math.min(1, finished / r.total);
   const elapsedSec = Math.max(1e-3, ((r.finishedMs ?? nowMs) - r.startedMs) / 1000);

@@ -94,17 +94,30 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
     .description("detect instrument activity in audio files, window by window, and print or export it")
     .argument("<files...>", "audio files (WAV, FLAC, MP3, OGG Vorbis)")
     .option("--model <dir>", `model directory (default: ${DEFAULT_MODEL_DIR} if it exists)`)
-    .option("--resolution <r>", "time resolution: 1, 5 or 10 seconds (max-pooled like the paper), track (one row per file) or window (every window, unpooled)", "1")
+    .option(
+      "--resolution <r>",
+      "time resolution: 1, 5 or 10 seconds (max-pooled like the paper), track (one row per file) or window (every window, unpooled)",
+      "1",
+    )
     .option("--hop <sec>", "seconds between 1 s windows; 1 = non-overlapping (the paper)", String(DEFAULT_HOP_SEC.offline))
     .option("--format <f>", ANALYZE_FORMATS.join("|"), "table")
     .option("--out <path>", "write here instead of stdout (a folder for per-file formats with several files)")
     .option("--classes <list>", "only these classes, comma-separated ids or labels (e.g. drums,piano)")
     .option("--level <mode>", "level normalisation: track (whole-file RMS, the paper) or running (what live does)", "track")
     .option("--backend <name>", INFERENCE_BACKEND_HELP, "auto")
-    .option("--raw-segments", "segments (table, audacity, reaper, midi, jams, json segments) from each row's thresholded score instead of live's smoothing, hysteresis and minimum hold")
-    .option("--post-config <file>", "smoothing, hysteresis, thresholds and mutes for the segments, in live's --triggers format (default: analyze's own, below)")
+    .option(
+      "--raw-segments",
+      "segments (table, audacity, reaper, midi, jams, json segments) from each row's thresholded score instead of live's smoothing, hysteresis and minimum hold",
+    )
+    .option(
+      "--post-config <file>",
+      "smoothing, hysteresis, thresholds and mutes for the segments, in live's --triggers format (default: analyze's own, below)",
+    )
     .option("--workers <n>", `scorer threads, each with its own copy of the model (default: ${defaultWorkerCount()}, one per core up to 4)`)
-    .addHelpText("after", `\n${SEGMENTS_HELP}\n\nExamples:\n  timbrescope analyze song.flac\n  timbrescope analyze song.flac --format audacity --out song-labels.txt\n  timbrescope analyze *.wav --resolution track --format csv --out tags.csv\n`)
+    .addHelpText(
+      "after",
+      `\n${SEGMENTS_HELP}\n\nExamples:\n  timbrescope analyze song.flac\n  timbrescope analyze song.flac --format audacity --out song-labels.txt\n  timbrescope analyze *.wav --resolution track --format csv --out tags.csv\n`,
+    )
     .action(async (files: string[], opts: AnalyzeFlags) => {
       await runAnalyze(planAnalyze(files, opts, deps.scorer !== undefined), deps);
     });
@@ -119,7 +132,8 @@ export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, inject
   const level = opts.level.trim().toLowerCase();
   if (level !== "track" && level !== "running") throw new UserError(`Expected --level track|running, got "${opts.level}"`);
   const workers = opts.workers === undefined ? defaultWorkerCount() : Number(opts.workers);
-  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 16)) throw new UserError(`Expected --workers an integer in [1, 16], got "${opts.workers}"`);
+  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 16))
+    throw new UserError(`Expected --workers an integer in [1, 16], got "${opts.workers}"`);
   const hopSec = parseHopFlag(opts.hop, "offline");
   for (const f of files) {
     if (!existsSync(f)) throw new InputFileError(f, "no such file");
@@ -131,19 +145,37 @@ export function planAnalyze(files: readonly string[], opts: AnalyzeFlags, inject
   }
   let classes: string[] | undefined;
   if (opts.classes !== undefined) {
-    classes = opts.classes.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    classes = opts.classes
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
     if (classes.length === 0) throw new UserError(`Expected --classes to name at least one class, got "${opts.classes}"`);
   }
   let modelDir: string | undefined;
   if (!injectedScorer) {
     modelDir = opts.model ?? DEFAULT_MODEL_DIR;
     if (!existsSync(join(modelDir, "model.json"))) {
-      throw new UserError(opts.model === undefined
-        ? `no model at ${DEFAULT_MODEL_DIR}: pass --model DIR (a folder with model.json and manifest.json)`
-        : `--model ${modelDir}: no model.json there (expected a model folder)`);
+      throw new UserError(
+        opts.model === undefined
+          ? `no model at ${DEFAULT_MODEL_DIR}: pass --model DIR (a folder with model.json and manifest.json)`
+          : `--model ${modelDir}: no model.json there (expected a model folder)`,
+      );
     }
   }
-  return { files, modelDir, resolution, hopSec, format, out: opts.out, classes, normalization: { kind: level }, workers, backend: parseInferenceRequest(opts.backend ?? "auto"), rawSegments: opts.rawSegments === true, postConfigPath: opts.postConfig };
+  return {
+    files,
+    modelDir,
+    resolution,
+    hopSec,
+    format,
+    out: opts.out,
+    classes,
+    normalization: { kind: level },
+    workers,
+    backend: parseInferenceRequest(opts.backend ?? "auto"),
+    rawSegments: opts.rawSegments === true,
+    postConfigPath: opts.postConfig,
+  };
 }
 
 /** Column indices of the requested classes in the scorer's label order. */
@@ -190,12 +222,19 @@ export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Pro
       let shown = 0;
       // Progress by bytes: a file's share grows with the seconds analysed (its duration is known only to the stream).
       const onProgress = (sec: number, durationSec: number): void => {
-        const now = Math.round(((doneBytes + (size * Math.min(sec, durationSec)) / Math.max(durationSec, 1e-9)) / 1e6));
+        const now = Math.round((doneBytes + (size * Math.min(sec, durationSec)) / Math.max(durationSec, 1e-9)) / 1e6);
         if (now > shown) bar.tick(now - shown, basename(file));
         shown = Math.max(shown, now);
       };
       // Small batches keep every worker busy to the end of a file.
-      const { session, frames } = await analyzeFile(file, scorer ?? pending, { hopSec: plan.hopSec, normalization: plan.normalization, post, batchSize: 8, inFlight: 2 * plan.workers, onProgress });
+      const { session, frames } = await analyzeFile(file, scorer ?? pending, {
+        hopSec: plan.hopSec,
+        normalization: plan.normalization,
+        post,
+        batchSize: 8,
+        inFlight: 2 * plan.workers,
+        onProgress,
+      });
       scorer ??= await pending;
       doneBytes += size;
       const target = Math.round(doneBytes / 1e6);
@@ -211,25 +250,37 @@ export async function runAnalyze(plan: AnalyzePlan, deps: AnalyzeDeps = {}): Pro
     await (scorer ?? (await pending.catch(() => undefined)))?.close();
   }
   const sec = (performance.now() - t0) / 1000;
-  bar.done(`analyzed ${plan.files.length} file(s), ${audioSec.toFixed(1)} s of audio in ${sec.toFixed(1)} s (${(audioSec / Math.max(sec, 1e-9)).toFixed(0)}x real time)`);
+  bar.done(
+    `analyzed ${plan.files.length} file(s), ${audioSec.toFixed(1)} s of audio in ${sec.toFixed(1)} s (${(audioSec / Math.max(sec, 1e-9)).toFixed(0)}x real time)`,
+  );
   writeOutput(plan, analyses);
   return analyses;
 }
 
 function render(format: AnalyzeFormat, a: FileAnalysis): string | Uint8Array {
   switch (format) {
-    case "audacity": return formatAudacity(a);
-    case "reaper": return formatReaper(a);
-    case "midi": return formatMidi(a);
-    default: return formatJams(a);
+    case "audacity":
+      return formatAudacity(a);
+    case "reaper":
+      return formatReaper(a);
+    case "midi":
+      return formatMidi(a);
+    default:
+      return formatJams(a);
   }
 }
 
 function writeOutput(plan: AnalyzePlan, analyses: readonly FileAnalysis[]): void {
   const ext = PER_FILE[plan.format];
   if (ext === undefined) {
-    const text = plan.format === "table" ? analyses.map((a) => formatTable(a).join("\n") + "\n").join("\n")
-      : plan.format === "json" ? formatJson(analyses) : plan.format === "jsonl" ? formatJsonl(analyses) : formatCsv(analyses);
+    const text =
+      plan.format === "table"
+        ? analyses.map((a) => formatTable(a).join("\n") + "\n").join("\n")
+        : plan.format === "json"
+          ? formatJson(analyses)
+          : plan.format === "jsonl"
+            ? formatJsonl(analyses)
+            : formatCsv(analyses);
     emit(plan.out, text);
     return;
   }

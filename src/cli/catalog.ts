@@ -31,6 +31,7 @@ import { DEFAULT_MODEL_DIR } from "../model/model-files.js";
 import type { ScorerSpec } from "../pipeline/mel-scorer.js";
 import { progressBar } from "./progress.js";
 import type { Progress } from "./progress.js";
+import { definedFields } from "../defined-fields.js";
 
 /** Default catalog folder: $TIMBRESCOPE_CATALOG, else ./timbrescope-catalog. */
 export function defaultCatalogDir(): string {
@@ -51,7 +52,8 @@ interface Common {
 function intFlag(flag: string, min: number, max: number): (text: string) => number {
   return (text) => {
     const v = Number(text);
-    if (!(Number.isInteger(v) && v >= min && v <= max)) throw new UserError(`Expected ${flag} an integer in [${min}, ${max}], got "${text}"`);
+    if (!(Number.isInteger(v) && v >= min && v <= max))
+      throw new UserError(`Expected ${flag} an integer in [${min}, ${max}], got "${text}"`);
     return v;
   };
 }
@@ -64,12 +66,15 @@ function oneOf<T extends string>(flag: string, allowed: readonly T[]): (text: st
   };
 }
 
-const withCatalog = (cmd: Command): Command => cmd.option("--catalog <dir>", "catalog folder (env TIMBRESCOPE_CATALOG)", defaultCatalogDir());
+const withCatalog = (cmd: Command): Command =>
+  cmd.option("--catalog <dir>", "catalog folder (env TIMBRESCOPE_CATALOG)", defaultCatalogDir());
 
 /** The model results are read for: --model, else the catalog's latest, else the default model. */
 async function modelFor(cat: CatalogHandle, flag: string | undefined): Promise<{ key: string; id: string }> {
-  const key = flag !== undefined ? (await identifyModel(flag)).key : (latestModelKey(cat.db) ?? (await identifyModel(DEFAULT_MODEL_DIR)).key);
-  const row = cat.db.prepare("SELECT model_id AS id, description FROM models WHERE model_key = ?").get(key) as { id: string | null; description: string } | undefined;
+  const key =
+    flag !== undefined ? (await identifyModel(flag)).key : (latestModelKey(cat.db) ?? (await identifyModel(DEFAULT_MODEL_DIR)).key);
+  const row = cat.db.prepare("SELECT model_id AS id, description FROM models WHERE model_key = ?").get(key) as
+    { id: string | null; description: string } | undefined;
   return { key, id: row?.id ?? row?.description ?? key };
 }
 
@@ -87,8 +92,10 @@ function withCatalogOpen<T>(dir: string, opts: { create?: boolean; readonly?: bo
 }
 
 function summaryLine(s: RunSummary): string {
-  return `catalog run: ${s.analysed} analysed, ${s.existing} already on disk, ${s.failed} failed of ${s.total} ` +
-    `(${humanDuration(s.audioSec)} of audio in ${s.wallSec.toFixed(1)} s, ${(s.audioSec / Math.max(s.wallSec, 1e-9)).toFixed(0)}x real time)`;
+  return (
+    `catalog run: ${s.analysed} analysed, ${s.existing} already on disk, ${s.failed} failed of ${s.total} ` +
+    `(${humanDuration(s.audioSec)} of audio in ${s.wallSec.toFixed(1)} s, ${(s.audioSec / Math.max(s.wallSec, 1e-9)).toFixed(0)}x real time)`
+  );
 }
 
 interface RunFlags extends Common {
@@ -106,7 +113,9 @@ async function runCommand(f: RunFlags, deps: CatalogDeps): Promise<void> {
   await withCatalogOpen(f.catalog, {}, async (cat) => {
     let bar = progressBar("catalog run", 1, "tracks");
     const onStart = (pending: readonly unknown[]): void => {
-      log.info(`catalog run: ${pending.length} track(s) to analyse with ${model.description} (key ${model.key})${f.queue === undefined ? "" : ` on ${f.queue}`}`);
+      log.info(
+        `catalog run: ${pending.length} track(s) to analyse with ${model.description} (key ${model.key})${f.queue === undefined ? "" : ` on ${f.queue}`}`,
+      );
       bar = progressBar("catalog run", Math.max(1, pending.length), "tracks");
     };
     const onTrack = (e: TrackEvent): void => {
@@ -115,14 +124,32 @@ async function runCommand(f: RunFlags, deps: CatalogDeps): Promise<void> {
       bar.tick(1, e.path.split("/").pop() ?? "");
     };
     if (f.queue === undefined) {
-      const s = await runEmbedded(cat, { model, threads: f.threads ?? defaultScorerThreads(), filesInFlight: f.files, retryFailed: f.retryFailed === true, onStart, onTrack, ...(deps.scorer === undefined ? {} : { scorerSpec: deps.scorer }) });
+      const s = await runEmbedded(cat, {
+        model,
+        threads: f.threads ?? defaultScorerThreads(),
+        filesInFlight: f.files,
+        retryFailed: f.retryFailed === true,
+        onStart,
+        onTrack,
+        ...definedFields({ scorerSpec: deps.scorer }),
+      });
       bar.done(summaryLine(s));
       return;
     }
     const s = await runQueued(cat, {
-      model, redis: parseRedisUrl(f.queue), queueName: f.queueName, retryFailed: f.retryFailed === true, attempts: f.attempts, wait: f.wait, onStart, onTrack,
-      onIdle: (counts, workers) => log.info(`waiting: ${counts["wait"] ?? 0} queued, ${counts["active"] ?? 0} active, ${counts["delayed"] ?? 0} delayed; ${workers} worker(s) connected` +
-        (workers === 0 ? ` (start some: timbrescope catalog worker --queue ${f.queue})` : "")),
+      model,
+      redis: parseRedisUrl(f.queue),
+      queueName: f.queueName,
+      retryFailed: f.retryFailed === true,
+      attempts: f.attempts,
+      wait: f.wait,
+      onStart,
+      onTrack,
+      onIdle: (counts, workers) =>
+        log.info(
+          `waiting: ${counts["wait"] ?? 0} queued, ${counts["active"] ?? 0} active, ${counts["delayed"] ?? 0} delayed; ${workers} worker(s) connected` +
+            (workers === 0 ? ` (start some: timbrescope catalog worker --queue ${f.queue})` : ""),
+        ),
       onConnectionError: (m) => log.warn(`queue: ${m} (reconnecting)`),
       onRequeue: (n) => log.info(`queue: ${n} job(s) missing from Redis (lost with its data?) added again`),
     });
@@ -141,8 +168,12 @@ interface WorkerFlags {
 
 async function workerCommand(f: WorkerFlags, deps: CatalogDeps): Promise<void> {
   const w = startWorker({
-    redis: parseRedisUrl(f.queue), queueName: f.queueName, threads: f.threads ?? defaultScorerThreads(), concurrency: f.concurrency, lockMs: f.lockSec * 1000,
-    ...(f.model === undefined ? {} : { modelDir: f.model }), ...(deps.scorer === undefined ? {} : { scorerSpec: deps.scorer }),
+    redis: parseRedisUrl(f.queue),
+    queueName: f.queueName,
+    threads: f.threads ?? defaultScorerThreads(),
+    concurrency: f.concurrency,
+    lockMs: f.lockSec * 1000,
+    ...definedFields({ modelDir: f.model, scorerSpec: deps.scorer }),
   });
   await w.ready;
   log.info(`catalog worker: taking jobs from ${f.queue} (queue ${f.queueName}); Ctrl-C or SIGTERM finishes the jobs in flight and stops`);
@@ -167,7 +198,9 @@ async function statusCommand(f: Common & { failed?: boolean; json?: boolean; wat
         return false;
       }
       process.stdout.write(statusLines(cat.dir, model, counts, live, lastRun(cat.db)).join("\n") + "\n");
-      if (f.failed === true) for (const x of failures(cat.db, model.key)) process.stdout.write(`failed: ${x.reason}${x.reason.startsWith(x.path) ? "" : ` (${x.path})`}\n`);
+      if (f.failed === true)
+        for (const x of failures(cat.db, model.key))
+          process.stdout.write(`failed: ${x.reason}${x.reason.startsWith(x.path) ? "" : ` (${x.path})`}\n`);
       return live !== undefined;
     };
     if (!show() || f.watch !== true) return;
@@ -185,37 +218,58 @@ async function statusCommand(f: Common & { failed?: boolean; json?: boolean; wat
 
 /** Registers `catalog` and its subcommands on `program`. */
 export function registerCatalog(program: Command, deps: CatalogDeps = {}): void {
-  const catalog = program.command("catalog").description("analyse a whole music library: resumable, indexed, queryable; optionally spread over a Redis job queue")
-    .addHelpText("after", "\nExamples:\n  timbrescope catalog add ~/Music\n  timbrescope catalog run\n  timbrescope catalog status\n" +
-      '  timbrescope catalog query "distorted-guitar >= 30s"\n  timbrescope catalog query "top is piano" --format csv\n  timbrescope catalog query "when violin and flute"\n' +
-      "  timbrescope catalog run --queue redis://10.0.0.5:6379      # then on each machine: timbrescope catalog worker --queue redis://10.0.0.5:6379\n");
-  withCatalog(catalog.command("add").description("register audio files (folders recursively, or file lists: one path per line) by content hash"))
+  const catalog = program
+    .command("catalog")
+    .description("analyse a whole music library: resumable, indexed, queryable; optionally spread over a Redis job queue")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  timbrescope catalog add ~/Music\n  timbrescope catalog run\n  timbrescope catalog status\n" +
+        '  timbrescope catalog query "distorted-guitar >= 30s"\n  timbrescope catalog query "top is piano" --format csv\n  timbrescope catalog query "when violin and flute"\n' +
+        "  timbrescope catalog run --queue redis://10.0.0.5:6379      # then on each machine: timbrescope catalog worker --queue redis://10.0.0.5:6379\n",
+    );
+  withCatalog(
+    catalog.command("add").description("register audio files (folders recursively, or file lists: one path per line) by content hash"),
+  )
     .argument("<inputs...>", "folders, audio files (WAV, FLAC, MP3, Ogg Vorbis) or text files listing paths")
     .option("--prune", "forget registered files under these folders that no longer exist")
     .action(async (inputs: string[], f: Common & { prune?: boolean }) => {
       await withCatalogOpen(f.catalog, { create: true }, async (cat) => {
         let bar: Progress | undefined;
         let shown = 0;
-        const s = await addFiles(cat.db, inputs, { prune: f.prune === true, onProgress: (done, total) => {
-          bar ??= progressBar("catalog add", total, "files");
-          bar.tick(done - shown);
-          shown = done;
-        } });
-        (bar ?? progressBar("catalog add", 1, "files")).done(`catalog add: ${s.found} audio file(s) found: ${s.added} new, ${s.updated} changed, ${s.unchanged} unchanged, ${s.unreadable} unreadable` +
-          `${f.prune === true ? `, ${s.pruned} missing forgotten` : ""} (catalog ${cat.dir})`);
+        const s = await addFiles(cat.db, inputs, {
+          prune: f.prune === true,
+          onProgress: (done, total) => {
+            bar ??= progressBar("catalog add", total, "files");
+            bar.tick(done - shown);
+            shown = done;
+          },
+        });
+        (bar ?? progressBar("catalog add", 1, "files")).done(
+          `catalog add: ${s.found} audio file(s) found: ${s.added} new, ${s.updated} changed, ${s.unchanged} unchanged, ${s.unreadable} unreadable` +
+            `${f.prune === true ? `, ${s.pruned} missing forgotten` : ""} (catalog ${cat.dir})`,
+        );
       });
     });
-  withCatalog(catalog.command("run").description("analyse every registered file not analysed yet with the model (here, or on a Redis queue with --queue)"))
+  withCatalog(
+    catalog
+      .command("run")
+      .description("analyse every registered file not analysed yet with the model (here, or on a Redis queue with --queue)"),
+  )
     .option("--model <dir>", `model folder (default: ${DEFAULT_MODEL_DIR}); another model analyses everything again into its own results`)
     .option("--threads <n>", `scorer threads (default: ${defaultScorerThreads()}, one per core up to 4)`, intFlag("--threads", 1, 64))
     .option("--files <n>", "files analysed at once", intFlag("--files", 1, 16), DEFAULT_FILES_IN_FLIGHT)
     .option("--retry-failed", "analyse files that failed before again")
-    .option("--queue <url>", "put the work on this Redis (redis://HOST:PORT[/DB]) for `catalog worker` processes, and index what they write")
+    .option(
+      "--queue <url>",
+      "put the work on this Redis (redis://HOST:PORT[/DB]) for `catalog worker` processes, and index what they write",
+    )
     .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)
     .option("--attempts <n>", "tries per job before it ends failed (queue mode)", intFlag("--attempts", 1, 100), DEFAULT_ATTEMPTS)
     .option("--no-wait", "queue mode: enqueue and return; run again later to index the results")
     .action(async (f: RunFlags) => runCommand(f, deps));
-  catalog.command("worker").description("take catalog jobs from a Redis queue and write their results (run on any number of machines)")
+  catalog
+    .command("worker")
+    .description("take catalog jobs from a Redis queue and write their results (run on any number of machines)")
     .requiredOption("--queue <url>", "the Redis the run uses (redis://HOST:PORT[/DB])")
     .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)
     .option("--threads <n>", `scorer threads (default: ${defaultScorerThreads()})`, intFlag("--threads", 1, 64))
@@ -229,7 +283,13 @@ export function registerCatalog(program: Command, deps: CatalogDeps = {}): void 
     .option("--json", "print JSON")
     .option("--watch", "while a run is in progress, keep showing its progress bar and ETA until it ends")
     .action(async (f: Common & { failed?: boolean; json?: boolean; watch?: boolean }) => statusCommand(f));
-  withCatalog(catalog.command("query").description('ask the index: "piano", "distorted-guitar >= 30s", "violin score > 0.8", "top is piano", "when violin and flute [for 5s]"'))
+  withCatalog(
+    catalog
+      .command("query")
+      .description(
+        'ask the index: "piano", "distorted-guitar >= 30s", "violin score > 0.8", "top is piano", "when violin and flute [for 5s]"',
+      ),
+  )
     .argument("<query>", "the question (see above; and / or / not / parentheses combine)")
     .option("--model <dir>", "results of this model (default: the catalog's latest)")
     .option("--format <f>", REPORT_FORMATS.join("|"), oneOf("--format", REPORT_FORMATS), "table")

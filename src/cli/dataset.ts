@@ -42,7 +42,10 @@ export function registerDataset(program: Command): void {
     dataset
       .command("split")
       .description("Write an artist-conditional train/validation/test split manifest (JSON)")
-      .addHelpText("after", "\nExample:\n  $ timbrescope dataset split ~/medleydb/medleydb/data ~/mixing_secrets --seed 1 --out split.json\n")
+      .addHelpText(
+        "after",
+        "\nExample:\n  $ timbrescope dataset split ~/medleydb/medleydb/data ~/mixing_secrets --seed 1 --out split.json\n",
+      )
       .argument("<roots...>", "dataset roots")
       .requiredOption("--seed <n>", "integer seed of the split", parseSeed)
       .option("--out <file>", "write the manifest here instead of stdout"),
@@ -56,7 +59,9 @@ export function registerDataset(program: Command): void {
     if (flags.out === undefined) process.stdout.write(text);
     else {
       await writeFile(flags.out, text);
-      log.info(`split: ${manifest.train.length} train, ${manifest.validation.length} validation, ${manifest.test.length} test -> ${flags.out}`);
+      log.info(
+        `split: ${manifest.train.length} train, ${manifest.validation.length} validation, ${manifest.test.length} test -> ${flags.out}`,
+      );
     }
   });
 }

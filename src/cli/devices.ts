@@ -10,11 +10,21 @@ import type { DeviceInfo } from "../audio/portaudio-source.js";
 
 /** Formats devices as an aligned text table (one header line, one line per device). */
 export function formatDeviceTable(devices: readonly DeviceInfo[]): string {
-  const rows = [["id", "name", "host API", "inputs", "default rate"], ...devices.map((d) => [
-    String(d.id), d.name, d.hostAPIName, String(d.maxInputChannels), `${d.defaultSampleRate} Hz`,
-  ])];
+  const rows = [
+    ["id", "name", "host API", "inputs", "default rate"],
+    ...devices.map((d) => [String(d.id), d.name, d.hostAPIName, String(d.maxInputChannels), `${d.defaultSampleRate} Hz`]),
+  ];
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 /** Registers `devices` on `program`. */
@@ -26,7 +36,13 @@ export function registerDevices(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const devices = await listInputDevices();
       if (opts.json === true) {
-        const out = devices.map((d) => ({ id: d.id, name: d.name, hostApi: d.hostAPIName, inputs: d.maxInputChannels, defaultRateHz: d.defaultSampleRate }));
+        const out = devices.map((d) => ({
+          id: d.id,
+          name: d.name,
+          hostApi: d.hostAPIName,
+          inputs: d.maxInputChannels,
+          defaultRateHz: d.defaultSampleRate,
+        }));
         process.stdout.write(JSON.stringify(out, null, 2) + "\n");
       } else if (devices.length === 0) {
         process.stdout.write("no capture devices found\n");

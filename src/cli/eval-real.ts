@@ -18,6 +18,7 @@ import { SOURCE_IDS } from "../evaluate/real/packages.js";
 import { realEvalJson, realEvalTable } from "../evaluate/real/report.js";
 import { runRealEval } from "../evaluate/real/run.js";
 import { progressBar } from "./progress.js";
+import { definedFields } from "../defined-fields.js";
 
 /** Default report path (relative to the working directory). */
 export const DEFAULT_REAL_EVAL_OUT = "real-eval.json";
@@ -38,12 +39,16 @@ export interface EvalRealDeps {
 
 /** Parses `--sources` (comma-separated source ids, or "all"). */
 export function parseSources(text: string): SourceId[] {
-  const parts = text.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  const parts = text
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== "");
   if (parts.length === 1 && parts[0] === "all") return [...SOURCE_IDS];
   const out: SourceId[] = [];
   for (const p of parts) {
     const id = SOURCE_IDS.find((s) => s === p);
-    if (id === undefined) throw new UserError(`Expected --sources all or a comma-separated list of ${SOURCE_IDS.join(", ")}, got "${text}"`);
+    if (id === undefined)
+      throw new UserError(`Expected --sources all or a comma-separated list of ${SOURCE_IDS.join(", ")}, got "${text}"`);
     if (!out.includes(id)) out.push(id);
   }
   if (out.length === 0) throw new UserError(`Expected --sources to name at least one source, got "${text}"`);
@@ -54,7 +59,9 @@ export function parseSources(text: string): SourceId[] {
 export function registerEvalReal(program: Command, deps: EvalRealDeps = {}): void {
   program
     .command("eval-real")
-    .description("score a model on the real-music development set built from Debian packages (per-class AUC, electric-guitar AUC, false positives)")
+    .description(
+      "score a model on the real-music development set built from Debian packages (per-class AUC, electric-guitar AUC, false positives)",
+    )
     .option("--model <dir>", `model directory (default: ${DEFAULT_MODEL_DIR})`)
     .option("--out <file>", "JSON report path", DEFAULT_REAL_EVAL_OUT)
     .option("--sources <list>", `all, or some of ${SOURCE_IDS.join(",")}`, "all")
@@ -78,11 +85,16 @@ async function runEvalRealCommand(o: EvalRealFlags, deps: EvalRealDeps): Promise
   const modelDir = o.model ?? DEFAULT_MODEL_DIR;
   if (!existsSync(join(modelDir, "model.json"))) throw new UserError(`--model ${modelDir}: no model.json there (expected a model folder)`);
   const workers = o.workers === undefined ? defaultWorkerCount() : Number(o.workers);
-  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 16)) throw new UserError(`Expected --workers an integer in [1, 16], got "${o.workers}"`);
+  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 16))
+    throw new UserError(`Expected --workers an integer in [1, 16], got "${o.workers}"`);
   const sources = parseSources(o.sources);
   const result = await runRealEval({
-    modelDir, sources, workers, backend: parseInferenceRequest(o.backend), progress: progressBar,
-    ...(deps.roots === undefined ? {} : { roots: deps.roots }), ...(deps.install === undefined ? {} : { install: deps.install }),
+    modelDir,
+    sources,
+    workers,
+    backend: parseInferenceRequest(o.backend),
+    progress: progressBar,
+    ...definedFields({ roots: deps.roots, install: deps.install }),
   });
   process.stdout.write(realEvalTable(result).join("\n") + "\n");
   try {

@@ -75,7 +75,8 @@ export function registerEvaluate(program: Command): void {
       if (o.data === undefined) throw new UserError("evaluate needs --data DIR... with the tracks to score");
       const seedText = o.splitSeed;
       const splitSeed = seedText === undefined ? undefined : Number(seedText);
-      if (splitSeed !== undefined && !Number.isInteger(splitSeed)) throw new UserError(`Expected --split-seed an integer, got "${seedText}"`);
+      if (splitSeed !== undefined && !Number.isInteger(splitSeed))
+        throw new UserError(`Expected --split-seed an integer, got "${seedText}"`);
       const { report, scored } = await evaluateModels({
         modelDirs: o.model.map((d) => resolve(d)),
         roots: o.data.map((d) => resolve(d)),
@@ -87,8 +88,12 @@ export function registerEvaluate(program: Command): void {
       });
       await writeReport(out, report, scored);
       for (const m of report.models) {
-        const auc = m.resolutions.map((r) => `${r.resolution === "track" ? "track" : `${r.resolution} s`} ${r.meanAuc === null ? "-" : r.meanAuc.toFixed(4)}`).join(", ");
-        log.info(`${m.name}: mean AUC ${auc}; LRAP (1 s) micro ${m.resolutions[0]?.lrapMicro.toFixed(4) ?? "-"} macro ${m.resolutions[0]?.lrapMacro.toFixed(4) ?? "-"}`);
+        const auc = m.resolutions
+          .map((r) => `${r.resolution === "track" ? "track" : `${r.resolution} s`} ${r.meanAuc === null ? "-" : r.meanAuc.toFixed(4)}`)
+          .join(", ");
+        log.info(
+          `${m.name}: mean AUC ${auc}; LRAP (1 s) micro ${m.resolutions[0]?.lrapMicro.toFixed(4) ?? "-"} macro ${m.resolutions[0]?.lrapMacro.toFixed(4) ?? "-"}`,
+        );
       }
       log.info(`report: ${out}/report.html`);
     });

@@ -57,7 +57,8 @@ export interface LivePlan {
 
 function positive(text: string, flag: string, unit: string): number {
   const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v) || v <= 0) throw new UserError(`Expected ${flag} a positive number (${unit}), got "${text}"`);
+  if (text.trim() === "" || !Number.isFinite(v) || v <= 0)
+    throw new UserError(`Expected ${flag} a positive number (${unit}), got "${text}"`);
   return v;
 }
 
@@ -90,11 +91,15 @@ export function planLive(f: LiveFlags): LivePlan {
   if (f.input === undefined && (f.realtime === true || f.fast === true || f.loop === true)) {
     throw new UserError("--realtime, --fast and --loop apply to --input FILE");
   }
-  if (f.input !== undefined && f.rate !== undefined) throw new UserError(`--rate applies to --device (a file plays at its own rate), got --rate ${f.rate}`);
+  if (f.input !== undefined && f.rate !== undefined)
+    throw new UserError(`--rate applies to --device (a file plays at its own rate), got --rate ${f.rate}`);
   const source: LivePlan["source"] =
     f.input !== undefined
       ? { kind: "file", path: f.input, pace: f.fast === true ? "fast" : "realtime", loop: f.loop === true }
-      : { kind: "device", ...definedFields({ device: f.device, rateHz: f.rate === undefined ? undefined : Math.round(positive(f.rate, "--rate", "Hz")) }) };
+      : {
+          kind: "device",
+          ...definedFields({ device: f.device, rateHz: f.rate === undefined ? undefined : Math.round(positive(f.rate, "--rate", "Hz")) }),
+        };
   const channels = f.channels === undefined ? undefined : parseChannelList(f.channels);
   if (f.perChannel === true && channels !== undefined && channels.length > MAX_PER_CHANNEL) {
     throw new UserError(`Expected at most ${MAX_PER_CHANNEL} --channels with --per-channel, got ${channels.length}`);

@@ -78,7 +78,8 @@ const shapeText = (a: NpyArray): string => `(${a.shape.join(", ")})`;
 
 function checkScores(path: string, a: NpyArray): [rows: number, cols: number] {
   const [n, c] = a.shape;
-  if (a.shape.length !== 2 || n === undefined || c === undefined) throw new UserError(`scores ${path}: expected shape [N, C], got ${shapeText(a)}`);
+  if (a.shape.length !== 2 || n === undefined || c === undefined)
+    throw new UserError(`scores ${path}: expected shape [N, C], got ${shapeText(a)}`);
   if (n === 0 || c === 0) throw new UserError(`scores ${path}: nothing to evaluate, shape ${shapeText(a)}`);
   const bad = a.data.findIndex((v) => Number.isNaN(v));
   if (bad >= 0) throw new UserError(`scores ${path}: NaN at row ${Math.floor(bad / c)}, column ${bad % c}`);
@@ -87,11 +88,14 @@ function checkScores(path: string, a: NpyArray): [rows: number, cols: number] {
 
 function checkLabels(opts: MetricsOptions, scores: NpyArray, labels: NpyArray): void {
   const same = labels.shape.length === scores.shape.length && labels.shape.every((d, i) => d === scores.shape[i]);
-  if (!same) throw new UserError(`labels ${opts.labels} has shape ${shapeText(labels)} but scores ${opts.scores} has shape ${shapeText(scores)}`);
+  if (!same)
+    throw new UserError(`labels ${opts.labels} has shape ${shapeText(labels)} but scores ${opts.scores} has shape ${shapeText(scores)}`);
   const c = scores.shape[1] as number;
   const bad = labels.data.findIndex((v) => v !== 0 && v !== 1);
   if (bad >= 0) {
-    throw new UserError(`labels ${opts.labels}: expected only 0/1 values, got ${labels.data[bad]} at row ${Math.floor(bad / c)}, column ${bad % c}`);
+    throw new UserError(
+      `labels ${opts.labels}: expected only 0/1 values, got ${labels.data[bad]} at row ${Math.floor(bad / c)}, column ${bad % c}`,
+    );
   }
 }
 

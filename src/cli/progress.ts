@@ -12,7 +12,12 @@ export type { Progress } from "../progress.js";
 export function progressBar(label: string, total: number, unit = "items"): Progress {
   const quiet = process.env["TIMBRESCOPE_LOG"] === "error" || process.env["TIMBRESCOPE_LOG"] === "silent";
   if (!process.stderr.isTTY || quiet) {
-    return { tick: () => undefined, done: (summary) => { if (summary !== undefined) log.info(summary); } };
+    return {
+      tick: () => undefined,
+      done: (summary) => {
+        if (summary !== undefined) log.info(summary);
+      },
+    };
   }
   const bar = new cliProgress.SingleBar(
     {

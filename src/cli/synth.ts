@@ -50,9 +50,22 @@ export function registerSynth(program: Command): void {
     )
     .option("--sample-rate <hz>", "22050 or 44100", sampleRate, 22050)
     .option("--keep-stems", "also write every stem WAV (about 5x the disk space)")
-    .addOption(new Option("--styles <list>", `only these styles (${STYLE_NAMES.join(", ")}; ${EXTRA_NAMES.join(", ")} need --realism extra)`).argParser(styleList).default([], "all"))
-    .addOption(new Option("--voices <list>", "only these singer voices (e.g. espeak-ng:f2,festival:kal_diphone)").argParser(voiceList).default([], "all"))
-    .option("--first-track <k>", "index of the first track (extend a corpus or split work over processes)", intIn("--first-track", 0, 1_000_000), 0)
+    .addOption(
+      new Option("--styles <list>", `only these styles (${STYLE_NAMES.join(", ")}; ${EXTRA_NAMES.join(", ")} need --realism extra)`)
+        .argParser(styleList)
+        .default([], "all"),
+    )
+    .addOption(
+      new Option("--voices <list>", "only these singer voices (e.g. espeak-ng:f2,festival:kal_diphone)")
+        .argParser(voiceList)
+        .default([], "all"),
+    )
+    .option(
+      "--first-track <k>",
+      "index of the first track (extend a corpus or split work over processes)",
+      intIn("--first-track", 0, 1_000_000),
+      0,
+    )
     .addOption(
       new Option("--realism <list>", `realism elements: all, none, or from ${REALISM_ELEMENTS.join(", ")} (see README, synth)`)
         .argParser(parseRealism)
@@ -124,7 +137,10 @@ function sampleRate(v: string): 22050 | 44100 {
 }
 
 function list(v: string): string[] {
-  const items = v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const items = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (items.length === 0) throw new UserError(`Expected a comma-separated list, got "${v}"`);
   return items;
 }
@@ -132,7 +148,8 @@ function list(v: string): string[] {
 function styleList(v: string): string[] {
   const items = list(v);
   for (const s of items) {
-    if (!STYLE_NAMES.includes(s) && !EXTRA_NAMES.includes(s)) throw new UserError(`Expected --styles from ${[...STYLE_NAMES, ...EXTRA_NAMES].join(", ")}, got "${s}"`);
+    if (!STYLE_NAMES.includes(s) && !EXTRA_NAMES.includes(s))
+      throw new UserError(`Expected --styles from ${[...STYLE_NAMES, ...EXTRA_NAMES].join(", ")}, got "${s}"`);
   }
   return items;
 }
@@ -140,7 +157,8 @@ function styleList(v: string): string[] {
 function voiceList(v: string): string[] {
   const items = list(v);
   for (const s of items) {
-    if (!VOICES.some((x) => x.name === s)) throw new UserError(`Expected --voices from ${VOICES.map((x) => x.name).join(", ")}, got "${s}"`);
+    if (!VOICES.some((x) => x.name === s))
+      throw new UserError(`Expected --voices from ${VOICES.map((x) => x.name).join(", ")}, got "${s}"`);
   }
   return items;
 }

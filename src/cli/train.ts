@@ -93,19 +93,29 @@ export function registerTrain(program: Command): void {
     .option("--out <dir>", "model folder (model.json, weights.bin, manifest.json, train-log.jsonl, checkpoint/)")
     .option("--epochs <n>", "epochs (default: the recipe's, 20)")
     .option("--batch <n>", "batch size (default: the recipe's, 32)")
-    .option("--recipe <name>", "paper (SGD 1e-4, momentum 0.9, all 12 pitch variants per epoch) | fast (Adam 1e-3, one variant per track per epoch)", "paper")
+    .option(
+      "--recipe <name>",
+      "paper (SGD 1e-4, momentum 0.9, all 12 pitch variants per epoch) | fast (Adam 1e-3, one variant per track per epoch)",
+      "paper",
+    )
     .option("--max-minutes <m>", "stop after this many minutes (resumable with --resume)")
     .option("--resume", "continue from the checkpoint in --out")
     .option("--seed <n>", "seed of initialisation, shuffling, dropout and augmentation choices", "1")
     .option("--split-seed <n>", "seed of the train/validation/test split (default: --seed)")
     .option("--backend <name>", "auto | tensorflow | wasm | cpu", "auto")
-    .option("--workers <n>", `data-parallel worker threads, each its own tfjs instance (default: one per core, ${defaultTrainWorkers()} here)`)
+    .option(
+      "--workers <n>",
+      `data-parallel worker threads, each its own tfjs instance (default: one per core, ${defaultTrainWorkers()} here)`,
+    )
     .option("--cache <dir>", "feature cache folder (mel windows and pitch-shifted variants)")
     .option("--lr <x>", "learning rate (default: the recipe's)")
     .option("--no-augment", "train on the original mixes only (no pitch-shifted variants)")
     .option("--width-scale <x>", "multiply every hidden width (quick experiments; 1 = the paper)", "1")
     .option("--max-windows <n>", "at most this many training windows per epoch")
-    .option("--init-from <dir>", "start from this model's weights (same --arch and --width-scale): fine-tuning, e.g. a lower --lr after a first run")
+    .option(
+      "--init-from <dir>",
+      "start from this model's weights (same --arch and --width-scale): fine-tuning, e.g. a lower --lr after a first run",
+    )
     .option("--benchmark <steps>", "measure training throughput over this many random batches and exit")
     .action(async (o: TrainCliOptions) => {
       const recipe = recipeFrom(o);
@@ -152,10 +162,19 @@ export function registerTrain(program: Command): void {
           workers,
           progress: progressBar,
           signal: controller.signal,
-          ...definedFields({ initFrom: o.initFrom === undefined ? undefined : resolve(o.initFrom), maxMinutes, maxTrainWindows: maxWindows }),
+          ...definedFields({
+            initFrom: o.initFrom === undefined ? undefined : resolve(o.initFrom),
+            maxMinutes,
+            maxTrainWindows: maxWindows,
+          }),
         });
-        const best = result.bestEpoch === null ? "no epoch finished" : `best epoch ${result.bestEpoch} (validation mean AUC ${result.bestMeanAuc?.toFixed(4) ?? "-"})`;
-        log.info(`${result.stopped === "completed" ? "done" : "stopped"}: ${result.epochsDone} epoch(s), ${best}, ${result.samplesPerSec.toFixed(1)} windows/s; model in ${result.outDir}`);
+        const best =
+          result.bestEpoch === null
+            ? "no epoch finished"
+            : `best epoch ${result.bestEpoch} (validation mean AUC ${result.bestMeanAuc?.toFixed(4) ?? "-"})`;
+        log.info(
+          `${result.stopped === "completed" ? "done" : "stopped"}: ${result.epochsDone} epoch(s), ${best}, ${result.samplesPerSec.toFixed(1)} windows/s; model in ${result.outDir}`,
+        );
       } finally {
         process.off("SIGINT", onSigint);
       }

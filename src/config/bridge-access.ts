@@ -48,7 +48,10 @@ export interface AccessFlags {
 
 /** True for 127.0.0.0/8, ::1, ::ffff:127.x and the name localhost. */
 export function isLoopback(address: string): boolean {
-  const a = address.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  const a = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
   if (a === "localhost" || a === "::1" || a === "0:0:0:0:0:0:0:1") return true;
   const v4 = a.startsWith("::ffff:") ? a.slice(7) : a;
   return isIP(v4) === 4 && v4.startsWith("127.");
@@ -61,7 +64,13 @@ function parseOrigin(text: string): string {
   } catch {
     throw new UserError(`Expected --allow-origin an origin like http://localhost:5173, got "${text}"`);
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "") {
+  if (
+    (url.protocol !== "http:" && url.protocol !== "https:") ||
+    url.pathname !== "/" ||
+    url.search !== "" ||
+    url.hash !== "" ||
+    url.username !== ""
+  ) {
     throw new UserError(`Expected --allow-origin an origin like http://localhost:5173 (scheme, host and port only), got "${text}"`);
   }
   return url.origin;
@@ -74,16 +83,24 @@ function parseOrigin(text: string): string {
 export function planAccess(flags: AccessFlags, env: NodeJS.ProcessEnv = process.env): AccessPolicy {
   const host = (flags.host ?? "127.0.0.1").trim();
   const bare = host.replace(/^\[(.*)\]$/, "$1");
-  if (host === "" || (isIP(bare) === 0 && !/^[A-Za-z0-9.-]{1,253}$/.test(bare))) throw new UserError(`Expected --host an IP address or host name, got "${flags.host ?? ""}"`);
+  if (host === "" || (isIP(bare) === 0 && !/^[A-Za-z0-9.-]{1,253}$/.test(bare)))
+    throw new UserError(`Expected --host an IP address or host name, got "${flags.host ?? ""}"`);
   const token = flags.token ?? env[TOKEN_ENV];
   if (token !== undefined) {
     if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-      throw new UserError(`Expected --token (or ${TOKEN_ENV}) at least ${MIN_TOKEN_LENGTH} characters without spaces, got ${token.length} characters`);
+      throw new UserError(
+        `Expected --token (or ${TOKEN_ENV}) at least ${MIN_TOKEN_LENGTH} characters without spaces, got ${token.length} characters`,
+      );
     }
   } else if (!isLoopback(host)) {
-    throw new UserError(`--host ${host} exposes the bridge beyond this machine: it needs --token or ${TOKEN_ENV} (at least ${MIN_TOKEN_LENGTH} characters)`);
+    throw new UserError(
+      `--host ${host} exposes the bridge beyond this machine: it needs --token or ${TOKEN_ENV} (at least ${MIN_TOKEN_LENGTH} characters)`,
+    );
   }
-  const oscAllow = (flags.oscAllow ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const oscAllow = (flags.oscAllow ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   const badOsc = oscAllow.find((a) => isIP(a) === 0 && a !== "localhost");
   if (badOsc !== undefined) throw new UserError(`Expected --osc-allow a comma-separated list of IP addresses, got "${badOsc}"`);
   return { host, ...definedFields({ token }), allowOrigins: (flags.allowOrigin ?? []).map(parseOrigin), oscAllow };
@@ -97,7 +114,10 @@ export function tokenMatches(given: string | undefined, expected: string): boole
 }
 
 /** The token a request presents: ?token=, then `Authorization: Bearer`, then the bridge's cookie. */
-export function presentedToken(url: URL, headers: { readonly authorization?: string | undefined; readonly cookie?: string | undefined }): string | undefined {
+export function presentedToken(
+  url: URL,
+  headers: { readonly authorization?: string | undefined; readonly cookie?: string | undefined },
+): string | undefined {
   const q = url.searchParams.get("token");
   if (q !== null) return q;
   const auth = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
@@ -190,7 +210,8 @@ export function confineRecordPath(dir: string, name: string): string {
     }
     real = join(realParent, target.slice(parent.length + 1));
   }
-  if (!inside(realRoot, real)) throw new UserError(`Expected a record file inside --record-dir ${root}, got "${name}" (a link that leads outside)`);
+  if (!inside(realRoot, real))
+    throw new UserError(`Expected a record file inside --record-dir ${root}, got "${name}" (a link that leads outside)`);
   return target;
 }
 

@@ -57,7 +57,8 @@ export function checkHopControl(hopSec: number, p: HopWindow = DEFAULT_MEL_PARAM
 export function parseHopFlag(text: string | undefined, mode: HopMode, flag = "--hop", p: HopWindow = DEFAULT_MEL_PARAMS): number {
   if (text === undefined) return DEFAULT_HOP_SEC[mode];
   const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v) || v <= 0) throw new UserError(`Expected ${flag} a positive number (seconds), got "${text}"`);
+  if (text.trim() === "" || !Number.isFinite(v) || v <= 0)
+    throw new UserError(`Expected ${flag} a positive number (seconds), got "${text}"`);
   if (!isHopSec(v, p)) throw new UserError(`Expected ${flag} in (0, ${maxHopSec(p)}] seconds, got "${text}"`);
   return v;
 }

@@ -129,7 +129,8 @@ const TOP_KEYS = ["version", "smoothing", "hysteresis", "thresholds", "mute", "r
 function parseRule(ck: Checker, v: unknown, i: number): RuleSpec {
   const f = `rules[${i}]`;
   const r = ck.object(v, f, RULE_KEYS);
-  if (typeof r["name"] !== "string" || !RULE_NAME.test(r["name"])) ck.fail(`${f}.name`, "a name of letters, digits, - and _ (at most 64)", r["name"]);
+  if (typeof r["name"] !== "string" || !RULE_NAME.test(r["name"]))
+    ck.fail(`${f}.name`, "a name of letters, digits, - and _ (at most 64)", r["name"]);
   const spec: RuleSpec = {
     name: r["name"],
     all: ck.classList(r["all"], `${f}.all`),
@@ -194,7 +195,8 @@ export async function loadPostConfig(path: string): Promise<PostConfig> {
   try {
     const st = await stat(path);
     if (!st.isFile()) throw new InputFileError(path, "the trigger config is not a regular file");
-    if (st.size > MAX_CONFIG_BYTES) throw new InputFileError(path, `the trigger config is ${st.size} bytes; at most ${MAX_CONFIG_BYTES} are read`);
+    if (st.size > MAX_CONFIG_BYTES)
+      throw new InputFileError(path, `the trigger config is ${st.size} bytes; at most ${MAX_CONFIG_BYTES} are read`);
     text = await readFile(path, "utf8");
   } catch (err) {
     if (err instanceof InputFileError) throw err;
@@ -204,7 +206,7 @@ export async function loadPostConfig(path: string): Promise<PostConfig> {
   try {
     doc = parseYaml(text);
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err);
+    const msg = err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err);
     throw new InputFileError(path, `not valid YAML or JSON: ${msg}`, { cause: err });
   }
   return validatePostConfig(doc, path);

@@ -1,6 +1,6 @@
 /**
  * MedleyDB's activation-confidence recipe (Bittner et al., ISMIR 2014; code:
- * marl/medleydb `medleydb/annotate/activation_conf.py`, summarised in notes/datasets.md §5),
+ * marl/medleydb `medleydb/annotate/activation_conf.py`, summarised in docs/datasets.md §5),
  * used when a track has stems but no `.lab` file:
  *
  * 1. each stem mono at 44.1 kHz;
@@ -94,10 +94,7 @@ export function matlabHanning(n: number): Float64Array {
  * zero-padded to the longest. Returns a table in `.lab` layout: times `k·hop/sampleRateHz` and
  * one column per stem, in the order given.
  */
-export function computeActivationConfidence(
-  stems: readonly StemSignal[],
-  params: ActivationParams = MEDLEYDB_ACTIVATION_PARAMS,
-): LabTable {
+export function computeActivationConfidence(stems: readonly StemSignal[], params: ActivationParams = MEDLEYDB_ACTIVATION_PARAMS): LabTable {
   return activationFromEnvelopes(
     stems.map((s) => ({ key: s.key, envelope: stemEnvelope(s.samples, params.winLen) })),
     params,

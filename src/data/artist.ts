@@ -1,5 +1,5 @@
 /**
- * The artist key used by the artist-conditional split (notes/datasets.md §9). The same act is
+ * The artist key used by the artist-conditional split (docs/datasets.md §9). The same act is
  * spelled differently across MedleyDB files (`Music Delta` / `Music Delta Multitracks`,
  * `Hops 'n Vinyl` / `Hops ’n Vinyl`, `Declare a String` / `Declare A String`, `Sweat` / `SWEAT`,
  * `Liz Nelson` / `Liz Nelson & Jennifer Davies`), so the key is the lowercase alphanumerics of
@@ -8,7 +8,7 @@
 
 /**
  * Normalised key -> canonical key, for spellings that differ by more than case and punctuation.
- * Reviewed against the MedleyDB V1+V2 metadata at marl/medleydb@537bb7b (notes §9).
+ * Reviewed against the MedleyDB V1+V2 metadata at marl/medleydb@537bb7b (docs/datasets.md §9).
  */
 export const ARTIST_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   // Music Delta tracks say either "Music Delta" or "Music Delta Multitracks": one producer.

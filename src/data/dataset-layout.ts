@@ -1,5 +1,5 @@
 /**
- * Where MedleyDB-format files live (notes/datasets.md §1, §8). One or more roots, mixed freely:
+ * Where MedleyDB-format files live (docs/datasets.md §1, §8). One or more roots, mixed freely:
  *
  * - MedleyDB code repo: `<root>/medleydb/data/{Metadata,Annotations/Activation_Confidence/{v2,original}}`
  *   (or `<root>` = that `data` folder, or the fixtures' `medleydb/`);
@@ -139,11 +139,17 @@ function isDir(p: string): boolean {
 async function listFiles(dir: string, suffix: string): Promise<string[]> {
   if (!isDir(dir)) return [];
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith(suffix)).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
+    .map((e) => e.name)
+    .sort();
 }
 
 async function listDirs(dir: string): Promise<string[]> {
   if (!isDir(dir)) return [];
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }

@@ -63,9 +63,15 @@ export function formatStatsTable(stats: DatasetStats, ds: Pick<Dataset, "labelMa
     `${stats.tracks} tracks, ${stats.windows} windows of 1 s (${hours} h); ` +
       `label map: ${ds.labelMapVersion ?? "off"}; filters: ${ds.filtered ? "bleed (tabla kept), no class" : "off"}`,
     "",
-    table(["class", "tracks", "active s"], Object.entries(stats.classes).map(([k, v]) => [k, v.tracks, v.activeWindows])),
+    table(
+      ["class", "tracks", "active s"],
+      Object.entries(stats.classes).map(([k, v]) => [k, v.tracks, v.activeWindows]),
+    ),
     "",
-    table(["raw label", "tracks", "active s"], Object.entries(stats.labels).map(([k, v]) => [k, v.tracks, v.activeWindows])),
+    table(
+      ["raw label", "tracks", "active s"],
+      Object.entries(stats.labels).map(([k, v]) => [k, v.tracks, v.activeWindows]),
+    ),
   ];
   if (stats.skipped.length > 0) {
     lines.push("", `skipped ${stats.skipped.length}:`);
@@ -77,7 +83,5 @@ export function formatStatsTable(stats: DatasetStats, ds: Pick<Dataset, "labelMa
 function table(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cells = [head, ...rows].map((r) => r.map(String));
   const widths = head.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? "").length)));
-  return cells
-    .map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j] ?? 0) : c.padStart(widths[j] ?? 0))).join("  "))
-    .join("\n");
+  return cells.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j] ?? 0) : c.padStart(widths[j] ?? 0))).join("  ")).join("\n");
 }

@@ -1,7 +1,7 @@
 /**
  * The dataset reader: scans one or more roots (MedleyDB and/or Mixing Secrets layouts, see
  * dataset-layout.ts), reads each track's metadata and activation confidence, applies the 1 s
- * labelling rule and the paper's filters (notes/datasets.md §9):
+ * labelling rule and the paper's filters (docs/datasets.md §9):
  * - bleed: `has_bleed: yes` tracks are dropped, except tracks containing tabla;
  * - no class: tracks in which none of the 18 classes is active in any window are dropped, except
  *   synthetic ones (`origin: Synthetic`: the generator's class-less songs are deliberate negatives).
@@ -147,7 +147,12 @@ export async function loadDataset(roots: readonly string[], opts: DatasetOptions
   return { roots, tracks, skipped, labelMapVersion: labelMap === null ? null : labelMap.version, filtered: opts.unfiltered !== true };
 }
 
-async function loadTrack(layout: Layout, file: MetadataFile, labelMap: LabelMap | null, opts: DatasetOptions): Promise<Track | SkippedTrack> {
+async function loadTrack(
+  layout: Layout,
+  file: MetadataFile,
+  labelMap: LabelMap | null,
+  opts: DatasetOptions,
+): Promise<Track | SkippedTrack> {
   const id = file.trackId;
   const malformed = (err: unknown): SkippedTrack => {
     if (opts.strict === true || !(err instanceof UserError)) throw err;
@@ -163,7 +168,8 @@ async function loadTrack(layout: Layout, file: MetadataFile, labelMap: LabelMap 
   const dataset: DatasetName = meta.origin === MIXING_SECRETS_ORIGIN ? "mixing-secrets" : "medleydb";
   const unresolved = new Set<string>();
   const stems: TrackStem[] = meta.stems.map((s) => {
-    const labels = dataset === "mixing-secrets" && labelMap !== null ? mapLabels(labelMap, id, s.key, s.instruments, unresolved) : s.instruments;
+    const labels =
+      dataset === "mixing-secrets" && labelMap !== null ? mapLabels(labelMap, id, s.key, s.instruments, unresolved) : s.instruments;
     const classIndices = [...new Set(labels.map((l) => CLASS_INDEX_BY_LABEL.get(l)).filter((c): c is number => c !== undefined))];
     return { key: s.key, rawLabels: s.instruments, labels, classIndices };
   });
@@ -174,7 +180,10 @@ async function loadTrack(layout: Layout, file: MetadataFile, labelMap: LabelMap 
   const dirs = trackAudioDirs(layout, id);
   const mixPath = findMix(meta, dirs);
   if (opts.requireMix === true && mixPath === undefined) {
-    return { track: id, reason: `mix audio ${meta.mixFilename} not found in ${dirs.length === 0 ? `any Audio/${id}/ folder` : dirs.join(", ")}` };
+    return {
+      track: id,
+      reason: `mix audio ${meta.mixFilename} not found in ${dirs.length === 0 ? `any Audio/${id}/ folder` : dirs.join(", ")}`,
+    };
   }
   let table: LabTable;
   let annotationSource: AnnotationSource;
@@ -204,14 +213,19 @@ async function loadTrack(layout: Layout, file: MetadataFile, labelMap: LabelMap 
     log.warn(
       `${id}: ${annotationPath ?? "computed activation"}: ` +
         [
-          result.unknownColumns.length > 0 ? `${result.unknownColumns.length} column(s) without a stem ignored (${result.unknownColumns.join(", ")})` : "",
-          result.missingColumns.length > 0 ? `${result.missingColumns.length} stem(s) without a column never active (${result.missingColumns.join(", ")})` : "",
+          result.unknownColumns.length > 0
+            ? `${result.unknownColumns.length} column(s) without a stem ignored (${result.unknownColumns.join(", ")})`
+            : "",
+          result.missingColumns.length > 0
+            ? `${result.missingColumns.length} stem(s) without a column never active (${result.missingColumns.join(", ")})`
+            : "",
         ]
           .filter((s) => s !== "")
           .join("; "),
     );
   }
-  if (unresolved.size > 0) log.debug(`${id}: label map ${labelMap?.version ?? ""} has no per-track decision for ${[...unresolved].join(", ")}`);
+  if (unresolved.size > 0)
+    log.debug(`${id}: label map ${labelMap?.version ?? ""} has no per-track decision for ${[...unresolved].join(", ")}`);
   const counts = classActiveWindows(result);
   const activeClasses = CLASSES.filter((c) => (counts[c.index] as number) > 0).map((c) => c.index);
   // Synthetic songs are kept: the generator knows what it played, and a song of non-class
@@ -281,5 +295,7 @@ export interface LabelledMix {
  * Tracks without a mix are left out (load with `requireMix: true` to see them in `skipped`).
  */
 export function labelledMixes(ds: Dataset): LabelledMix[] {
-  return ds.tracks.flatMap((t) => (t.mixPath === undefined ? [] : [{ id: t.id, artistKey: t.artistKey, mixPath: t.mixPath, labels: t.labels }]));
+  return ds.tracks.flatMap((t) =>
+    t.mixPath === undefined ? [] : [{ id: t.id, artistKey: t.artistKey, mixPath: t.mixPath, labels: t.labels }],
+  );
 }

@@ -79,7 +79,10 @@ export async function fileSha256(path: string): Promise<string> {
 /** Computes the cache key for a request (exported for tests). */
 export function cacheKey(audioSha256: string, p: MelParams, variant: string, labels: Uint8Array): string {
   const labelHash = createHash("sha256").update(labels).digest("hex");
-  return createHash("sha256").update([audioSha256, melParamsHash(p), variant, labelHash].join("|")).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update([audioSha256, melParamsHash(p), variant, labelHash].join("|"))
+    .digest("hex")
+    .slice(0, 32);
 }
 
 /** The file of the cache entry for (audio, params, variant, labels) in `cacheDir`. */
@@ -101,7 +104,12 @@ export async function getTrackFeatures(req: CacheRequest, opts: { cacheDir: stri
   return { ...computed, fromCache: false };
 }
 
-async function computeFeatures(req: CacheRequest, p: MelParams, audioSha256: string, variant: string): Promise<Omit<TrackFeatures, "fromCache">> {
+async function computeFeatures(
+  req: CacheRequest,
+  p: MelParams,
+  audioSha256: string,
+  variant: string,
+): Promise<Omit<TrackFeatures, "fromCache">> {
   const audio = await loadMono(req.audioPath, { sampleRateHz: p.sampleRateHz });
   let x = rmsNormalize(audio.samples);
   if (variant !== "") {
@@ -117,8 +125,15 @@ async function computeFeatures(req: CacheRequest, p: MelParams, audioSha256: str
   for (let w = 0; w < nWindows; w++) melWindowDb(x, w * p.windowSamples, p, mel.subarray(w * per, (w + 1) * per));
   const labels = req.labels.slice(0, nWindows * req.nClasses);
   const header: FeatureHeader = {
-    version: FORMAT_VERSION, trackId: req.trackId, melParamsHash: melParamsHash(p), audioSha256, variant,
-    nWindows, nMels: p.nMels, nFrames, nClasses: req.nClasses,
+    version: FORMAT_VERSION,
+    trackId: req.trackId,
+    melParamsHash: melParamsHash(p),
+    audioSha256,
+    variant,
+    nWindows,
+    nMels: p.nMels,
+    nFrames,
+    nClasses: req.nClasses,
   };
   return { header, mel, labels };
 }

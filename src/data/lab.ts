@@ -1,5 +1,5 @@
 /**
- * The activation-confidence `.lab` format (notes/datasets.md §4): CSV with a header
+ * The activation-confidence `.lab` format (docs/datasets.md §4): CSV with a header
  * `time,S01,S02,...`, one row every 2048/44100 s, values printed with `%.4f`
  * (MedleyDB `write_activations_to_csv`: `np.savetxt(..., fmt='%.4f', comments='')`).
  *
@@ -38,7 +38,7 @@ export async function readLab(path: string): Promise<LabTable> {
  * Parses `.lab` text. `path` only names the file in errors. Requires a `time` first header
  * cell, unique column names, at least one data row, the same field count on every row,
  * finite numbers and non-decreasing times. Values are NOT range-checked: the zero-phase
- * filter undershoots below C(H=0) = 0.0474 (notes §4).
+ * filter undershoots below C(H=0) = 0.0474 (docs/datasets.md §4).
  */
 export function parseLab(text: string, path: string): LabTable {
   const lines = text.split(/\r?\n/);

@@ -6,7 +6,7 @@
 
 /** Why a mapping is what it is, so a reviewer can tell stated facts from judgement calls. */
 export type MapBasis =
-  /** stated in notes/datasets.md §8 */
+  /** stated in docs/datasets.md §8 */
   | "notes"
   /** the same instrument in the taxonomy's spelling (`clap` -> `claps`) */
   | "spelling"

@@ -1,5 +1,5 @@
 /**
- * The Mixing Secrets label map mechanism (notes/datasets.md §8): 11 % of Mixing Secrets stem
+ * The Mixing Secrets label map mechanism (docs/datasets.md §8): 11 % of Mixing Secrets stem
  * labels are not MedleyDB taxonomy leaves (`bassdi`, `leadvox`, `male vocalists`, ...), so they
  * go through a reviewed, versioned table `string -> taxonomy leaf | null`, plus per-track
  * overrides for the labels that cannot be decided from the string alone (singer gender of

@@ -1,5 +1,5 @@
 /**
- * 1 s labels from activation confidence, the paper's rule (notes/datasets.md §6):
+ * 1 s labels from activation confidence, the paper's rule (docs/datasets.md §6):
  * window `w` holds the `.lab` rows with `floor(time) == w`; a class is active in `w` when the
  * maximum confidence over those rows and over all stems of that class is >= 0.5 (stems of the
  * same class are OR-ed). Only complete windows count: `w = 0 .. nWindows-1` with
@@ -12,7 +12,7 @@
 import { N_CLASSES } from "./classes.js";
 import type { LabTable } from "./lab.js";
 
-/** Activation threshold on the confidence C (C >= 0.5 <=> H >= theta, notes §5). */
+/** Activation threshold on the confidence C (C >= 0.5 <=> H >= theta, docs/datasets.md §5). */
 export const ACTIVE_THRESHOLD = 0.5;
 
 /** What the labeller needs to know about one stem. */

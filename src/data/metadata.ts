@@ -1,6 +1,6 @@
 /**
  * MedleyDB-format `<T>_METADATA.yaml` -> typed, normalised record. Both MedleyDB and Mixing
- * Secrets use this format (notes/datasets.md §2). The YAML is loose in practice, so everything is
+ * Secrets use this format (docs/datasets.md §2). The YAML is loose in practice, so everything is
  * normalised here, once:
  * - `instrument` (stems and raws) is always `string[]`: list-valued labels really occur
  *   (`[male singer, female singer]`);
@@ -158,7 +158,8 @@ function parseStem(key: string, node: unknown, fail: Fail): StemMetadata {
     // raw labels are informational (labels come from stems), and one Mixing Secrets raw has '':
     // an empty raw label is an empty list rather than a malformed track
     const rawLabel = rn["instrument"];
-    const instruments = rawLabel === "" || rawLabel === null || rawLabel === undefined ? [] : instrumentList(rawLabel, `${rf}.instrument`, fail);
+    const instruments =
+      rawLabel === "" || rawLabel === null || rawLabel === undefined ? [] : instrumentList(rawLabel, `${rf}.instrument`, fail);
     return { key: rk, index: ri, filename: rfile, instruments };
   });
   raws.sort((a, b) => a.index - b.index);

@@ -1,6 +1,6 @@
 /**
  * The artist-conditional train/test split with the paper's validation scheme (Gururani et al.
- * 2018 §4.1; notes/datasets.md §9):
+ * 2018 §4.1; docs/datasets.md §9):
  * - no artist has tracks on both sides (artist = artist.ts key);
  * - test ≈ 100/461 of the pool (the paper's 361 + 100 tracks);
  * - validation = 50 tracks drawn from train + 50 drawn from test, scaled by pool/461 for smaller
@@ -62,7 +62,11 @@ export interface SplitManifest {
   /** Test tracks (including the validation-from-test tracks, as in the paper). */
   readonly test: readonly string[];
   /** Tracks per class label on each side. */
-  readonly classTracks: { readonly train: Record<string, number>; readonly validation: Record<string, number>; readonly test: Record<string, number> };
+  readonly classTracks: {
+    readonly train: Record<string, number>;
+    readonly validation: Record<string, number>;
+    readonly test: Record<string, number>;
+  };
 }
 
 interface Group {
@@ -80,7 +84,8 @@ export function makeSplit(pool: readonly SplitTrack[], opts: SplitOptions): Spli
     validationFromTest: opts.validationFromTest ?? 50,
     referencePoolSize: opts.referencePoolSize ?? 461,
   };
-  if (!(params.testFraction > 0 && params.testFraction < 1)) throw new UserError(`Expected testFraction in (0, 1), got ${params.testFraction}`);
+  if (!(params.testFraction > 0 && params.testFraction < 1))
+    throw new UserError(`Expected testFraction in (0, 1), got ${params.testFraction}`);
   if (new Set(pool.map((t) => t.id)).size !== pool.length) throw new UserError("split pool has duplicate track ids");
   const sorted = [...pool].sort((a, b) => cmp(a.id, b.id));
   const rng = mulberry32(opts.seed);
@@ -93,11 +98,23 @@ export function makeSplit(pool: readonly SplitTrack[], opts: SplitOptions): Spli
   // validation from train: whole artists, removed from train
   const valTrain = pickGroups(shuffle(trainGroups, rng), Math.round(params.validationFromTrain * scale));
   // validation from test: tracks, kept in test
-  const testTracks = shuffle(test.flatMap((g) => g.tracks), rng);
-  const valTest = pickGroups(testTracks.map((t) => ({ artist: t.id, tracks: [t], classes: new Set(t.classes) })), Math.round(params.validationFromTest * scale), { keepOtherSide: false });
+  const testTracks = shuffle(
+    test.flatMap((g) => g.tracks),
+    rng,
+  );
+  const valTest = pickGroups(
+    testTracks.map((t) => ({ artist: t.id, tracks: [t], classes: new Set(t.classes) })),
+    Math.round(params.validationFromTest * scale),
+    { keepOtherSide: false },
+  );
 
   const ids = (gs: readonly Group[]): string[] => gs.flatMap((g) => g.tracks.map((t) => t.id)).sort(cmp);
-  const sides = { train: ids(trainGroups.filter((g) => !valTrain.includes(g))), fromTrain: ids(valTrain), fromTest: ids(valTest), test: ids(test) };
+  const sides = {
+    train: ids(trainGroups.filter((g) => !valTrain.includes(g))),
+    fromTrain: ids(valTrain),
+    fromTest: ids(valTest),
+    test: ids(test),
+  };
   return assemble(sorted, sides, { seed: opts.seed, params, provenance: opts.provenance ?? {} });
 }
 
@@ -171,7 +188,11 @@ export function extendSplit(previous: SplitManifest, pool: readonly SplitTrack[]
     test: [...sides.test, ...(sub?.test ?? [])],
   };
   const params = sub?.params ?? previous.params;
-  return assemble([...pool].sort((a, b) => cmp(a.id, b.id)), merged, { seed: opts.seed, params, provenance: { ...previous.provenance, ...(opts.provenance ?? {}), extends: previous.poolHash } });
+  return assemble(
+    [...pool].sort((a, b) => cmp(a.id, b.id)),
+    merged,
+    { seed: opts.seed, params, provenance: { ...previous.provenance, ...(opts.provenance ?? {}), extends: previous.poolHash } },
+  );
 }
 
 /**
@@ -181,7 +202,11 @@ export function extendSplit(previous: SplitManifest, pool: readonly SplitTrack[]
  * `keepOtherSide` (default) a group is only taken when every class it has keeps a group on the
  * other side. Then fills at random, skipping groups that would overshoot.
  */
-function pickGroups(candidates: readonly Group[], target: number, o: { keepOtherSide?: boolean; coverBeyondTarget?: boolean } = {}): Group[] {
+function pickGroups(
+  candidates: readonly Group[],
+  target: number,
+  o: { keepOtherSide?: boolean; coverBeyondTarget?: boolean } = {},
+): Group[] {
   const keep = o.keepOtherSide ?? true;
   const picked: Group[] = [];
   const size = (): number => picked.reduce((s, g) => s + g.tracks.length, 0);
@@ -218,7 +243,9 @@ function groupByArtist(tracks: readonly SplitTrack[]): Group[] {
 
 /** sha256 over the sorted pool: `id\tartistKey\tclasses` per line. */
 export function poolHash(pool: readonly SplitTrack[]): string {
-  const lines = [...pool].sort((a, b) => cmp(a.id, b.id)).map((t) => `${t.id}\t${t.artistKey}\t${[...t.classes].sort((x, y) => x - y).join(",")}`);
+  const lines = [...pool]
+    .sort((a, b) => cmp(a.id, b.id))
+    .map((t) => `${t.id}\t${t.artistKey}\t${[...t.classes].sort((x, y) => x - y).join(",")}`);
   return createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 

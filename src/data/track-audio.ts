@@ -24,7 +24,7 @@ export function findMix(meta: TrackMetadata, dirs: readonly string[]): string | 
 
 /**
  * Audio sources of every stem, or undefined when some stem has neither its stem file nor all of
- * its raws. Mixing Secrets builds a grouped stem as the mean of its raws (notes §8), so the raws
+ * its raws. Mixing Secrets builds a grouped stem as the mean of its raws (docs/datasets.md §8), so the raws
  * stand in for a missing stem file.
  */
 export function findStemSources(meta: TrackMetadata, dirs: readonly string[]): Map<string, StemSource> | undefined {

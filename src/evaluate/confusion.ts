@@ -21,7 +21,10 @@ import type { Matrix } from "../post/aggregate.js";
 
 /** The normalised matrix plus the raw counts behind it. */
 export interface FpFnConfusion {
-  /** `matrix[i][j]`: share of false negatives of class j among those co-occurring with a false positive of i. Rows sum to 1 or are all 0. */
+  /**
+   * `matrix[i][j]`: share of false negatives of class j among those co-occurring with a false positive of i.
+   * Rows sum to 1 or are all 0.
+   */
   readonly matrix: number[][];
   /** `counts[i][j]`: windows where i is a false positive and j a false negative. */
   readonly counts: number[][];

@@ -168,7 +168,10 @@ class BestTracker {
   }
 }
 
-/** Best-F1 threshold of every class (needs at least one row). Same numbers as `bestOfScan(f1ThresholdScan(...))`, without building the scan. */
+/**
+ * Best-F1 threshold of every class (needs at least one row). Same numbers as `bestOfScan(f1ThresholdScan(...))`,
+ * without building the scan.
+ */
 export function bestF1PerClass(scores: Matrix, labels: Matrix): BestF1[] {
   return Array.from({ length: scores.cols }, (_, c) => {
     const tracker = new BestTracker();

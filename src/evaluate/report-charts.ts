@@ -56,7 +56,9 @@ export function lrapSpec(models: readonly ModelReport[]): TopLevelSpec {
 export function aucPerClassSpec(m: ModelReport): TopLevelSpec {
   const names = shortLabels(m.labels);
   const values = m.resolutions.flatMap((r) =>
-    r.aucPerClass.flatMap((auc, c) => (auc === null ? [] : [{ label: names[c] ?? String(c), resolution: resolutionLabel(r.resolution), auc }])),
+    r.aucPerClass.flatMap((auc, c) =>
+      auc === null ? [] : [{ label: names[c] ?? String(c), resolution: resolutionLabel(r.resolution), auc }],
+    ),
   );
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -90,7 +92,17 @@ export function confusionSpec(m: ModelReport): TopLevelSpec {
       y: { field: "fp", type: "nominal", sort: names, title: "false positive" },
     },
     layer: [
-      { mark: "rect", encoding: { color: { field: "p", type: "quantitative", title: "probability", scale: { range: ["#ffffff", "#08519c"], domain: [0, 1], interpolate: "rgb" } } } },
+      {
+        mark: "rect",
+        encoding: {
+          color: {
+            field: "p",
+            type: "quantitative",
+            title: "probability",
+            scale: { range: ["#ffffff", "#08519c"], domain: [0, 1], interpolate: "rgb" },
+          },
+        },
+      },
       {
         mark: { type: "text", fontSize: 8 },
         encoding: {
@@ -111,7 +123,11 @@ export function historySpec(m: ModelReport): TopLevelSpec | undefined {
     if (typeof epoch !== "number") return [];
     const pick = (key: string, series: string, panel: string): Array<Record<string, unknown>> =>
       typeof h[key] === "number" ? [{ epoch, series, value: h[key], panel }] : [];
-    return [...pick("trainLoss", "training loss", "loss"), ...pick("valLoss", "validation loss", "loss"), ...pick("valMeanAuc", "validation mean AUC", "AUC")];
+    return [
+      ...pick("trainLoss", "training loss", "loss"),
+      ...pick("valLoss", "validation loss", "loss"),
+      ...pick("valMeanAuc", "validation mean AUC", "AUC"),
+    ];
   });
   if (values.length === 0) return undefined;
   return {

@@ -19,7 +19,26 @@ import type { PrfReport } from "./prf.js";
 export const REPORT_VERSION = 1;
 
 /** The paper's class abbreviations (Table 2), in class order. */
-export const PAPER_ABBREVIATIONS: readonly string[] = ["dru", "bgtr", "ms", "dgtr", "cgtr", "syn", "agtr", "pf", "vox", "fs", "str", "epf", "eorg", "db", "vc", "vn", "tab", "fl"];
+export const PAPER_ABBREVIATIONS: readonly string[] = [
+  "dru",
+  "bgtr",
+  "ms",
+  "dgtr",
+  "cgtr",
+  "syn",
+  "agtr",
+  "pf",
+  "vox",
+  "fs",
+  "str",
+  "epf",
+  "eorg",
+  "db",
+  "vc",
+  "vn",
+  "tab",
+  "fl",
+];
 
 /** Class ids pooled into "vocals" for Table 4. */
 export const VOCAL_CLASS_IDS: readonly string[] = ["male-singer", "female-singer", "vocalists"];
@@ -137,7 +156,15 @@ export function modelReport(m: ScoredModel): ModelReport {
   const input = { scores: matrix(m.scores, m.rows, n), labels: matrix(m.truth, m.rows, n), trackIds: m.trackIds };
   const resolutions = RESOLUTIONS.map((resolution) => {
     const r = computeReport(input, { resolution });
-    return { resolution, rows: r.rows, lrapMicro: r.lrapMicro, lrapMacro: r.lrapMacro, meanAuc: r.meanAuc, nDefinedClasses: r.nDefinedClasses, aucPerClass: r.aucPerClass };
+    return {
+      resolution,
+      rows: r.rows,
+      lrapMicro: r.lrapMicro,
+      lrapMacro: r.lrapMacro,
+      meanAuc: r.meanAuc,
+      nDefinedClasses: r.nDefinedClasses,
+      aucPerClass: r.aucPerClass,
+    };
   });
   const atThresholds = computeReport(input, { resolution: 1, thresholds: m.thresholds });
   return {
@@ -156,6 +183,16 @@ export function modelReport(m: ScoredModel): ModelReport {
 }
 
 /** Assembles report.json. */
-export function buildReport(models: readonly ScoredModel[], source: Readonly<Record<string, unknown>>, createdAt = new Date()): EvaluationReport {
-  return { schema: "timbrescope-report", version: REPORT_VERSION, createdAt: createdAt.toISOString(), source, models: models.map(modelReport) };
+export function buildReport(
+  models: readonly ScoredModel[],
+  source: Readonly<Record<string, unknown>>,
+  createdAt = new Date(),
+): EvaluationReport {
+  return {
+    schema: "timbrescope-report",
+    version: REPORT_VERSION,
+    createdAt: createdAt.toISOString(),
+    source,
+    models: models.map(modelReport),
+  };
 }

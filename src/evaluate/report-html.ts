@@ -7,7 +7,8 @@ import type { EvaluationReport, ModelReport } from "./report-data.js";
 import { resolutionLabel, shortLabels } from "./report-data.js";
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? "–" : v.toFixed(digits));
+const num = (v: number | null | undefined, digits = 3): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? "–" : v.toFixed(digits);
 
 const CSS = `
 body{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1100px;color:#222;line-height:1.4}
@@ -27,13 +28,20 @@ function meanAucTable(models: readonly ModelReport[]): string {
   const res = models[0]?.resolutions.map((r) => r.resolution) ?? [];
   return table(
     ["resolution", ...models.map((m) => m.name)],
-    res.map((r, i) => [resolutionLabel(r), ...models.map((m) => num((m.resolutions[i]?.meanAuc ?? null) === null ? null : (m.resolutions[i]?.meanAuc as number) * 100, 2))]),
+    res.map((r, i) => [
+      resolutionLabel(r),
+      ...models.map((m) => num((m.resolutions[i]?.meanAuc ?? null) === null ? null : (m.resolutions[i]?.meanAuc as number) * 100, 2)),
+    ]),
   );
 }
 
 function lrapTable(models: readonly ModelReport[]): string {
   return table(
-    ["model", ...(models[0]?.resolutions.flatMap((r) => [`micro ${resolutionLabel(r.resolution)}`, `macro ${resolutionLabel(r.resolution)}`]) ?? [])],
+    [
+      "model",
+      ...(models[0]?.resolutions.flatMap((r) => [`micro ${resolutionLabel(r.resolution)}`, `macro ${resolutionLabel(r.resolution)}`]) ??
+        []),
+    ],
     models.map((m) => [m.name, ...m.resolutions.flatMap((r) => [num(r.lrapMicro), num(r.lrapMacro)])]),
   );
 }
@@ -54,7 +62,11 @@ function prfTable(m: ModelReport): string {
   const p = m.prf;
   const rows = m.labels.map((l, c) => [
     `${names[c] ?? l}${names[c] === l ? "" : ` (${l})`}`,
-    num(m.thresholds[c]), num(p.precision[c]), num(p.recall[c]), num(p.f1[c]), String(p.support[c] ?? 0),
+    num(m.thresholds[c]),
+    num(p.precision[c]),
+    num(p.recall[c]),
+    num(p.f1[c]),
+    String(p.support[c] ?? 0),
     num(m.resolutions[0]?.aucPerClass[c] ?? null),
   ]);
   rows.push(["micro", "", num(p.micro.precision), num(p.micro.recall), num(p.micro.f1), "", ""]);
@@ -71,17 +83,25 @@ function infoList(m: ModelReport): string {
 /** Renders the whole page. */
 export async function renderReportHtml(report: EvaluationReport): Promise<string> {
   const parts: string[] = [];
-  const src = Object.entries(report.source).map(([k, v]) => `<b>${esc(k)}</b>: ${esc(Array.isArray(v) ? v.join(", ") : String(v))}`).join(" · ");
+  const src = Object.entries(report.source)
+    .map(([k, v]) => `<b>${esc(k)}</b>: ${esc(Array.isArray(v) ? v.join(", ") : String(v))}`)
+    .join(" · ");
   parts.push(`<h1>timbrescope evaluation report</h1><p class="note">Created ${esc(report.createdAt)} · ${src}</p>`);
-  parts.push(`<p class="note">Metrics as in Gururani, Summers &amp; Lerch (ISMIR 2018): predictions and labels max-pooled over 1 s / 5 s / 10 s / whole track (§3.3); LRAP micro over all windows, macro per track then averaged (§4.3.1); ROC AUC per class, mean over defined classes (§4.3.2); precision/recall/F1 and the confusion matrix at 1 s with each model's validation-tuned thresholds (§5).</p>`);
-  parts.push(`<h2>Summary</h2><h3>Mean AUC (%) per time resolution (Table 3)</h3>${meanAucTable(report.models)}<h3>LRAP</h3>${lrapTable(report.models)}`);
+  parts.push(
+    `<p class="note">Metrics as in Gururani, Summers &amp; Lerch (ISMIR 2018): predictions and labels max-pooled over 1 s / 5 s / 10 s / whole track (§3.3); LRAP micro over all windows, macro per track then averaged (§4.3.1); ROC AUC per class, mean over defined classes (§4.3.2); precision/recall/F1 and the confusion matrix at 1 s with each model's validation-tuned thresholds (§5).</p>`,
+  );
+  parts.push(
+    `<h2>Summary</h2><h3>Mean AUC (%) per time resolution (Table 3)</h3>${meanAucTable(report.models)}<h3>LRAP</h3>${lrapTable(report.models)}`,
+  );
   parts.push(`<div class="fig">${await renderSvg(lrapSpec(report.models))}</div>`);
   for (const m of report.models) {
     parts.push(`<h2>${esc(m.name)}</h2>${infoList(m)}`);
     parts.push(`<h3>AUC per instrument (Fig. 3)</h3><div class="fig">${await renderSvg(aucPerClassSpec(m))}</div>`);
     parts.push(`<h3>Vocals (Table 4)</h3>${vocalsTable(m)}`);
     parts.push(`<h3>Per-class precision / recall / F1 at the tuned thresholds</h3>${prfTable(m)}`);
-    parts.push(`<h3>Confusion (Fig. 4)</h3><p class="note">Row i: distribution of the instruments missed (false negatives) in windows where instrument i was wrongly detected (false positive); rows sum to 1 or are empty.</p><div class="fig">${await renderSvg(confusionSpec(m))}</div>`);
+    parts.push(
+      `<h3>Confusion (Fig. 4)</h3><p class="note">Row i: distribution of the instruments missed (false negatives) in windows where instrument i was wrongly detected (false positive); rows sum to 1 or are empty.</p><div class="fig">${await renderSvg(confusionSpec(m))}</div>`,
+    );
     const hist = historySpec(m);
     if (hist !== undefined) parts.push(`<h3>Training</h3><div class="fig">${await renderSvg(hist)}</div>`);
   }

@@ -46,7 +46,10 @@ async function readHistory(dir: string): Promise<Array<Record<string, unknown>>>
   const path = join(dir, TRAIN_FILES.log);
   if (!existsSync(path)) return [];
   const text = await readFile(path, "utf8");
-  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 function modelInfo(m: ModelManifest): Record<string, string | number | null> {
@@ -56,7 +59,8 @@ function modelInfo(m: ModelManifest): Record<string, string | number | null> {
     "MFLOP/window": Number((m.flopsPerWindow / 1e6).toFixed(1)),
     recipe: m.training?.recipe ?? null,
     "best epoch": m.validation?.epoch ?? null,
-    "validation mean AUC": m.validation?.meanAuc === null || m.validation?.meanAuc === undefined ? null : Number(m.validation.meanAuc.toFixed(4)),
+    "validation mean AUC":
+      m.validation?.meanAuc === null || m.validation?.meanAuc === undefined ? null : Number(m.validation.meanAuc.toFixed(4)),
   };
 }
 
@@ -86,10 +90,15 @@ export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evalu
     const data = await loadSplitData({ roots: opts.roots, cacheDir: opts.cacheDir, splitSeed, ...definedFields({ previous }) });
     const trainedOn = first.training?.split.poolHash;
     if (opts.split !== "all" && previous === undefined && trainedOn !== undefined && trainedOn !== data.split.poolHash) {
-      log.warn(`the tracks under ${opts.roots.join(", ")} differ from those ${opts.modelDirs[0]} was trained on (pool hash); the ${opts.split} split may overlap its training data`);
+      log.warn(
+        `the tracks under ${opts.roots.join(", ")} differ from those ${opts.modelDirs[0]} was trained on (pool hash); the ${opts.split} split may overlap its training data`,
+      );
     }
     const ids = opts.split === "all" ? [...data.mixes.keys()].sort() : splitTracks(data, opts.split);
-    if (ids.length === 0) throw new UserError(`the ${opts.split} split of ${opts.roots.join(", ")} is empty (${data.mixes.size} tracks in all); try --split all`);
+    if (ids.length === 0)
+      throw new UserError(
+        `the ${opts.split} split of ${opts.roots.join(", ")} is empty (${data.mixes.size} tracks in all); try --split all`,
+      );
     const store = await buildStore(data, ids, [0], `${opts.split} features`, opts.progress);
     const models: ScoredModel[] = [];
     try {
@@ -97,14 +106,24 @@ export async function evaluateModels(opts: EvaluateModelsOptions): Promise<Evalu
         const dir = opts.modelDirs[i] as string;
         const s = await scoreStore(store, (x, n) => scorer.scoreMel(x, n));
         models.push({
-          name: basename(dir), labels: scorer.labels, thresholds: Array.from(scorer.thresholds), scores: s.scores, truth: s.labels, trackIds: s.trackIds, rows: s.rows,
-          info: modelInfo(manifest), history: await readHistory(dir),
+          name: basename(dir),
+          labels: scorer.labels,
+          thresholds: Array.from(scorer.thresholds),
+          scores: s.scores,
+          truth: s.labels,
+          trackIds: s.trackIds,
+          rows: s.rows,
+          info: modelInfo(manifest),
+          history: await readHistory(dir),
         });
       }
     } finally {
       store.close();
     }
-    return { report: buildReport(models, { split: opts.split, splitSeed, data: opts.roots, tracks: ids.length, windows: store.totalWindows }), scored: models };
+    return {
+      report: buildReport(models, { split: opts.split, splitSeed, data: opts.roots, tracks: ids.length, windows: store.totalWindows }),
+      scored: models,
+    };
   } finally {
     for (const { scorer } of loaded) await scorer.dispose?.();
   }

@@ -27,7 +27,11 @@ export type DbParams = Pick<MelParams, "dbRef" | "dbAmin" | "topDb">;
  */
 export function powerToDb(power: ArrayLike<number>, p?: DbParams): Float32Array;
 export function powerToDb<T extends Float32Array | Float64Array>(power: ArrayLike<number>, p: DbParams, out: T): T;
-export function powerToDb(power: ArrayLike<number>, p: DbParams = DEFAULT_MEL_PARAMS, out?: Float32Array | Float64Array): Float32Array | Float64Array {
+export function powerToDb(
+  power: ArrayLike<number>,
+  p: DbParams = DEFAULT_MEL_PARAMS,
+  out?: Float32Array | Float64Array,
+): Float32Array | Float64Array {
   const n = power.length;
   const dst = out ?? new Float32Array(n);
   if (dst.length !== n) throw new RangeError(`powerToDb: out has ${dst.length} values, power has ${n}`);
@@ -73,7 +77,7 @@ const INV_POW2 = Float64Array.from({ length: 2048 }, (_, e) => 2 ** (1023 - e));
 // so |r| < 1/256 and six terms of the Taylor series of ln(1 + r) leave < 2e-18 (Tang, "Table-driven
 // implementation of the logarithm function in IEEE floating-point arithmetic", ACM TOMS 16(4), 1990).
 // ln2 is split in fdlibm's two parts so that k · LN2_HI is exact for every k.
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 const CENTRE_INV = new Float64Array(128);
 const CENTRE_LN = new Float64Array(128);

@@ -1,7 +1,7 @@
 /**
  * Slaney mel filterbank, a port of librosa 0.10 `filters.mel(sr, n_fft, n_mels, fmin, fmax,
  * htk=False, norm="slaney")`, computed in float64 (librosa's default basis is float32; the
- * difference is <= 1.73e-9, see ../shared/fixtures/README.md).
+ * difference is <= 1.73e-9, see docs/fixtures.md).
  *
  * The bank is stored densely (for inspection and tests) and sparsely: each band is a triangle that
  * touches only a few FFT bins (3..34 of 513 for the defaults), so applying it packed costs ~1.3k

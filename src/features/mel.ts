@@ -4,7 +4,7 @@
  * It reproduces librosa 0.10
  *   S = melspectrogram(y, sr=22050, n_fft=1024, hop_length=256, n_mels=96, fmin=0, fmax=11025)
  *   D = power_to_db(S, ref=1.0)          (amin 1e-10, top_db 80)
- * in float64 (see ../shared/fixtures/README.md, "The mel recipe the fixtures encode"; the tests
+ * in float64 (see docs/fixtures.md, "The mel recipe the fixtures encode"; the tests
  * check every fixture to <= 1e-3 dB). Layout everywhere: row-major [nMels][nFrames], band 0 lowest,
  * frame t centred on sample t * hop of the signal passed in.
  *
@@ -80,7 +80,12 @@ let windowScratch = new Float64Array(0);
  * @param out         optional destination of nMels * framesPerWindow values, reused across calls
  * @returns `out` or a new Float32Array, row-major [nMels][framesPerWindow] (96 x 87 by default)
  */
-export function melWindowDb(samples: SampleArray, startSample: number, p: MelParams = DEFAULT_MEL_PARAMS, out?: Float32Array): Float32Array {
+export function melWindowDb(
+  samples: SampleArray,
+  startSample: number,
+  p: MelParams = DEFAULT_MEL_PARAMS,
+  out?: Float32Array,
+): Float32Array {
   const end = startSample + p.windowSamples;
   if (!Number.isInteger(startSample) || startSample < 0 || end > samples.length) {
     throw new RangeError(`melWindowDb: window [${startSample}, ${end}) does not fit in ${samples.length} samples`);

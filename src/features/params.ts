@@ -9,7 +9,7 @@
  *
  * Frame count: one 22050-sample window with center=True gives 1 + floor(22050/256) = 87 frames.
  * The paper writes "96 x 86"; no librosa setting turns exactly 22050 samples into 86 frames
- * (86 = frames per second). We keep all 87 (see ../shared/fixtures/README.md, "Frame count").
+ * (86 = frames per second). We keep all 87 (see docs/fixtures.md, "Frame count").
  */
 import { createHash } from "node:crypto";
 
@@ -83,7 +83,11 @@ export function framesPerWindow(p: MelParams = DEFAULT_MEL_PARAMS): number {
 /** Stable JSON: keys sorted, so the hash does not depend on property order. */
 function canonicalJson(p: MelParams): string {
   const rec = p as unknown as Record<string, unknown>;
-  return JSON.stringify(Object.keys(rec).sort().map((k) => [k, rec[k]]));
+  return JSON.stringify(
+    Object.keys(rec)
+      .sort()
+      .map((k) => [k, rec[k]]),
+  );
 }
 
 /** Stable hash of the params (sha256 of canonical JSON, first 16 hex digits). */

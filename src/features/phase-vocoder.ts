@@ -36,7 +36,10 @@ class ColumnSource {
   private readonly spec: Float64Array;
   private readonly cache = new Map<number, { mag: Float64Array; phase: Float64Array }>();
 
-  constructor(private readonly x: ArrayLike<number>, private readonly p: VocoderParams) {
+  constructor(
+    private readonly x: ArrayLike<number>,
+    private readonly p: VocoderParams,
+  ) {
     this.nFrames = 1 + Math.floor(x.length / p.hopSamples);
     this.fft = new FFT(p.nFft);
     this.window = hannPeriodic(p.nFft);

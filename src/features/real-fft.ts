@@ -172,8 +172,14 @@ export class RealFftPower {
       const u2i = (x[i + 2 * qN + 1] as number) * (w[q + 5] as number);
       const u3r = (x[i + 3 * qN] as number) * (w[q + 6] as number);
       const u3i = (x[i + 3 * qN + 1] as number) * (w[q + 7] as number);
-      const s0r = u0r + u2r, s0i = u0i + u2i, d0r = u0r - u2r, d0i = u0i - u2i;
-      const s1r = u1r + u3r, s1i = u1i + u3i, d1r = u1r - u3r, d1i = u1i - u3i;
+      const s0r = u0r + u2r,
+        s0i = u0i + u2i,
+        d0r = u0r - u2r,
+        d0i = u0i - u2i;
+      const s1r = u1r + u3r,
+        s1i = u1i + u3i,
+        d1r = u1r - u3r,
+        d1i = u1i - u3i;
       re[p] = s0r + s1r;
       im[p] = s0i + s1i;
       re[p + 1] = d0r + d1i;
@@ -194,26 +200,60 @@ export class RealFftPower {
     const e = this.nFft / 8;
     for (let g = 0, p = 0, q = 0; p < re.length; g++, p += 8, q += 16) {
       const i = start + (off[g] as number);
-      const u0r = (x[i] as number) * (w[q] as number), u0i = (x[i + 1] as number) * (w[q + 1] as number);
-      const u1r = (x[i + e] as number) * (w[q + 2] as number), u1i = (x[i + e + 1] as number) * (w[q + 3] as number);
-      const u2r = (x[i + 2 * e] as number) * (w[q + 4] as number), u2i = (x[i + 2 * e + 1] as number) * (w[q + 5] as number);
-      const u3r = (x[i + 3 * e] as number) * (w[q + 6] as number), u3i = (x[i + 3 * e + 1] as number) * (w[q + 7] as number);
-      const u4r = (x[i + 4 * e] as number) * (w[q + 8] as number), u4i = (x[i + 4 * e + 1] as number) * (w[q + 9] as number);
-      const u5r = (x[i + 5 * e] as number) * (w[q + 10] as number), u5i = (x[i + 5 * e + 1] as number) * (w[q + 11] as number);
-      const u6r = (x[i + 6 * e] as number) * (w[q + 12] as number), u6i = (x[i + 6 * e + 1] as number) * (w[q + 13] as number);
-      const u7r = (x[i + 7 * e] as number) * (w[q + 14] as number), u7i = (x[i + 7 * e + 1] as number) * (w[q + 15] as number);
+      const u0r = (x[i] as number) * (w[q] as number),
+        u0i = (x[i + 1] as number) * (w[q + 1] as number);
+      const u1r = (x[i + e] as number) * (w[q + 2] as number),
+        u1i = (x[i + e + 1] as number) * (w[q + 3] as number);
+      const u2r = (x[i + 2 * e] as number) * (w[q + 4] as number),
+        u2i = (x[i + 2 * e + 1] as number) * (w[q + 5] as number);
+      const u3r = (x[i + 3 * e] as number) * (w[q + 6] as number),
+        u3i = (x[i + 3 * e + 1] as number) * (w[q + 7] as number);
+      const u4r = (x[i + 4 * e] as number) * (w[q + 8] as number),
+        u4i = (x[i + 4 * e + 1] as number) * (w[q + 9] as number);
+      const u5r = (x[i + 5 * e] as number) * (w[q + 10] as number),
+        u5i = (x[i + 5 * e + 1] as number) * (w[q + 11] as number);
+      const u6r = (x[i + 6 * e] as number) * (w[q + 12] as number),
+        u6i = (x[i + 6 * e + 1] as number) * (w[q + 13] as number);
+      const u7r = (x[i + 7 * e] as number) * (w[q + 14] as number),
+        u7i = (x[i + 7 * e + 1] as number) * (w[q + 15] as number);
       // E = DFT4(u0, u2, u4, u6), O = DFT4(u1, u3, u5, u7).
-      const es0r = u0r + u4r, es0i = u0i + u4i, ed0r = u0r - u4r, ed0i = u0i - u4i;
-      const es1r = u2r + u6r, es1i = u2i + u6i, ed1r = u2r - u6r, ed1i = u2i - u6i;
-      const os0r = u1r + u5r, os0i = u1i + u5i, od0r = u1r - u5r, od0i = u1i - u5i;
-      const os1r = u3r + u7r, os1i = u3i + u7i, od1r = u3r - u7r, od1i = u3i - u7i;
-      const e0r = es0r + es1r, e0i = es0i + es1i, e2r = es0r - es1r, e2i = es0i - es1i;
-      const e1r = ed0r + ed1i, e1i = ed0i - ed1r, e3r = ed0r - ed1i, e3i = ed0i + ed1r;
-      const o0r = os0r + os1r, o0i = os0i + os1i, o2r = os0r - os1r, o2i = os0i - os1i;
-      const o1r = od0r + od1i, o1i = od0i - od1r, o3r = od0r - od1i, o3i = od0i + od1r;
+      const es0r = u0r + u4r,
+        es0i = u0i + u4i,
+        ed0r = u0r - u4r,
+        ed0i = u0i - u4i;
+      const es1r = u2r + u6r,
+        es1i = u2i + u6i,
+        ed1r = u2r - u6r,
+        ed1i = u2i - u6i;
+      const os0r = u1r + u5r,
+        os0i = u1i + u5i,
+        od0r = u1r - u5r,
+        od0i = u1i - u5i;
+      const os1r = u3r + u7r,
+        os1i = u3i + u7i,
+        od1r = u3r - u7r,
+        od1i = u3i - u7i;
+      const e0r = es0r + es1r,
+        e0i = es0i + es1i,
+        e2r = es0r - es1r,
+        e2i = es0i - es1i;
+      const e1r = ed0r + ed1i,
+        e1i = ed0i - ed1r,
+        e3r = ed0r - ed1i,
+        e3i = ed0i + ed1r;
+      const o0r = os0r + os1r,
+        o0i = os0i + os1i,
+        o2r = os0r - os1r,
+        o2i = os0i - os1i;
+      const o1r = od0r + od1i,
+        o1i = od0i - od1r,
+        o3r = od0r - od1i,
+        o3i = od0i + od1r;
       // W8^1 (a + ib) = ((a + b) + i(b - a)) / √2, W8^2 (a + ib) = b - ia, W8^3 (a + ib) = ((b - a) - i(a + b)) / √2.
-      const t1r = (o1r + o1i) * Math.SQRT1_2, t1i = (o1i - o1r) * Math.SQRT1_2;
-      const t3r = (o3i - o3r) * Math.SQRT1_2, t3i = -(o3r + o3i) * Math.SQRT1_2;
+      const t1r = (o1r + o1i) * Math.SQRT1_2,
+        t1i = (o1i - o1r) * Math.SQRT1_2;
+      const t3r = (o3i - o3r) * Math.SQRT1_2,
+        t3i = -(o3r + o3i) * Math.SQRT1_2;
       re[p] = e0r + o0r;
       im[p] = e0i + o0i;
       re[p + 4] = e0r - o0r;
@@ -247,19 +287,38 @@ export class RealFftPower {
       for (let base = 0; base < m; base += span) {
         for (let k = 0; k < len; k++) {
           const t = t0 + 12 * (k >> 1) + (k & 1);
-          const w1r = tw[t] as number, w1i = tw[t + 2] as number;
-          const w2r = tw[t + 4] as number, w2i = tw[t + 6] as number;
-          const w3r = tw[t + 8] as number, w3i = tw[t + 10] as number;
-          const i0 = base + k, i1 = i0 + len, i2 = i1 + len, i3 = i2 + len;
-          const a0r = re[i0] as number, a0i = im[i0] as number;
-          const b1r = re[i1] as number, b1i = im[i1] as number;
-          const b2r = re[i2] as number, b2i = im[i2] as number;
-          const b3r = re[i3] as number, b3i = im[i3] as number;
-          const a2r = b1r * w2r - b1i * w2i, a2i = b1r * w2i + b1i * w2r;
-          const a1r = b2r * w1r - b2i * w1i, a1i = b2r * w1i + b2i * w1r;
-          const a3r = b3r * w3r - b3i * w3i, a3i = b3r * w3i + b3i * w3r;
-          const s0r = a0r + a2r, s0i = a0i + a2i, d0r = a0r - a2r, d0i = a0i - a2i;
-          const s1r = a1r + a3r, s1i = a1i + a3i, d1r = a1r - a3r, d1i = a1i - a3i;
+          const w1r = tw[t] as number,
+            w1i = tw[t + 2] as number;
+          const w2r = tw[t + 4] as number,
+            w2i = tw[t + 6] as number;
+          const w3r = tw[t + 8] as number,
+            w3i = tw[t + 10] as number;
+          const i0 = base + k,
+            i1 = i0 + len,
+            i2 = i1 + len,
+            i3 = i2 + len;
+          const a0r = re[i0] as number,
+            a0i = im[i0] as number;
+          const b1r = re[i1] as number,
+            b1i = im[i1] as number;
+          const b2r = re[i2] as number,
+            b2i = im[i2] as number;
+          const b3r = re[i3] as number,
+            b3i = im[i3] as number;
+          const a2r = b1r * w2r - b1i * w2i,
+            a2i = b1r * w2i + b1i * w2r;
+          const a1r = b2r * w1r - b2i * w1i,
+            a1i = b2r * w1i + b2i * w1r;
+          const a3r = b3r * w3r - b3i * w3i,
+            a3i = b3r * w3i + b3i * w3r;
+          const s0r = a0r + a2r,
+            s0i = a0i + a2i,
+            d0r = a0r - a2r,
+            d0i = a0i - a2i;
+          const s1r = a1r + a3r,
+            s1i = a1i + a3i,
+            d1r = a1r - a3r,
+            d1i = a1i - a3i;
           re[i0] = s0r + s1r;
           im[i0] = s0i + s1i;
           re[i1] = d0r + d1i;
@@ -282,24 +341,34 @@ export class RealFftPower {
   private splitPower(): void {
     const { re, im, power: pw, split: sw } = this;
     const m = re.length;
-    const z0r = re[0] as number, z0i = im[0] as number;
+    const z0r = re[0] as number,
+      z0i = im[0] as number;
     pw[0] = (z0r + z0i) * (z0r + z0i);
     pw[m] = (z0r - z0i) * (z0r - z0i);
     for (let k = 1, j = m - 1; k < j; k++, j--) {
-      const ar = re[k] as number, ai = im[k] as number;
-      const br = re[j] as number, bi = im[j] as number;
-      const er = ar + br, ei = ai - bi;
-      const dr = ar - br, di = ai + bi;
-      const wr = sw[2 * k] as number, wi = sw[2 * k + 1] as number;
+      const ar = re[k] as number,
+        ai = im[k] as number;
+      const br = re[j] as number,
+        bi = im[j] as number;
+      const er = ar + br,
+        ei = ai - bi;
+      const dr = ar - br,
+        di = ai + bi;
+      const wr = sw[2 * k] as number,
+        wi = sw[2 * k + 1] as number;
       // T = W^k · (-i)(Z[k] - conj Z[M-k]) = W^k · (di - i·dr)
       const tr = wr * di + wi * dr;
       const ti = wi * di - wr * dr;
-      const pr = er + tr, pi = ei + ti, qr = er - tr, qi = ei - ti;
+      const pr = er + tr,
+        pi = ei + ti,
+        qr = er - tr,
+        qi = ei - ti;
       pw[k] = 0.25 * (pr * pr + pi * pi);
       pw[j] = 0.25 * (qr * qr + qi * qi);
     }
     const h = m >> 1;
-    const hr = re[h] as number, hi = im[h] as number;
+    const hr = re[h] as number,
+      hi = im[h] as number;
     pw[h] = hr * hr + hi * hi;
   }
 }

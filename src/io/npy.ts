@@ -51,7 +51,11 @@ export function parseNpy(buf: Uint8Array, name = "npy"): NpyArray {
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1] ?? bad("no descr in header");
   const fortran = /'fortran_order':\s*True/.test(header);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? bad("no shape in header");
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const shape = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) bad(`bad shape (${shapeText})`);
   const endian = descr[0];
   const kind = descr.slice(1);
@@ -59,7 +63,8 @@ export function parseNpy(buf: Uint8Array, name = "npy"): NpyArray {
   if (reader === undefined || endian === ">") bad(`unsupported dtype ${descr}`);
   const [bytes, read] = reader as [number, Reader];
   const count = shape.reduce((a, b) => a * b, 1);
-  if (dataStart + count * bytes > buf.length) bad(`truncated: shape (${shape.join(", ")}) needs ${count * bytes} data bytes, file has ${buf.length - dataStart}`);
+  if (dataStart + count * bytes > buf.length)
+    bad(`truncated: shape (${shape.join(", ")}) needs ${count * bytes} data bytes, file has ${buf.length - dataStart}`);
   const raw = new Float64Array(count);
   for (let i = 0; i < count; i++) raw[i] = read(view, dataStart + i * bytes);
   const data = fortran && shape.length > 1 ? fortranToC(raw, shape) : raw;

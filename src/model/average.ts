@@ -31,11 +31,15 @@ export function averageWeights(models: readonly { readonly dir: string; readonly
   if (first === undefined) throw new UserError("average: no model folders given");
   const layout = layoutOf(first.files);
   const bad = first.files.specs.find((s) => s.dtype !== "float32" || s.quantization !== undefined);
-  if (bad !== undefined) throw new UserError(`${first.dir}: weight ${bad.name} is ${bad.quantization?.dtype ?? bad.dtype}; only float32 weights can be averaged`);
+  if (bad !== undefined)
+    throw new UserError(
+      `${first.dir}: weight ${bad.name} is ${bad.quantization?.dtype ?? bad.dtype}; only float32 weights can be averaged`,
+    );
   const n = first.files.weights.byteLength / 4;
   const sum = new Float64Array(n);
   for (const { dir, files } of models) {
-    if (layoutOf(files) !== layout) throw new UserError(`${dir}: its weights differ from ${first.dir}'s (names, shapes or dtypes): not the same network`);
+    if (layoutOf(files) !== layout)
+      throw new UserError(`${dir}: its weights differ from ${first.dir}'s (names, shapes or dtypes): not the same network`);
     const w = new Float32Array(files.weights.buffer, files.weights.byteOffset, n);
     for (let i = 0; i < n; i++) sum[i] = (sum[i] as number) + (w[i] as number);
   }

@@ -5,7 +5,7 @@
  *   Optional packages, not in the default install (their install downloads libtensorflow); found at
  *   run time with a dynamic import.
  * - `wasm`: `@tensorflow/tfjs-backend-wasm` (XNNPACK, SIMD; one thread in Node 20, see
- *   ../shared/notes/training-on-wasm.md) plus timbrescope's training kernels (wasm-kernels/).
+ *   docs/training-on-wasm.md) plus timbrescope's training kernels (wasm-kernels/).
  * - `cpu`: plain JavaScript; ~25x slower than wasm for convolutions; the reference in tests.
  * `auto` takes the first of tensorflow, wasm, cpu that initialises, and says which.
  */
@@ -84,7 +84,11 @@ async function tryBackend(kind: BackendKind, loader: ModuleLoader): Promise<Back
     await tf.ready();
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
     const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
-    return { kind, tfName: "wasm", description: `wasm (${simd === true ? "SIMD" : "no SIMD"}, ${threads === true ? "threads" : "1 thread"})` };
+    return {
+      kind,
+      tfName: "wasm",
+      description: `wasm (${simd === true ? "SIMD" : "no SIMD"}, ${threads === true ? "threads" : "1 thread"})`,
+    };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') failed");
   await tf.ready();

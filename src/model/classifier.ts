@@ -60,7 +60,8 @@ export function predictWindows(model: tf.LayersModel, windows: Float32Array, n: 
   const per = bands * frames;
   const nOut = model.outputs[0]?.shape[1] ?? 0;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`predict: n must be a non-negative integer, got ${n}`);
-  if (windows.length < n * per) throw new RangeError(`predict: ${n} windows of ${bands} x ${frames} need ${n * per} values, got ${windows.length}`);
+  if (windows.length < n * per)
+    throw new RangeError(`predict: ${n} windows of ${bands} x ${frames} need ${n * per} values, got ${windows.length}`);
   const out = new Float32Array(n * nOut);
   for (let start = 0; start < n; start += batchSize) {
     const m = Math.min(batchSize, n - start);

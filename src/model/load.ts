@@ -28,11 +28,16 @@ export interface LoadedModel {
  */
 export async function loadLayersModelFile(modelJsonPath: string): Promise<tf.LayersModel> {
   const { json, specs, weights } = await readModelFiles(modelJsonPath);
-  const artifacts = await tf.io.getModelArtifactsForJSON(json, () => Promise.resolve([[...specs], weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer]));
+  const artifacts = await tf.io.getModelArtifactsForJSON(json, () =>
+    Promise.resolve([[...specs], weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer]),
+  );
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (err) {
-    throw new InputFileError(modelJsonPath, `cannot build the network (${err instanceof Error ? err.message.split("\n")[0] ?? "" : String(err)})`);
+    throw new InputFileError(
+      modelJsonPath,
+      `cannot build the network (${err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)})`,
+    );
   }
 }
 

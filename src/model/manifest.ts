@@ -5,7 +5,7 @@
  *
  * Loading validates the manifest against the live front-end: a model trained on other MelParams
  * would silently see different inputs, so a hash mismatch is an error naming the differing fields
- * (STYLE.md habit 2). The schema version is checked first so a future layout fails loudly.
+ * (CONTRIBUTING.md, habit 2). The schema version is checked first so a future layout fails loudly.
  */
 import { UserError } from "../errors.js";
 import { DEFAULT_MEL_PARAMS, diffMelParams, framesPerWindow, melParamsHash } from "../features/params.js";
@@ -93,18 +93,27 @@ const fail = (path: string, problem: string): never => {
  * Checks a parsed manifest (`raw`) and its agreement with the live front-end. `path` names the
  * file in messages. Returns it typed. Throws UserError naming the first bad or differing field.
  */
-export function validateManifest(raw: unknown, live: LiveFrontEnd = { melParams: DEFAULT_MEL_PARAMS }, path = "manifest.json"): ModelManifest {
+export function validateManifest(
+  raw: unknown,
+  live: LiveFrontEnd = { melParams: DEFAULT_MEL_PARAMS },
+  path = "manifest.json",
+): ModelManifest {
   if (typeof raw !== "object" || raw === null) return fail(path, `expected a JSON object, got ${raw === null ? "null" : typeof raw}`);
   const m = raw as Partial<ModelManifest> & Record<string, unknown>;
   if (m.schema !== MANIFEST_SCHEMA) fail(path, `schema: expected "${MANIFEST_SCHEMA}", got ${JSON.stringify(m.schema)}`);
-  if (m.schemaVersion !== MANIFEST_SCHEMA_VERSION) fail(path, `schemaVersion: this timbrescope reads version ${MANIFEST_SCHEMA_VERSION}, got ${JSON.stringify(m.schemaVersion)}`);
-  if (!Array.isArray(m.labels) || m.labels.length === 0 || !m.labels.every((l) => typeof l === "string")) fail(path, `labels: expected a non-empty list of names, got ${JSON.stringify(m.labels)}`);
+  if (m.schemaVersion !== MANIFEST_SCHEMA_VERSION)
+    fail(path, `schemaVersion: this timbrescope reads version ${MANIFEST_SCHEMA_VERSION}, got ${JSON.stringify(m.schemaVersion)}`);
+  if (!Array.isArray(m.labels) || m.labels.length === 0 || !m.labels.every((l) => typeof l === "string"))
+    fail(path, `labels: expected a non-empty list of names, got ${JSON.stringify(m.labels)}`);
   const labels = m.labels as string[];
   if (typeof m.melParams !== "object" || m.melParams === null) fail(path, "melParams: missing");
   const liveHash = melParamsHash(live.melParams);
   if (m.melParamsHash !== liveHash) {
     const diff = diffMelParams(m.melParams as MelParams, live.melParams);
-    fail(path, `melParamsHash ${String(m.melParamsHash)} differs from the live front-end's ${liveHash} (model vs live: ${diff.length > 0 ? diff.join("; ") : "same fields, different hash: the manifest was edited"})`);
+    fail(
+      path,
+      `melParamsHash ${String(m.melParamsHash)} differs from the live front-end's ${liveHash} (model vs live: ${diff.length > 0 ? diff.join("; ") : "same fields, different hash: the manifest was edited"})`,
+    );
   }
   if (typeof m.architecture !== "object" || m.architecture === null) fail(path, "architecture: missing");
   try {
@@ -129,12 +138,16 @@ export function validateManifest(raw: unknown, live: LiveFrontEnd = { melParams:
   }
   const th = m.thresholds;
   if (!Array.isArray(th) || th.length !== labels.length || !th.every((t) => typeof t === "number" && Number.isFinite(t))) {
-    fail(path, `thresholds: expected ${labels.length} finite numbers, got ${Array.isArray(th) ? `${th.length} values` : JSON.stringify(th)}`);
+    fail(
+      path,
+      `thresholds: expected ${labels.length} finite numbers, got ${Array.isArray(th) ? `${th.length} values` : JSON.stringify(th)}`,
+    );
   }
   for (const key of ["params", "trainableParams", "flopsPerWindow"] as const) {
     if (typeof m[key] !== "number" || !Number.isFinite(m[key])) fail(path, `${key}: expected a number, got ${JSON.stringify(m[key])}`);
   }
-  if (typeof m.createdAt !== "string" || Number.isNaN(Date.parse(m.createdAt))) fail(path, `createdAt: expected an ISO date, got ${JSON.stringify(m.createdAt)}`);
+  if (typeof m.createdAt !== "string" || Number.isNaN(Date.parse(m.createdAt)))
+    fail(path, `createdAt: expected an ISO date, got ${JSON.stringify(m.createdAt)}`);
   return m as ModelManifest;
 }
 

@@ -28,7 +28,10 @@ async function readJson(path: string): Promise<unknown> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new InputFileError(path, (err as NodeJS.ErrnoException).code === "ENOENT" ? "not found (is this a timbrescope model directory?)" : String(err));
+    throw new InputFileError(
+      path,
+      (err as NodeJS.ErrnoException).code === "ENOENT" ? "not found (is this a timbrescope model directory?)" : String(err),
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -48,7 +51,11 @@ export async function readManifest(dir: string, live: LiveFrontEnd = { melParams
  * must carry — `labels` when given, else the 18 class ids in order when the model has 18 outputs
  * (reads the manifest once to see how many).
  */
-export async function inferenceFrontEnd(dir: string, melParams: MelParams = DEFAULT_MEL_PARAMS, labels?: readonly string[]): Promise<LiveFrontEnd> {
+export async function inferenceFrontEnd(
+  dir: string,
+  melParams: MelParams = DEFAULT_MEL_PARAMS,
+  labels?: readonly string[],
+): Promise<LiveFrontEnd> {
   const want = labels ?? ((await readManifest(dir, { melParams })).labels.length === N_CLASSES ? CLASSES.map((c) => c.id) : undefined);
   return want === undefined ? { melParams } : { melParams, labels: want };
 }
@@ -57,12 +64,20 @@ export async function inferenceFrontEnd(dir: string, melParams: MelParams = DEFA
  * Checks a network's input shape ([null, bands, frames, 1]) and output count against its manifest.
  * @throws UserError naming the folder and both values
  */
-export function checkNetworkShape(dir: string, manifest: ModelManifest, inShape: readonly (number | null)[], nOut: number | undefined): void {
+export function checkNetworkShape(
+  dir: string,
+  manifest: ModelManifest,
+  inShape: readonly (number | null)[],
+  nOut: number | undefined,
+): void {
   const want = [null, ...manifest.inputShape];
   if (inShape.length !== want.length || inShape.some((d, i) => d !== want[i])) {
-    throw new UserError(`${dir}: the network's input shape ${JSON.stringify(inShape)} differs from the manifest's inputShape ${JSON.stringify(want)}`);
+    throw new UserError(
+      `${dir}: the network's input shape ${JSON.stringify(inShape)} differs from the manifest's inputShape ${JSON.stringify(want)}`,
+    );
   }
-  if (nOut !== manifest.labels.length) throw new UserError(`${dir}: the network has ${String(nOut)} outputs but the manifest lists ${manifest.labels.length} labels`);
+  if (nOut !== manifest.labels.length)
+    throw new UserError(`${dir}: the network has ${String(nOut)} outputs but the manifest lists ${manifest.labels.length} labels`);
 }
 
 /** Bytes per element of the weight dtypes model.json may declare. */
@@ -96,23 +111,40 @@ export async function readModelFiles(modelJsonPath: string): Promise<ModelFiles>
   }
   const dir = dirname(modelJsonPath);
   const groups = json.weightsManifest;
-  if (!groups.every((g) => Array.isArray(g.paths) && g.paths.every((p) => typeof p === "string" && !p.includes("..") && !p.startsWith("/")) && Array.isArray(g.weights))) {
+  if (
+    !groups.every(
+      (g) =>
+        Array.isArray(g.paths) &&
+        g.paths.every((p) => typeof p === "string" && !p.includes("..") && !p.startsWith("/")) &&
+        Array.isArray(g.weights),
+    )
+  ) {
     throw new InputFileError(modelJsonPath, "weightsManifest: expected groups of relative shard paths and weight specs");
   }
   const specs = groups.flatMap((g) => g.weights);
-  const buffers = await Promise.all(groups.flatMap((g) => g.paths).map(async (p) => {
-    const shard = join(dir, p);
-    try {
-      return await readFile(shard);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new InputFileError(shard, code === "ENOENT" ? `weight shard missing (model.json lists it)` : `cannot read the weight shard (${code ?? String(err)})`);
-    }
-  }));
+  const buffers = await Promise.all(
+    groups
+      .flatMap((g) => g.paths)
+      .map(async (p) => {
+        const shard = join(dir, p);
+        try {
+          return await readFile(shard);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          throw new InputFileError(
+            shard,
+            code === "ENOENT" ? `weight shard missing (model.json lists it)` : `cannot read the weight shard (${code ?? String(err)})`,
+          );
+        }
+      }),
+  );
   const weights = Buffer.concat(buffers);
   const want = weightBytes(specs);
   if (weights.byteLength !== want) {
-    throw new InputFileError(modelJsonPath, `the weight shards hold ${weights.byteLength} bytes but model.json declares ${want} (truncated or mismatched weights)`);
+    throw new InputFileError(
+      modelJsonPath,
+      `the weight shards hold ${weights.byteLength} bytes but model.json declares ${want} (truncated or mismatched weights)`,
+    );
   }
   return { json: json as tf.io.ModelJSON, specs, weights };
 }

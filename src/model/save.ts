@@ -28,7 +28,8 @@ export async function serializeModel(model: tf.LayersModel): Promise<SerializedM
       return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } });
     }),
   );
-  if (captured === undefined || captured.weightData === undefined || captured.weightSpecs === undefined) throw new Error("model.save produced no weights");
+  if (captured === undefined || captured.weightData === undefined || captured.weightSpecs === undefined)
+    throw new Error("model.save produced no weights");
   const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(captured.weightData));
   const modelJson = {
     modelTopology: captured.modelTopology,

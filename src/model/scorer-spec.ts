@@ -14,7 +14,8 @@ export type InferenceRequest = BackendRequest | "onnxruntime";
 const INFERENCE_REQUESTS: readonly InferenceRequest[] = ["auto", "onnxruntime", "tensorflow", "wasm", "cpu"];
 
 /** `--backend` help text of the inference commands. */
-export const INFERENCE_BACKEND_HELP = "auto | onnxruntime | tensorflow | wasm | cpu (auto: ONNX Runtime when installed and the network converts, else TensorFlow.js)";
+export const INFERENCE_BACKEND_HELP =
+  "auto | onnxruntime | tensorflow | wasm | cpu (auto: ONNX Runtime when installed and the network converts, else TensorFlow.js)";
 
 /** Parses `--backend` for inference commands; throws UserError naming what was received. */
 export function parseInferenceRequest(text: string): InferenceRequest {

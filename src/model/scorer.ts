@@ -30,13 +30,21 @@ function modelId(dir: string, m: ModelManifest): string {
 async function ortScorer(o: ModelScorerOptions): Promise<MelScorer> {
   const clf = await loadOrtClassifier(o.modelDir, definedFields({ threads: o.threads }));
   log.debug(`inference: ${clf.description}`);
-  return { labels: clf.labels, thresholds: clf.thresholds, modelId: modelId(o.modelDir, clf.manifest), engine: clf.description, scoreMel: clf.predict, dispose: clf.dispose };
+  return {
+    labels: clf.labels,
+    thresholds: clf.thresholds,
+    modelId: modelId(o.modelDir, clf.manifest),
+    engine: clf.description,
+    scoreMel: clf.predict,
+    dispose: clf.dispose,
+  };
 }
 
 /** Loads the model (validated against the default front-end) and wraps it as a MelScorer. */
 export async function createScorer(options: unknown): Promise<MelScorer> {
   const o = options as Partial<ModelScorerOptions> | null;
-  if (o === null || typeof o !== "object" || typeof o.modelDir !== "string") throw new UserError(`model scorer: expected options { modelDir: string }, got ${JSON.stringify(options)}`);
+  if (o === null || typeof o !== "object" || typeof o.modelDir !== "string")
+    throw new UserError(`model scorer: expected options { modelDir: string }, got ${JSON.stringify(options)}`);
   const opts = o as ModelScorerOptions;
   const request = opts.backend ?? "auto";
   if (request === "onnxruntime" || request === "auto") {
@@ -51,7 +59,11 @@ export async function createScorer(options: unknown): Promise<MelScorer> {
     }
   }
   // TensorFlow.js loads only here: workers on ONNX Runtime never import it (≈ 0.4 s of start-up).
-  const [tf, { currentBackend }, { loadClassifier }] = await Promise.all([import("@tensorflow/tfjs"), import("./backend.js"), import("./classifier.js")]);
+  const [tf, { currentBackend }, { loadClassifier }] = await Promise.all([
+    import("@tensorflow/tfjs"),
+    import("./backend.js"),
+    import("./classifier.js"),
+  ]);
   const clf = await loadClassifier(opts.modelDir, { backend: request });
   return {
     engine: currentBackend()?.description ?? tf.getBackend(),

@@ -3,7 +3,7 @@
  * input window (one 96 x 87 mel window), counted layer by layer from the built model.
  *
  * Counting rule: a multiply-add is 2 FLOPs (as in the paper-level figures of
- * ../shared/notes/training-on-wasm.md: CNN ≈ 782 MFLOP, CRNN ≈ 771 MFLOP, MLP ≈ 4.6 MFLOP);
+ * docs/training-on-wasm.md: CNN ≈ 782 MFLOP, CRNN ≈ 771 MFLOP, MLP ≈ 4.6 MFLOP);
  * element-wise layers count their per-element operations (batch norm at inference 2, ELU/ReLU/
  * sigmoid 1, a max-pool window its size). Reshapes, dropout and flatten are free. Training costs
  * roughly 3x the forward figure (forward, input gradient, weight gradient).

@@ -68,7 +68,9 @@ export class LivePipeline {
     const src = opts.source.info;
     const params = opts.params ?? DEFAULT_MEL_PARAMS;
     this.windower = new Windower({
-      inputRateHz: src.sampleRateHz, inputChannels: src.channels, params,
+      inputRateHz: src.sampleRateHz,
+      inputChannels: src.channels,
+      params,
       ...definedFields({ channelMode: opts.channelMode, hopSec: opts.hopSec, normalization: opts.normalization }),
     });
     this.post = new PostStage(scorer.labels, scorer.thresholds, this.windower.laneCount, opts.post);
@@ -180,7 +182,11 @@ export class LivePipeline {
   private describe(): SessionInfo {
     const src = this.opts.source.info;
     return describeSession({
-      scorer: this.scorer, post: this.post, params: this.opts.params ?? DEFAULT_MEL_PARAMS, inputRateHz: src.sampleRateHz, hopSec: this.windower.hopSec,
+      scorer: this.scorer,
+      post: this.post,
+      params: this.opts.params ?? DEFAULT_MEL_PARAMS,
+      inputRateHz: src.sampleRateHz,
+      hopSec: this.windower.hopSec,
       source: { name: src.name, kind: src.kind, channels: src.channels },
       lanes: this.windower.mode === "mix" ? [null] : [...this.windower.channels],
     });
@@ -213,9 +219,16 @@ export class LivePipeline {
     const cpuPercent = ((usage.user + usage.system) / 1000 / Math.max(1, now - this.cpu.atMs)) * 100;
     this.cpu = { usage: process.cpuUsage(), atMs: now };
     return {
-      timeMs: now, device: this.opts.source.info.name, xruns: this.opts.source.stats().xruns, droppedWindows: this.dropped,
-      windowsScored: this.scored, latencyMs: this.latency.summary(), inferenceMsP50: this.inference.summary().p50,
-      numTensors: this.scorer.numTensors, cpuPercent: Math.round(cpuPercent * 10) / 10, sinks: this.fanout.counters(),
+      timeMs: now,
+      device: this.opts.source.info.name,
+      xruns: this.opts.source.stats().xruns,
+      droppedWindows: this.dropped,
+      windowsScored: this.scored,
+      latencyMs: this.latency.summary(),
+      inferenceMsP50: this.inference.summary().p50,
+      numTensors: this.scorer.numTensors,
+      cpuPercent: Math.round(cpuPercent * 10) / 10,
+      sinks: this.fanout.counters(),
     };
   }
 
@@ -314,8 +327,12 @@ export class LivePipeline {
     await this.scorer.close();
     await this.fanout.close();
     const summary: LiveSummary = {
-      windowsScored: this.scored, droppedWindows: this.dropped, frames: this.frames.count, xruns: this.opts.source.stats().xruns,
-      latencyMs: this.latency.summary(), sinks: this.fanout.counters(),
+      windowsScored: this.scored,
+      droppedWindows: this.dropped,
+      frames: this.frames.count,
+      xruns: this.opts.source.stats().xruns,
+      latencyMs: this.latency.summary(),
+      sinks: this.fanout.counters(),
     };
     this.finish(summary);
     return summary;

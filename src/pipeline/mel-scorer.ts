@@ -55,7 +55,8 @@ export type ScorerFactory = (options: unknown) => MelScorer | Promise<MelScorer>
  * @throws UserError describing the first problem
  */
 export function checkScorer(s: MelScorer, where = "scorer"): MelScorer {
-  if (!Array.isArray(s.labels) || s.labels.length === 0) throw new UserError(`${where}: expected a non-empty list of labels, got ${JSON.stringify(s.labels)}`);
+  if (!Array.isArray(s.labels) || s.labels.length === 0)
+    throw new UserError(`${where}: expected a non-empty list of labels, got ${JSON.stringify(s.labels)}`);
   if (s.thresholds.length !== s.labels.length) {
     throw new UserError(`${where}: expected ${s.labels.length} thresholds (one per label), got ${s.thresholds.length}`);
   }

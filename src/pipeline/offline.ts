@@ -81,7 +81,12 @@ interface Batch {
 
 /** What a cut window contributes to its frame offline: one lane, no channel, no capture time. */
 const offlineFacts = (w: CutWindow): WindowFacts => ({
-  lane: w.lane, channel: null, index: w.index, startSample: w.startSample, captureTimeMs: Number.NaN, levelRms: w.levelRms,
+  lane: w.lane,
+  channel: null,
+  index: w.index,
+  startSample: w.startSample,
+  captureTimeMs: Number.NaN,
+  levelRms: w.levelRms,
 });
 
 /**
@@ -91,7 +96,13 @@ const offlineFacts = (w: CutWindow): WindowFacts => ({
 export async function analyzeChunks(
   chunks: AsyncIterable<Float32Array> | Iterable<Float32Array>,
   scorerIn: MelScorer | SampleScorer,
-  opts: OfflineOptions & { readonly trackRms?: number; readonly name?: string; readonly inputRateHz?: number; readonly inFlight?: number; readonly totalSamples?: number },
+  opts: OfflineOptions & {
+    readonly trackRms?: number;
+    readonly name?: string;
+    readonly inputRateHz?: number;
+    readonly inFlight?: number;
+    readonly totalSamples?: number;
+  },
 ): Promise<OfflineResult> {
   const p = opts.params ?? DEFAULT_MEL_PARAMS;
   const hopSec = checkHopSec(opts.hopSec ?? DEFAULT_HOP_SEC.offline, p);
@@ -134,8 +145,13 @@ export async function analyzeChunks(
   await send();
   while (inFlight.length > 0) await finish(inFlight.shift() as Batch);
   const session = describeSession({
-    scorer, post, params: p, inputRateHz: opts.inputRateHz ?? p.sampleRateHz, hopSec,
-    source: { name: opts.name ?? "samples", kind: "offline", channels: 1 }, lanes: [null],
+    scorer,
+    post,
+    params: p,
+    inputRateHz: opts.inputRateHz ?? p.sampleRateHz,
+    hopSec,
+    source: { name: opts.name ?? "samples", kind: "offline", channels: 1 },
+    lanes: [null],
   });
   return { session, frames, trackRms };
 }

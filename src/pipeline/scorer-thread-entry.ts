@@ -58,7 +58,14 @@ async function main(): Promise<void> {
       }
     });
   });
-  post({ type: "ready", labels: [...scorer.labels], thresholds: Array.from(scorer.thresholds), modelId: scorer.modelId, engine: scorer.engine ?? null, numTensors: tensors(scorer) });
+  post({
+    type: "ready",
+    labels: [...scorer.labels],
+    thresholds: Array.from(scorer.thresholds),
+    modelId: scorer.modelId,
+    engine: scorer.engine ?? null,
+    numTensors: tensors(scorer),
+  });
 }
 
 void main();

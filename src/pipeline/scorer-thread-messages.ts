@@ -15,12 +15,18 @@ export interface WorkerInit {
 /** Main -> worker. */
 export type ToWorker =
   /** Score n windows of params.windowSamples normalised samples each (transferred). */
-  | { readonly type: "score"; readonly id: number; readonly samples: Float32Array; readonly n: number }
-  | { readonly type: "close" };
+  { readonly type: "score"; readonly id: number; readonly samples: Float32Array; readonly n: number } | { readonly type: "close" };
 
 /** Worker -> main. */
 export type FromWorker =
-  | { readonly type: "ready"; readonly labels: string[]; readonly thresholds: number[]; readonly modelId: string; readonly engine: string | null; readonly numTensors: number | null }
+  | {
+      readonly type: "ready";
+      readonly labels: string[];
+      readonly thresholds: number[];
+      readonly modelId: string;
+      readonly engine: string | null;
+      readonly numTensors: number | null;
+    }
   | {
       readonly type: "scores";
       readonly id: number;

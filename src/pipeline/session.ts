@@ -71,8 +71,16 @@ export class FrameMaker {
   make(win: WindowFacts, raw: Float32Array): Frame {
     const post = this.post.step(win.lane, raw, win.startSample / this.sampleRateHz);
     return {
-      seq: this.seq++, lane: win.lane, channel: win.channel, index: win.index, startSample: win.startSample,
-      sampleRateHz: this.sampleRateHz, captureTimeMs: win.captureTimeMs, levelRms: win.levelRms, raw, ...post,
+      seq: this.seq++,
+      lane: win.lane,
+      channel: win.channel,
+      index: win.index,
+      startSample: win.startSample,
+      sampleRateHz: this.sampleRateHz,
+      captureTimeMs: win.captureTimeMs,
+      levelRms: win.levelRms,
+      raw,
+      ...post,
     };
   }
 

@@ -143,10 +143,7 @@ export function maxPool(m: Matrix, trackIds: ArrayLike<number>, resolution: Reso
  * Aggregates scores and labels to `resolution` (paper §3.3). `trackIds` defaults to one track
  * holding every row. Scores and labels must have the same shape.
  */
-export function aggregate(
-  input: { scores: Matrix; labels: Matrix; trackIds?: ArrayLike<number> },
-  resolution: Resolution,
-): Aggregated {
+export function aggregate(input: { scores: Matrix; labels: Matrix; trackIds?: ArrayLike<number> }, resolution: Resolution): Aggregated {
   const { scores, labels } = input;
   if (scores.rows !== labels.rows || scores.cols !== labels.cols) {
     throw new RangeError(`aggregate: scores are [${scores.rows}, ${scores.cols}] but labels are [${labels.rows}, ${labels.cols}]`);

@@ -43,7 +43,9 @@ export class Ballistics {
    */
   constructor(size: number, times: BallisticsTimes | readonly BallisticsTimes[] = DEFAULT_BALLISTICS) {
     this.size = size;
-    const list = Array.isArray(times) ? (times as readonly BallisticsTimes[]) : Array.from({ length: size }, () => times as BallisticsTimes);
+    const list = Array.isArray(times)
+      ? (times as readonly BallisticsTimes[])
+      : Array.from({ length: size }, () => times as BallisticsTimes);
     if (list.length !== size) throw new RangeError(`Ballistics: ${list.length} settings for ${size} classes`);
     this.times = list.map((t) => checkTimes({ ...t }));
     this.y = new Float32Array(size);

@@ -59,7 +59,8 @@ export class Hysteresis {
       this.band = opts.band;
     }
     if (opts.minHoldSec !== undefined) {
-      if (!(opts.minHoldSec >= 0 && Number.isFinite(opts.minHoldSec))) throw new RangeError(`Expected minHoldSec >= 0, got ${opts.minHoldSec}`);
+      if (!(opts.minHoldSec >= 0 && Number.isFinite(opts.minHoldSec)))
+        throw new RangeError(`Expected minHoldSec >= 0, got ${opts.minHoldSec}`);
       this.minHoldSec = opts.minHoldSec;
     }
   }

@@ -10,7 +10,7 @@
  *                                                 (capture device lost / back: a gap in the audio)
  *
  * Scores are written with 9 significant digits, which round-trips float32 exactly, so raw
- * activations can be re-thresholded or evaluated later without the network (STYLE.md habit 8).
+ * activations can be re-thresholded or evaluated later without the network (CONTRIBUTING.md, habit 8).
  * A run killed mid-write leaves at most one partial last line; {@link parseActivityLog} skips it.
  */
 import { readFile } from "node:fs/promises";

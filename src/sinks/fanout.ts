@@ -78,7 +78,9 @@ export class Fanout {
         l.dropped += l.queue.length;
         l.queue.length = 0;
       }
-      await Promise.all(this.lanes.map((l) => l.sink.close().catch((err: unknown) => log.warn(`${l.sink.name}: close failed: ${oneLine(err)}`))));
+      await Promise.all(
+        this.lanes.map((l) => l.sink.close().catch((err: unknown) => log.warn(`${l.sink.name}: close failed: ${oneLine(err)}`))),
+      );
     })();
     return this.closed;
   }

@@ -77,7 +77,9 @@ export class JsonlSink implements Sink {
       const fh = await open(path, "a");
       return new JsonlSink(path, fh, (await fh.stat()).size, opts);
     } catch (err) {
-      throw new InputFileError(path, `cannot open the activity log for appending (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
+      throw new InputFileError(path, `cannot open the activity log for appending (${(err as NodeJS.ErrnoException).code ?? "error"})`, {
+        cause: err,
+      });
     }
   }
 
@@ -113,7 +115,7 @@ export class JsonlSink implements Sink {
       if (this.error !== undefined) return;
       try {
         // A single write(2) for the whole line; loop only if the kernel took part of it.
-        for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+        for (let off = 0; off < buf.length;) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
         this.goodBytes += buf.length;
         const t = Date.now();
         if (this.fsyncEveryMs > 0 && t - this.lastSync >= this.fsyncEveryMs) {
@@ -129,10 +131,18 @@ export class JsonlSink implements Sink {
 
   private async stopAfterFailure(fh: FileHandle, err: unknown): Promise<void> {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOSPC" ? "the disk is full (ENOSPC)" : code === "EDQUOT" ? "the disk quota is exceeded (EDQUOT)" : `write failed (${code ?? oneLine(err)})`;
+    const why =
+      code === "ENOSPC"
+        ? "the disk is full (ENOSPC)"
+        : code === "EDQUOT"
+          ? "the disk quota is exceeded (EDQUOT)"
+          : `write failed (${code ?? oneLine(err)})`;
     this.error = why;
     // Cut a partially written line so the file ends on a complete record.
-    const cut = await fh.truncate(this.goodBytes).then(() => "", (e: unknown) => ` (could not cut the partial last line: ${(e as NodeJS.ErrnoException).code ?? oneLine(e)})`);
+    const cut = await fh.truncate(this.goodBytes).then(
+      () => "",
+      (e: unknown) => ` (could not cut the partial last line: ${(e as NodeJS.ErrnoException).code ?? oneLine(e)})`,
+    );
     log.error(`activity log ${this.path}: ${why}; recording stopped after ${this.goodBytes} bytes, the analysis goes on${cut}`);
   }
 

@@ -35,7 +35,13 @@ export interface HealthRecord {
   readonly windowsScored: number;
   readonly droppedWindows: number;
   readonly xruns: number;
-  readonly latencyMs: { readonly p50: number | null; readonly p95: number | null; readonly p99: number | null; readonly max: number | null; readonly count: number };
+  readonly latencyMs: {
+    readonly p50: number | null;
+    readonly p95: number | null;
+    readonly p99: number | null;
+    readonly max: number | null;
+    readonly count: number;
+  };
   readonly numTensors: number | null;
   readonly cpuPercent: number;
   readonly badMessages: BadMessageCounts;
@@ -50,10 +56,20 @@ export function healthRecord(s: PipelineStatus, bad: BadMessageCounts, device: {
   const mem = process.memoryUsage();
   const l = s.latencyMs;
   return {
-    type: "health", v: 1, timeMs: Math.round(s.timeMs), rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, externalBytes: mem.external,
-    windowsScored: s.windowsScored, droppedWindows: s.droppedWindows, xruns: s.xruns,
+    type: "health",
+    v: 1,
+    timeMs: Math.round(s.timeMs),
+    rssBytes: mem.rss,
+    heapUsedBytes: mem.heapUsed,
+    externalBytes: mem.external,
+    windowsScored: s.windowsScored,
+    droppedWindows: s.droppedWindows,
+    xruns: s.xruns,
     latencyMs: { p50: finite(l.p50), p95: finite(l.p95), p99: finite(l.p99), max: finite(l.max), count: l.count },
-    numTensors: s.numTensors, cpuPercent: s.cpuPercent, badMessages: bad, device,
+    numTensors: s.numTensors,
+    cpuPercent: s.cpuPercent,
+    badMessages: bad,
+    device,
   };
 }
 
@@ -73,7 +89,9 @@ export class StatusLog {
     try {
       return new StatusLog(path, await open(path, "a"));
     } catch (err) {
-      throw new InputFileError(path, `cannot open the status log for appending (${(err as NodeJS.ErrnoException).code ?? oneLine(err)})`, { cause: err });
+      throw new InputFileError(path, `cannot open the status log for appending (${(err as NodeJS.ErrnoException).code ?? oneLine(err)})`, {
+        cause: err,
+      });
     }
   }
 
@@ -87,7 +105,9 @@ export class StatusLog {
         await this.fh.write(line);
       } catch (err) {
         this.failed = true;
-        log.error(`status log ${this.path}: write failed (${(err as NodeJS.ErrnoException).code ?? oneLine(err)}); no more health records are written`);
+        log.error(
+          `status log ${this.path}: write failed (${(err as NodeJS.ErrnoException).code ?? oneLine(err)}); no more health records are written`,
+        );
       }
     });
   }

@@ -58,7 +58,13 @@ export async function benchmarkTraining(o: BenchmarkOptions): Promise<BenchmarkR
     const t0 = performance.now();
     for (let s = 1; s <= o.steps; s++) await engine.step({ x, y, n: B }, s);
     const ms = (performance.now() - t0) / o.steps;
-    return { backend: backend.description, samplesPerSec: (B / ms) * 1000, msPerStep: ms, params: stats.params, flopsPerWindow: stats.flopsPerWindow };
+    return {
+      backend: backend.description,
+      samplesPerSec: (B / ms) * 1000,
+      msPerStep: ms,
+      params: stats.params,
+      flopsPerWindow: stats.flopsPerWindow,
+    };
   } finally {
     await engine.dispose();
     model.dispose();

@@ -22,7 +22,15 @@ export const CHECKPOINT_VERSION = 1;
 /** What must be equal for a resumed run to continue the same training. */
 export interface RunFingerprint {
   readonly architecture: ArchitectureSpec;
-  readonly recipe: { readonly name: string; readonly optimizer: string; readonly learningRate: number; readonly momentum: number; readonly batchSize: number; readonly augment: string; readonly semitones: readonly number[] };
+  readonly recipe: {
+    readonly name: string;
+    readonly optimizer: string;
+    readonly learningRate: number;
+    readonly momentum: number;
+    readonly batchSize: number;
+    readonly augment: string;
+    readonly semitones: readonly number[];
+  };
   readonly seed: number;
   readonly splitSeed: number;
   readonly workers: number;
@@ -67,7 +75,12 @@ export function checkpointDir(outDir: string): string {
 }
 
 /** Writes a checkpoint (atomically replacing the previous one). */
-export async function saveCheckpoint(outDir: string, model: tf.LayersModel, slots: readonly Float32Array[], state: Omit<TrainState, "version" | "slotSizes">): Promise<void> {
+export async function saveCheckpoint(
+  outDir: string,
+  model: tf.LayersModel,
+  slots: readonly Float32Array[],
+  state: Omit<TrainState, "version" | "slotSizes">,
+): Promise<void> {
   const dir = checkpointDir(outDir);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
@@ -108,7 +121,9 @@ export function recoverInterruptedSwap(outDir: string): string | undefined {
   if (existsSync(dir) || !existsSync(outDir)) return undefined;
   const complete = (name: string): boolean => existsSync(join(outDir, name, "state.json"));
   const byAge = (prefix: string): string[] =>
-    readdirSync(outDir).filter((n) => n.startsWith(prefix) && complete(n)).sort((a, b) => statSync(join(outDir, b)).mtimeMs - statSync(join(outDir, a)).mtimeMs);
+    readdirSync(outDir)
+      .filter((n) => n.startsWith(prefix) && complete(n))
+      .sort((a, b) => statSync(join(outDir, b)).mtimeMs - statSync(join(outDir, a)).mtimeMs);
   const pick = byAge("checkpoint.tmp-")[0] ?? byAge("checkpoint.old-")[0];
   if (pick === undefined) return undefined;
   renameSync(join(outDir, pick), dir);
@@ -126,7 +141,8 @@ export async function loadCheckpoint(outDir: string): Promise<Checkpoint> {
   const dir = checkpointDir(outDir);
   if (!hasCheckpoint(outDir)) throw new UserError(`--resume: no checkpoint in ${dir} (train without --resume to start)`);
   const state = JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as TrainState;
-  if (state.version !== CHECKPOINT_VERSION) throw new UserError(`${dir}/state.json: checkpoint version ${state.version}, this timbrescope reads ${CHECKPOINT_VERSION}`);
+  if (state.version !== CHECKPOINT_VERSION)
+    throw new UserError(`${dir}/state.json: checkpoint version ${state.version}, this timbrescope reads ${CHECKPOINT_VERSION}`);
   const bytes = await readFile(join(dir, "optimizer.bin"));
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const slots: Float32Array[] = [];

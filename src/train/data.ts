@@ -58,13 +58,25 @@ export interface SplitData {
 export async function loadSplitData(o: DataOptions): Promise<SplitData> {
   const ds = await loadDataset(o.roots, { requireMix: true, computedLabDir: o.computedLabDir ?? join(o.cacheDir, "activation") });
   const mixes = labelledMixes(ds);
-  if (mixes.length === 0) throw new UserError(`no labelled tracks with mix audio under ${o.roots.join(", ")} (${ds.skipped.length} skipped)`);
+  if (mixes.length === 0)
+    throw new UserError(`no labelled tracks with mix audio under ${o.roots.join(", ")} (${ds.skipped.length} skipped)`);
   const byId = new Map(ds.tracks.map((t) => [t.id, t]));
   const pool: SplitTrack[] = mixes.map((m) => ({ id: m.id, artistKey: m.artistKey, classes: byId.get(m.id)?.activeClasses ?? [] }));
   const split = o.previous === undefined ? makeSplit(pool, { seed: o.splitSeed }) : extendSplit(o.previous, pool, { seed: o.splitSeed });
-  const kept = o.previous === undefined ? "" : `, ${pool.filter((t) => inSplit(o.previous as SplitManifest, t.id)).length} of them placed as in the earlier split`;
-  log.info(`split (seed ${o.splitSeed}): ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test tracks${kept}`);
-  return { split, mixes: new Map(mixes.map((m) => [m.id, m])), roots: o.roots, cacheDir: o.cacheDir, melParams: o.melParams ?? DEFAULT_MEL_PARAMS };
+  const kept =
+    o.previous === undefined
+      ? ""
+      : `, ${pool.filter((t) => inSplit(o.previous as SplitManifest, t.id)).length} of them placed as in the earlier split`;
+  log.info(
+    `split (seed ${o.splitSeed}): ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test tracks${kept}`,
+  );
+  return {
+    split,
+    mixes: new Map(mixes.map((m) => [m.id, m])),
+    roots: o.roots,
+    cacheDir: o.cacheDir,
+    melParams: o.melParams ?? DEFAULT_MEL_PARAMS,
+  };
 }
 
 function inSplit(s: SplitManifest, id: string): boolean {
@@ -88,7 +100,10 @@ export async function readModelSplit(modelDir: string): Promise<SplitManifest | 
   const m = raw as Partial<SplitManifest> | null;
   const lists = [m?.train, m?.test, m?.validation, m?.validationFrom?.train, m?.validationFrom?.test];
   if (m?.schema !== "timbrescope-split" || !lists.every((l) => Array.isArray(l) && l.every((x) => typeof x === "string"))) {
-    throw new InputFileError(path, "not a timbrescope split manifest (schema timbrescope-split with train / validation / test track lists)");
+    throw new InputFileError(
+      path,
+      "not a timbrescope split manifest (schema timbrescope-split with train / validation / test track lists)",
+    );
   }
   return m as SplitManifest;
 }
@@ -110,7 +125,11 @@ export function splitTracks(data: SplitData, part: SplitPart): readonly string[]
  * @param progress  reports one tick per cache entry (default: none)
  */
 export async function buildStore(
-  data: SplitData, trackIds: readonly string[], semitones: readonly number[], label: string, progress?: ProgressFactory,
+  data: SplitData,
+  trackIds: readonly string[],
+  semitones: readonly number[],
+  label: string,
+  progress?: ProgressFactory,
 ): Promise<WindowStore> {
   const p = data.melParams;
   const entries: StoreEntry[] = [];
@@ -133,7 +152,14 @@ export async function buildStore(
         );
       }
       const file = openFeatureFile(path);
-      entries.push({ trackId: id, trackIndex, variant, nWindows: file.header.nWindows, labels: file.labels, source: { kind: "file", path, dataOffset: file.melOffset } });
+      entries.push({
+        trackId: id,
+        trackIndex,
+        variant,
+        nWindows: file.header.nWindows,
+        labels: file.labels,
+        source: { kind: "file", path, dataOffset: file.melOffset },
+      });
       bar?.tick(1, `${id} ${variant || "original"}`);
     }
   }

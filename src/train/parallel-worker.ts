@@ -38,7 +38,10 @@ async function start(): Promise<void> {
         const arrays = grads.map((g) => g.dataSync() as Float32Array);
         tf.dispose(grads);
         const nonTrainable = fixed.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
-        reply({ type: "grads", loss, grads: arrays, nonTrainable }, [...arrays.map((a) => a.buffer as ArrayBuffer), ...nonTrainable.map((a) => a.buffer)]);
+        reply({ type: "grads", loss, grads: arrays, nonTrainable }, [
+          ...arrays.map((a) => a.buffer as ArrayBuffer),
+          ...nonTrainable.map((a) => a.buffer),
+        ]);
       } else if (msg.type === "apply") {
         const grads = msg.grads.map((g, i) => tf.tensor(g, (vars[i] as tf.Variable).shape));
         optimizer.apply(grads);
@@ -46,7 +49,10 @@ async function start(): Promise<void> {
         tf.tidy(() => fixed.forEach((w, i) => w.write(tf.tensor(msg.nonTrainable[i] as Float32Array, w.shape as number[]))));
       } else if (msg.type === "weights") {
         const weights = model.getWeights().map((t) => Float32Array.from(t.dataSync() as Float32Array));
-        reply({ type: "weights", weights }, weights.map((a) => a.buffer));
+        reply(
+          { type: "weights", weights },
+          weights.map((a) => a.buffer),
+        );
       } else {
         reply({ type: "optimizer", slots: optimizer.getState(), iterations: optimizer.iterations });
       }

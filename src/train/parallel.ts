@@ -50,7 +50,10 @@ export class ParallelEngine implements StepEngine {
   private readonly waiting: Array<Array<(m: FromParallelWorker) => void>>;
   private failure: Error | undefined;
 
-  private constructor(private readonly model: tf.LayersModel, private readonly pool: Worker[]) {
+  private constructor(
+    private readonly model: tf.LayersModel,
+    private readonly pool: Worker[],
+  ) {
     this.waiting = pool.map(() => []);
     pool.forEach((w, i) => {
       w.on("message", (m: FromParallelWorker) => {
@@ -69,13 +72,28 @@ export class ParallelEngine implements StepEngine {
   }
 
   /** Starts `workers` threads holding copies of `model` (and of the optimiser state, when resuming). */
-  static async create(model: tf.LayersModel, recipe: Pick<Recipe, "optimizer" | "learningRate" | "momentum">, workers: number, restore: { slots: Float32Array[]; iterations: number } | undefined): Promise<ParallelEngine> {
+  static async create(
+    model: tf.LayersModel,
+    recipe: Pick<Recipe, "optimizer" | "learningRate" | "momentum">,
+    workers: number,
+    restore: { slots: Float32Array[]; iterations: number } | undefined,
+  ): Promise<ParallelEngine> {
     const { modelJson, weights } = await serializeModel(model);
     const backend = currentBackend()?.kind ?? "wasm";
     const url = siblingModule(import.meta.url, "./parallel-worker");
     const pool = Array.from({ length: workers }, (_, index) => {
-      const init: ParallelWorkerInit = { index, backend, modelJson, weights, recipe: { optimizer: recipe.optimizer, learningRate: recipe.learningRate, momentum: recipe.momentum }, restore: restore ?? null };
-      return new Worker(url, { workerData: init, execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv });
+      const init: ParallelWorkerInit = {
+        index,
+        backend,
+        modelJson,
+        weights,
+        recipe: { optimizer: recipe.optimizer, learningRate: recipe.learningRate, momentum: recipe.momentum },
+        restore: restore ?? null,
+      };
+      return new Worker(url, {
+        workerData: init,
+        execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv,
+      });
     });
     const engine = new ParallelEngine(model, pool);
     await Promise.all(pool.map(async (_, i) => engine.expect(i, "ready")));
@@ -90,7 +108,12 @@ export class ParallelEngine implements StepEngine {
       }
       this.waiting[i]?.push((m) => {
         if (m.type === type) resolve(m as Extract<FromParallelWorker, { type: T }>);
-        else reject(m.type === "error" ? new Error(`training worker ${i}: ${m.message}`) : new Error(`training worker ${i}: expected ${type}, got ${m.type}`));
+        else
+          reject(
+            m.type === "error"
+              ? new Error(`training worker ${i}: ${m.message}`)
+              : new Error(`training worker ${i}: expected ${type}, got ${m.type}`),
+          );
       });
     });
   }

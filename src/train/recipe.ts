@@ -39,8 +39,26 @@ export const PAPER_SEMITONES: readonly number[] = [-6, -5, -4, -3, -2, -1, 0, 1,
 
 /** The recipes by name. */
 export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
-  paper: { name: "paper", optimizer: "sgd-momentum", learningRate: 1e-4, momentum: 0.9, batchSize: 32, epochs: 20, semitones: PAPER_SEMITONES, augment: "all" },
-  fast: { name: "fast", optimizer: "adam", learningRate: 1e-3, momentum: 0, batchSize: 32, epochs: 20, semitones: PAPER_SEMITONES, augment: "one-per-track" },
+  paper: {
+    name: "paper",
+    optimizer: "sgd-momentum",
+    learningRate: 1e-4,
+    momentum: 0.9,
+    batchSize: 32,
+    epochs: 20,
+    semitones: PAPER_SEMITONES,
+    augment: "all",
+  },
+  fast: {
+    name: "fast",
+    optimizer: "adam",
+    learningRate: 1e-3,
+    momentum: 0,
+    batchSize: 32,
+    epochs: 20,
+    semitones: PAPER_SEMITONES,
+    augment: "one-per-track",
+  },
 };
 
 /** Parses `--recipe`. */

@@ -19,7 +19,8 @@ import type { ScoredWindows } from "./validate.js";
 export async function retuneModelDir(dir: string, scored: ScoredWindows, epoch: number): Promise<MetricsReport> {
   // The validated manifest is the parsed document itself, fields unknown to this version included.
   const manifest = await readManifest(dir);
-  if (scored.cols !== manifest.labels.length) throw new UserError(`${dir}: the scores have ${scored.cols} columns but the model ${manifest.labels.length} labels`);
+  if (scored.cols !== manifest.labels.length)
+    throw new UserError(`${dir}: the scores have ${scored.cols} columns but the model ${manifest.labels.length} labels`);
   const { report, thresholds, validation } = validationResult(scored, epoch);
   await writeAtomic(join(dir, MODEL_FILES.manifest), JSON.stringify({ ...manifest, thresholds, validation }, null, 2) + "\n");
   return report;

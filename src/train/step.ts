@@ -51,7 +51,13 @@ export function computeGradients(
 }
 
 /** One optimiser step on `batch`; returns the batch loss. */
-export function trainStep(model: tf.LayersModel, vars: readonly tf.Variable[], optimizer: Optimizer, batch: Batch, dropoutStep: number): number {
+export function trainStep(
+  model: tf.LayersModel,
+  vars: readonly tf.Variable[],
+  optimizer: Optimizer,
+  batch: Batch,
+  dropoutStep: number,
+): number {
   const { loss, grads } = computeGradients(model, vars, batch, { step: dropoutStep });
   optimizer.apply(grads);
   tf.dispose(grads);

@@ -82,7 +82,8 @@ export interface TrainResult {
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const backend = await initBackend(o.backend ?? "auto");
   const workers = o.workers ?? 1;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 16) throw new UserError(`Expected --workers an integer in [1, 16], got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16)
+    throw new UserError(`Expected --workers an integer in [1, 16], got ${workers}`);
   const recipe = o.recipe;
   const splitSeed = o.splitSeed ?? o.seed;
   // Fine-tuning keeps the split of the model it starts from (tracks it trained on stay in training).
@@ -93,10 +94,21 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const valIds = splitTracks(data, "validation");
   const trainStore = await buildStore(data, trainIds, semitones, "training features", o.progress);
   const valStore = await buildStore(data, valIds, [0], "validation features", o.progress);
-  const spec: ArchitectureSpec = paperSpec(o.arch, { widthScale: o.widthScale ?? 1, inputShape: [trainStore.shape.nMels, trainStore.shape.nFrames] });
+  const spec: ArchitectureSpec = paperSpec(o.arch, {
+    widthScale: o.widthScale ?? 1,
+    inputShape: [trainStore.shape.nMels, trainStore.shape.nFrames],
+  });
   const fingerprint: RunFingerprint = {
     architecture: spec,
-    recipe: { name: recipe.name, optimizer: recipe.optimizer, learningRate: recipe.learningRate, momentum: recipe.momentum, batchSize: recipe.batchSize, augment: recipe.augment, semitones },
+    recipe: {
+      name: recipe.name,
+      optimizer: recipe.optimizer,
+      learningRate: recipe.learningRate,
+      momentum: recipe.momentum,
+      batchSize: recipe.batchSize,
+      augment: recipe.augment,
+      semitones,
+    },
     seed: o.seed,
     splitSeed,
     workers,
@@ -146,7 +158,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   try {
     for (let epoch = epochsDone; epoch < recipe.epochs && stopped === "completed"; epoch++) {
       const t0 = Date.now();
-      const plan = epochPlan(trainStore, { seed: o.seed, epoch, augment: recipe.augment, ...definedFields({ maxWindows: o.maxTrainWindows }) });
+      const plan = epochPlan(trainStore, {
+        seed: o.seed,
+        epoch,
+        augment: recipe.augment,
+        ...definedFields({ maxWindows: o.maxTrainWindows }),
+      });
       const nWin = plan.length / 2;
       const nb = batchCount(nWin, B);
       const bar = o.progress?.(`epoch ${epoch + 1}/${recipe.epochs}`, nb, "batches");
@@ -170,7 +187,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       }
       if (stopped !== "completed") {
         bar?.done();
-        log.warn(`${stopped === "time-limit" ? `time limit of ${o.maxMinutes} min reached` : "interrupted"} in epoch ${epoch + 1}; the checkpoint holds epoch ${epochsDone}. Continue with --resume.`);
+        log.warn(
+          `${stopped === "time-limit" ? `time limit of ${o.maxMinutes} min reached` : "interrupted"} in epoch ${epoch + 1}; the checkpoint holds epoch ${epochsDone}. Continue with --resume.`,
+        );
         break;
       }
       await engine.sync();
@@ -181,22 +200,49 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const isBest = best === null || (auc !== null && auc > best.meanAuc);
       const seconds = (Date.now() - t0) / 1000;
       const record: EpochRecord = {
-        epoch: epoch + 1, trainLoss: seen === 0 ? 0 : lossSum / seen, trainWindows: seen, valLoss, valMeanAuc: auc,
-        valLrapMicro: report.lrapMicro, valLrapMacro: report.lrapMacro, best: isBest, seconds, samplesPerSec: seconds > 0 ? seen / seconds : 0,
+        epoch: epoch + 1,
+        trainLoss: seen === 0 ? 0 : lossSum / seen,
+        trainWindows: seen,
+        valLoss,
+        valMeanAuc: auc,
+        valLrapMicro: report.lrapMicro,
+        valLrapMacro: report.lrapMacro,
+        best: isBest,
+        seconds,
+        samplesPerSec: seconds > 0 ? seen / seconds : 0,
       };
-      bar?.done(`epoch ${epoch + 1}: train loss ${record.trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}, mean AUC ${auc === null ? "-" : auc.toFixed(4)}, LRAP ${report.lrapMicro.toFixed(4)}${isBest ? " (best)" : ""}`);
+      bar?.done(
+        `epoch ${epoch + 1}: train loss ${record.trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}, mean AUC ${auc === null ? "-" : auc.toFixed(4)}, LRAP ${report.lrapMicro.toFixed(4)}${isBest ? " (best)" : ""}`,
+      );
       if (isBest) {
         best = { epoch: epoch + 1, meanAuc: auc ?? -Infinity };
         const training: TrainingSummary = {
-          recipe: recipe.name, optimizer: recipe.optimizer, learningRate: recipe.learningRate, batchSize: B, epochs: recipe.epochs, epochsRun: epoch + 1,
-          seed: o.seed, backend: backend.description, workers, samplesPerSec: busyMs > 0 ? (processed / busyMs) * 1000 : 0, dataRoots: o.roots,
-          tracks: { train: trainIds.length, validation: valIds.length }, windows: { train: trainStore.totalWindows, validation: valStore.totalWindows },
-          variants: semitones.map(variantName), split: { seed: splitSeed, poolHash: data.split.poolHash },
+          recipe: recipe.name,
+          optimizer: recipe.optimizer,
+          learningRate: recipe.learningRate,
+          batchSize: B,
+          epochs: recipe.epochs,
+          epochsRun: epoch + 1,
+          seed: o.seed,
+          backend: backend.description,
+          workers,
+          samplesPerSec: busyMs > 0 ? (processed / busyMs) * 1000 : 0,
+          dataRoots: o.roots,
+          tracks: { train: trainIds.length, validation: valIds.length },
+          windows: { train: trainStore.totalWindows, validation: valStore.totalWindows },
+          variants: semitones.map(variantName),
+          split: { seed: splitSeed, poolHash: data.split.poolHash },
           ...definedFields({ initFrom: o.initFrom }),
         };
         const manifest = buildManifest({
-          labels: CLASSES.map((c) => c.id), melParams: data.melParams, architecture: spec, params: stats.params, trainableParams: stats.trainableParams,
-          flopsPerWindow: stats.flopsPerWindow, thresholds, training,
+          labels: CLASSES.map((c) => c.id),
+          melParams: data.melParams,
+          architecture: spec,
+          params: stats.params,
+          trainableParams: stats.trainableParams,
+          flopsPerWindow: stats.flopsPerWindow,
+          thresholds,
+          training,
           validation,
         });
         await saveModelDir(o.outDir, model, manifest);
@@ -204,7 +250,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       history.push(record);
       epochsDone = epoch + 1;
       const opt = await engine.optimizerState();
-      await saveCheckpoint(o.outDir, model, opt.slots, { fingerprint, epochsDone, globalStep, optimizerIterations: opt.iterations, history, best });
+      await saveCheckpoint(o.outDir, model, opt.slots, {
+        fingerprint,
+        epochsDone,
+        globalStep,
+        optimizerIterations: opt.iterations,
+        history,
+        best,
+      });
       await appendFile(join(o.outDir, TRAIN_FILES.log), JSON.stringify(record) + "\n");
     }
   } finally {
@@ -215,12 +268,22 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   const bestRecord = history.find((r) => r.epoch === best?.epoch);
   return {
-    outDir: o.outDir, epochsDone, bestEpoch: best?.epoch ?? null, bestMeanAuc: bestRecord?.valMeanAuc ?? null, stopped, history,
+    outDir: o.outDir,
+    epochsDone,
+    bestEpoch: best?.epoch ?? null,
+    bestMeanAuc: bestRecord?.valMeanAuc ?? null,
+    stopped,
+    history,
     samplesPerSec: busyMs > 0 ? (processed / busyMs) * 1000 : 0,
   };
 }
 
-async function createEngine(model: tf.LayersModel, recipe: Recipe, workers: number, restore: { slots: Float32Array[]; iterations: number } | undefined): Promise<StepEngine> {
+async function createEngine(
+  model: tf.LayersModel,
+  recipe: Recipe,
+  workers: number,
+  restore: { slots: Float32Array[]; iterations: number } | undefined,
+): Promise<StepEngine> {
   if (workers === 1) return new LocalEngine(model, recipe, restore);
   const { ParallelEngine } = await import("./parallel.js");
   return ParallelEngine.create(model, recipe, workers, restore);
@@ -232,13 +295,23 @@ async function createEngine(model: tf.LayersModel, recipe: Recipe, workers: numb
  * @throws UserError naming the first field that differs, or the folder's problem
  */
 async function initWeightsFrom(model: tf.LayersModel, spec: ArchitectureSpec, dir: string): Promise<void> {
-  const manifest = validateManifest(JSON.parse(await readFile(join(dir, MODEL_FILES.manifest), "utf8").catch((err: unknown) => {
-    throw new UserError(`--init-from ${dir}: cannot read ${MODEL_FILES.manifest} (${oneLine(err)})`);
-  })), undefined, join(dir, MODEL_FILES.manifest));
+  const manifest = validateManifest(
+    JSON.parse(
+      await readFile(join(dir, MODEL_FILES.manifest), "utf8").catch((err: unknown) => {
+        throw new UserError(`--init-from ${dir}: cannot read ${MODEL_FILES.manifest} (${oneLine(err)})`);
+      }),
+    ),
+    undefined,
+    join(dir, MODEL_FILES.manifest),
+  );
   const a = manifest.architecture;
-  const differs = (["name", "widthScale", "nClasses"] as const).find((k) => a[k] !== spec[k]) ?? (a.inputShape.join("x") !== spec.inputShape.join("x") ? "inputShape" : undefined);
+  const differs =
+    (["name", "widthScale", "nClasses"] as const).find((k) => a[k] !== spec[k]) ??
+    (a.inputShape.join("x") !== spec.inputShape.join("x") ? "inputShape" : undefined);
   if (differs !== undefined) {
-    throw new UserError(`--init-from ${dir}: architecture.${differs} is ${JSON.stringify(a[differs])}, this run trains ${JSON.stringify(spec[differs])}`);
+    throw new UserError(
+      `--init-from ${dir}: architecture.${differs} is ${JSON.stringify(a[differs])}, this run trains ${JSON.stringify(spec[differs])}`,
+    );
   }
   const source = await loadLayersModelFile(join(dir, MODEL_FILES.topology));
   try {

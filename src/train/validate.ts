@@ -23,7 +23,11 @@ export interface ScoredWindows {
 }
 
 /** Scores every window of `store` with `predict` (n windows -> n x cols), `batchSize` at a time. */
-export async function scoreStore(store: WindowStore, predict: (x: Float32Array, n: number) => Float32Array | Promise<Float32Array>, batchSize = 64): Promise<ScoredWindows> {
+export async function scoreStore(
+  store: WindowStore,
+  predict: (x: Float32Array, n: number) => Float32Array | Promise<Float32Array>,
+  batchSize = 64,
+): Promise<ScoredWindows> {
   const cols = store.shape.nClasses;
   const rows = store.totalWindows;
   const scores = new Float32Array(rows * cols);
@@ -84,11 +88,19 @@ export function tuneThresholds(report: MetricsReport): number[] {
  * What a model folder records from its validation scores: the metrics report, the tuned
  * thresholds and the manifest's validation summary for `epoch` (the epoch whose weights scored).
  */
-export function validationResult(scored: ScoredWindows, epoch: number): { report: MetricsReport; thresholds: number[]; validation: ValidationSummary } {
+export function validationResult(
+  scored: ScoredWindows,
+  epoch: number,
+): { report: MetricsReport; thresholds: number[]; validation: ValidationSummary } {
   const report = reportOf(scored);
   const validation: ValidationSummary = {
-    epoch, meanAuc: report.meanAuc, lrapMicro: report.lrapMicro, lrapMacro: report.lrapMacro, aucPerClass: report.aucPerClass,
-    bestF1: report.bestF1.map((b) => b.f1), loss: bceFromScores(scored),
+    epoch,
+    meanAuc: report.meanAuc,
+    lrapMicro: report.lrapMicro,
+    lrapMacro: report.lrapMacro,
+    aucPerClass: report.aucPerClass,
+    bestF1: report.bestF1.map((b) => b.f1),
+    loss: bceFromScores(scored),
   };
   return { report, thresholds: tuneThresholds(report), validation };
 }

@@ -11,8 +11,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 
 /** Where an entry's mel windows are. */
 export type EntrySource =
-  | { readonly kind: "file"; readonly path: string; readonly dataOffset: number }
-  | { readonly kind: "memory"; readonly mel: Float32Array };
+  { readonly kind: "file"; readonly path: string; readonly dataOffset: number } | { readonly kind: "memory"; readonly mel: Float32Array };
 
 /** One track x variant. */
 export interface StoreEntry {

@@ -42,12 +42,26 @@ export function wavBytes(spec: WavSpec): Uint8Array {
       const v = (spec.channels[c] as ArrayLike<number>)[i] as number;
       const at = (i * nc + c) * bps;
       switch (spec.encoding) {
-        case "pcm8": data.setUint8(at, v + 128); break;
-        case "pcm16": data.setInt16(at, v, true); break;
-        case "pcm24": data.setUint8(at, v & 0xff); data.setUint8(at + 1, (v >> 8) & 0xff); data.setUint8(at + 2, (v >> 16) & 0xff); break;
-        case "pcm32": data.setInt32(at, v, true); break;
-        case "float32": data.setFloat32(at, v, true); break;
-        case "float64": data.setFloat64(at, v, true); break;
+        case "pcm8":
+          data.setUint8(at, v + 128);
+          break;
+        case "pcm16":
+          data.setInt16(at, v, true);
+          break;
+        case "pcm24":
+          data.setUint8(at, v & 0xff);
+          data.setUint8(at + 1, (v >> 8) & 0xff);
+          data.setUint8(at + 2, (v >> 16) & 0xff);
+          break;
+        case "pcm32":
+          data.setInt32(at, v, true);
+          break;
+        case "float32":
+          data.setFloat32(at, v, true);
+          break;
+        case "float64":
+          data.setFloat64(at, v, true);
+          break;
       }
     }
   }

@@ -38,7 +38,8 @@ export function bandSignal(sampleRateHz: number, seconds: number, seed = 1): Flo
     let pad = 0;
     for (const fc of chords[bar % chords.length] as number[]) pad += 0.08 * Math.sin(2 * Math.PI * fc * t + fc);
     let v = 0.6 * kick + snare + hat + bass + pad;
-    if (t < 2) v *= 0.03; // quiet intro, ~30 dB down
+    if (t < 2)
+      v *= 0.03; // quiet intro, ~30 dB down
     else if (t >= seconds / 2 && t < seconds / 2 + 1) v = 0; // a silent second
     x[i] = v;
   }

@@ -32,11 +32,13 @@ export async function cli(argv: readonly string[], deps: { readonly scorer?: Sco
   let stdout = "";
   const prevLog = setLogWriter((l) => log.push(l));
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
     return true;
-  });
-  const program = new Command("timbrescope").exitOverride().configureOutput({ writeErr: (s) => log.push(s.trim()), writeOut: (s) => (stdout += s) });
+  };
+  const program = new Command("timbrescope")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => log.push(s.trim()), writeOut: (s) => (stdout += s) });
   registerCatalog(program, deps);
   registerAnalyze(program, deps.scorer === undefined ? {} : { scorer: deps.scorer });
   program.commands.forEach((c) => c.exitOverride());
@@ -61,7 +63,11 @@ export interface AnalyzeDoc {
 }
 
 /** Plain `analyze FILE --format json --resolution R`, as a user runs it. */
-export async function analyzeJson(file: string, resolution: "window" | "track", deps: { readonly scorer?: ScorerSpec } = {}): Promise<AnalyzeDoc> {
+export async function analyzeJson(
+  file: string,
+  resolution: "window" | "track",
+  deps: { readonly scorer?: ScorerSpec } = {},
+): Promise<AnalyzeDoc> {
   const r = await cli(["analyze", file, "--format", "json", "--resolution", resolution, "--workers", "1"], deps);
   if (r.code !== 0) throw new Error(`analyze ${file} failed: ${r.log.join(" | ")}`);
   return JSON.parse(r.stdout) as AnalyzeDoc;
@@ -71,7 +77,12 @@ export async function analyzeJson(file: string, resolution: "window" | "track", 
  * Checks a catalog result against plain `analyze` of the same file: per-window scores equal to
  * float16 precision (analyze's JSON keeps 6 decimals), track tags and smoothed segments equal.
  */
-export async function expectSameAsAnalyze(result: TrackResult, resultJsonPath: string, file: string, deps: { readonly scorer?: ScorerSpec } = {}): Promise<void> {
+export async function expectSameAsAnalyze(
+  result: TrackResult,
+  resultJsonPath: string,
+  file: string,
+  deps: { readonly scorer?: ScorerSpec } = {},
+): Promise<void> {
   const windows = (await analyzeJson(file, "window", deps)).files[0];
   const track = (await analyzeJson(file, "track", deps)).files[0];
   if (windows === undefined || track === undefined) throw new Error(`analyze ${file}: no file in its JSON`);
@@ -79,18 +90,22 @@ export async function expectSameAsAnalyze(result: TrackResult, resultJsonPath: s
   const nC = result.classes.length;
   expect(npy.shape).toEqual([windows.rows.length, nC]);
   let worst = 0;
-  windows.rows.forEach((row, k) => row.scores.forEach((v, c) => {
-    // float16 of the exact score vs analyze's 6-decimal text of it: at most half a float16 step
-    // (≤ 2^-11 relative, 2^-25 for subnormals) plus the 5e-7 of the text apart.
-    const stored = npy.data[k * nC + c] as number;
-    worst = Math.max(worst, Math.abs(stored - v) - (Math.max(Math.abs(v) * 2 ** -11, 2 ** -25) + 1e-6));
-  }));
+  windows.rows.forEach((row, k) =>
+    row.scores.forEach((v, c) => {
+      // float16 of the exact score vs analyze's 6-decimal text of it: at most half a float16 step
+      // (≤ 2^-11 relative, 2^-25 for subnormals) plus the 5e-7 of the text apart.
+      const stored = npy.data[k * nC + c] as number;
+      worst = Math.max(worst, Math.abs(stored - v) - (Math.max(Math.abs(v) * 2 ** -11, 2 ** -25) + 1e-6));
+    }),
+  );
   expect(worst, "per-window scores differ from analyze's beyond float16 rounding").toBeLessThanOrEqual(0);
   expect(result.classes).toEqual(windows.classes);
   expect(result.durationSec).toBe(windows.durationSec);
   expect(result.tags.map((t) => t.score)).toEqual(track.rows[0]?.scores ?? result.classes.map(() => 0));
   expect(result.tags.map((t) => (t.active ? 1 : 0))).toEqual(track.rows[0]?.active ?? result.classes.map(() => 0));
-  expect(result.segments.map((s) => [s.class, s.start, s.end, s.peak])).toEqual(track.segments.map((s) => [s.class, s.start, s.end, s.peak]));
+  expect(result.segments.map((s) => [s.class, s.start, s.end, s.peak])).toEqual(
+    track.segments.map((s) => [s.class, s.start, s.end, s.peak]),
+  );
 }
 
 /**
@@ -125,7 +140,10 @@ export function freePort(): Promise<number> {
 /** A private redis-server on 127.0.0.1 (Debian package redis-server), in its own temp folder. */
 export class TestRedis {
   private child: ChildProcess | undefined;
-  private constructor(readonly port: number, readonly dir: string) {}
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
 
   /** Starts one on a random port, with an append-only file so a restart keeps the queue. */
   static async start(): Promise<TestRedis> {
@@ -140,10 +158,31 @@ export class TestRedis {
 
   /** Starts the server (again) on the same port and folder; resolves once it answers PING. */
   async up(): Promise<void> {
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"], { stdio: "ignore" });
+    this.child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        this.dir,
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+      ],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 100; i++) {
       try {
-        if (execFileSync("redis-cli", ["-p", String(this.port), "ping"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() === "PONG") return;
+        if (
+          execFileSync("redis-cli", ["-p", String(this.port), "ping"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() ===
+          "PONG"
+        )
+          return;
       } catch {
         // not listening yet
       }

@@ -14,14 +14,14 @@ export async function captureCli(argv: readonly string[]): Promise<CliResult> {
   let stderr = "";
   const outWrite = process.stdout.write.bind(process.stdout);
   const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
     return true;
-  });
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  };
+  process.stderr.write = (chunk: string | Uint8Array) => {
     stderr += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
     return true;
-  });
+  };
   const prevLog = setLogWriter((line) => {
     stderr += line + "\n";
   });

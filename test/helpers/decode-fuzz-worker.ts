@@ -29,13 +29,20 @@ export interface FuzzOutcome {
 setLogWriter(() => undefined); // decoder warnings are expected for damaged files
 parentPort?.on("message", (c: FuzzCase) => {
   const t0 = performance.now();
-  const reply = (o: Omit<FuzzOutcome, "id" | "ms">): void => parentPort?.postMessage({ id: c.id, ms: performance.now() - t0, ...o } satisfies FuzzOutcome);
+  const reply = (o: Omit<FuzzOutcome, "id" | "ms">): void =>
+    parentPort?.postMessage({ id: c.id, ms: performance.now() - t0, ...o } satisfies FuzzOutcome);
   decodeBytes(c.bytes, c.name).then(
     (a) => {
       const n = a.channels[0]?.length ?? 0;
-      const sane = a.channels.length > 0 && a.sampleRateHz > 0 && a.channels.every((ch) => ch.length === n && ch.every((v) => Number.isFinite(v)));
+      const sane =
+        a.channels.length > 0 && a.sampleRateHz > 0 && a.channels.every((ch) => ch.length === n && ch.every((v) => Number.isFinite(v)));
       reply({ kind: "audio", message: `${a.channels.length} ch, ${n} frames at ${a.sampleRateHz} Hz`, sane });
     },
-    (err: unknown) => reply({ kind: err instanceof InputFileError ? "error" : "crash", message: err instanceof Error ? err.message : String(err), sane: true }),
+    (err: unknown) =>
+      reply({
+        kind: err instanceof InputFileError ? "error" : "crash",
+        message: err instanceof Error ? err.message : String(err),
+        sane: true,
+      }),
   );
 });

@@ -1,5 +1,5 @@
 /**
- * Conformance suite for AudioSource implementations (STYLE.md habit 10): run for the file source
+ * Conformance suite for AudioSource implementations (CONTRIBUTING.md, habit 9): run for the file source
  * and for PortAudio capture from a virtual ALSA device. Checks chunk sizes and the sample clock,
  * bit-exact data against a reference, pacing (for paced sources), end of stream (finite sources),
  * and stop/restart.
@@ -96,7 +96,9 @@ export function describeAudioSource(name: string, h: AudioSourceHarness): void {
       });
       expect(framesOf(run)).toBeGreaterThanOrEqual(refFrames);
       const got = dataOf(run, refFrames, h.channels);
-      expect(Buffer.from(got.buffer).equals(Buffer.from(h.reference.buffer, h.reference.byteOffset, refFrames * h.channels * 4))).toBe(true);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(h.reference.buffer, h.reference.byteOffset, refFrames * h.channels * 4))).toBe(
+        true,
+      );
       expect(src.stats().frames).toBe(framesOf(run));
     });
 
@@ -115,7 +117,8 @@ export function describeAudioSource(name: string, h: AudioSourceHarness): void {
       } else {
         expect(wallMs).toBeLessThan(audioMs);
       }
-      for (let i = 1; i < run.chunks.length; i++) expect(run.chunks[i]!.captureTimeMs).toBeGreaterThanOrEqual(run.chunks[i - 1]!.captureTimeMs);
+      for (let i = 1; i < run.chunks.length; i++)
+        expect(run.chunks[i]!.captureTimeMs).toBeGreaterThanOrEqual(run.chunks[i - 1]!.captureTimeMs);
     });
 
     if (h.totalFrames !== undefined) {
@@ -144,7 +147,9 @@ export function describeAudioSource(name: string, h: AudioSourceHarness): void {
       await src.stop();
       expect(second.chunks[0]?.startFrame).toBe(0);
       const frames = Math.min(framesOf(second), refFrames);
-      expect(Buffer.from(dataOf(second, frames, h.channels).buffer).equals(Buffer.from(h.reference.slice(0, frames * h.channels).buffer))).toBe(true);
+      expect(
+        Buffer.from(dataOf(second, frames, h.channels).buffer).equals(Buffer.from(h.reference.slice(0, frames * h.channels).buffer)),
+      ).toBe(true);
     });
 
     it("refuses a second start without stop", async () => {

@@ -1,5 +1,5 @@
 /**
- * Conformance suite for sinks (STYLE.md habit 10): every frame written reaches the far end,
+ * Conformance suite for sinks (CONTRIBUTING.md, habit 9): every frame written reaches the far end,
  * close() is idempotent, write() after close() neither throws nor delivers, and write() never
  * waits on a far end that does not read.
  */

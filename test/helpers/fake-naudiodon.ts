@@ -22,7 +22,14 @@ export interface FakeAudio {
 
 /** A fake with one device `name` (`channels` inputs at `rateHz`). */
 export function fakeNaudiodon(name = "Fake USB Audio", channels = 2, rateHz = 48000, toneHz = 440): FakeAudio {
-  let device: DeviceInfo | undefined = { id: 3, name, hostAPIName: "ALSA", maxInputChannels: channels, maxOutputChannels: 0, defaultSampleRate: rateHz };
+  let device: DeviceInfo | undefined = {
+    id: 3,
+    name,
+    hostAPIName: "ALSA",
+    maxInputChannels: channels,
+    maxOutputChannels: 0,
+    defaultSampleRate: rateHz,
+  };
   let lastId = 3;
   const streams = new Set<{ stop: () => void; fail: () => void }>();
   const state: FakeAudio = {
@@ -43,7 +50,10 @@ export function fakeNaudiodon(name = "Fake USB Audio", channels = 2, rateHz = 48
     private timer: NodeJS.Timeout | undefined;
     private readonly frames: number;
     private readonly ch: number;
-    private readonly handle = { stop: (): void => this.halt(), fail: (): void => this.emit("error", new Error("PortAudio: device unavailable (-9985)")) };
+    private readonly handle = {
+      stop: (): void => this.halt(),
+      fail: (): void => this.emit("error", new Error("PortAudio: device unavailable (-9985)")),
+    };
     constructor(opts: { inOptions: Record<string, number | boolean> }) {
       const id = opts.inOptions["deviceId"];
       if (device === undefined || (id !== -1 && id !== device.id)) throw new Error(`Invalid device ID ${String(id)}`);

@@ -91,7 +91,7 @@ export function createScorer(options: unknown): MelScorer {
       calls++;
       if (o.failWith !== undefined) throw new Error(o.failWith);
       if (o.delayMs !== undefined && o.delayMs > 0) await new Promise((r) => setTimeout(r, o.delayMs));
-      for (const t0 = Date.now(); Date.now() - t0 < (o.busyMs ?? 0); );
+      for (const t0 = Date.now(); Date.now() - t0 < (o.busyMs ?? 0););
       const out = new Float32Array(n * N_CLASSES);
       for (let i = 0; i < n; i++) out.set(fakeScores(windows.subarray(i * melSize, (i + 1) * melSize), o.mode), i * N_CLASSES);
       return out;

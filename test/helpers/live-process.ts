@@ -23,12 +23,16 @@ export interface LiveProcess {
  * Starts `live ARGS` and waits (at most `readyMs`) until it logs that it runs.
  * @param model "fake" (live-child.ts with `fake` options) or "real" (the full CLI; pass --model yourself)
  */
-export async function startLive(args: readonly string[], opts: { model?: "fake" | "real"; fake?: FakeScorerOptions; readyMs?: number } = {}): Promise<LiveProcess> {
+export async function startLive(
+  args: readonly string[],
+  opts: { model?: "fake" | "real"; fake?: FakeScorerOptions; readyMs?: number } = {},
+): Promise<LiveProcess> {
   const entry = opts.model === "real" ? "test/helpers/full-cli-child.ts" : "test/helpers/live-child.ts";
   const { child, out } = spawnTs(entry, ["live", ...args], { FAKE_SCORER: JSON.stringify(opts.fake ?? {}) });
   const exit = exited(child);
   const t0 = Date.now();
-  while (!/live: model /.test(out.stderr) && child.exitCode === null && Date.now() - t0 < (opts.readyMs ?? 30_000)) await new Promise((r) => setTimeout(r, 20));
+  while (!/live: model /.test(out.stderr) && child.exitCode === null && Date.now() - t0 < (opts.readyMs ?? 30_000))
+    await new Promise((r) => setTimeout(r, 20));
   if (!/live: model /.test(out.stderr)) {
     child.kill("SIGKILL");
     throw new Error(`live did not start: ${out.stderr}`);
@@ -47,5 +51,9 @@ export async function endOf(p: LiveProcess, ms: number): Promise<number | string
 
 /** The records of a --status-log file. */
 export function readHealth(path: string): HealthRecord[] {
-  return readFileSync(path, "utf8").trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as HealthRecord);
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as HealthRecord);
 }

@@ -26,7 +26,8 @@ export function sceneInt16(segments: readonly Segment[], rateHz: number, channel
       const noise = 0.01 * ((2 * s) / 2 ** 32 - 1);
       for (let c = 0; c < channels; c++) {
         let v = noise;
-        for (const k of g.classes) v += (0.6 / Math.max(1, g.classes.length)) * Math.sin((2 * Math.PI * classToneHz(k) * i) / rateHz + 0.3 * c);
+        for (const k of g.classes)
+          v += (0.6 / Math.max(1, g.classes.length)) * Math.sin((2 * Math.PI * classToneHz(k) * i) / rateHz + 0.3 * c);
         (out[c] as Int32Array)[i] = Math.max(-32768, Math.min(32767, Math.round(v * 32767)));
       }
     }

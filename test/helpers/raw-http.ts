@@ -14,14 +14,27 @@ export interface RawResponse {
  * Sends `GET path` (or a WebSocket upgrade when `upgrade`) with `headers` and reads the answer until
  * the server closes or `ms` pass (an accepted upgrade stays open: the 101 is returned then).
  */
-export function rawRequest(port: number, path: string, opts: { headers?: Record<string, string>; upgrade?: boolean; ms?: number } = {}): Promise<RawResponse> {
-  const headers: Record<string, string> = { host: `127.0.0.1:${port}`, connection: opts.upgrade === true ? "Upgrade" : "close", ...opts.headers };
+export function rawRequest(
+  port: number,
+  path: string,
+  opts: { headers?: Record<string, string>; upgrade?: boolean; ms?: number } = {},
+): Promise<RawResponse> {
+  const headers: Record<string, string> = {
+    host: `127.0.0.1:${port}`,
+    connection: opts.upgrade === true ? "Upgrade" : "close",
+    ...opts.headers,
+  };
   if (opts.upgrade === true) {
     headers["upgrade"] = "websocket";
     headers["sec-websocket-version"] = "13";
     headers["sec-websocket-key"] = "dGhlIHNhbXBsZSBub25jZQ==";
   }
-  const head = `GET ${path} HTTP/1.1\r\n` + Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("") + "\r\n";
+  const head =
+    `GET ${path} HTTP/1.1\r\n` +
+    Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("") +
+    "\r\n";
   return new Promise((resolve, reject) => {
     const sock = connect(port, "127.0.0.1");
     let text = "";

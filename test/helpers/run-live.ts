@@ -9,7 +9,9 @@ import { setLogWriter } from "../../src/log.js";
 export async function runLiveInProcess(args: readonly string[], deps: LiveCliDeps = {}): Promise<{ code: number; log: string[] }> {
   const log: string[] = [];
   const prev = setLogWriter((l) => log.push(l));
-  const program = new Command("timbrescope").exitOverride().configureOutput({ writeErr: (s) => log.push(s.trim()), writeOut: () => undefined });
+  const program = new Command("timbrescope")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => log.push(s.trim()), writeOut: () => undefined });
   registerLive(program, { handleSignals: false, ...deps });
   try {
     await program.parseAsync(["live", ...args], { from: "user" });

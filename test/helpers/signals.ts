@@ -1,5 +1,5 @@
 /**
- * The eight mel fixture test signals (../shared/fixtures/README.md, "Test signals"), built in
+ * The eight mel fixture test signals (docs/fixtures.md, "Test signals"), built in
  * float64 from their recipes: 22050 samples at 22050 Hz, t = n / 22050. The expressions keep
  * numpy's operation order so the values match the fixtures' input_check to the last few ulps.
  */

@@ -9,7 +9,11 @@ export function tsNodeArgs(entry: string, args: readonly string[] = []): string[
 }
 
 /** Starts the entry; stdout/stderr are collected into the returned strings as they arrive. */
-export function spawnTs(entry: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; out: { stdout: string; stderr: string } } {
+export function spawnTs(
+  entry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; out: { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, tsNodeArgs(entry, args), { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const out = { stdout: "", stderr: "" };
   child.stdout?.on("data", (d: Buffer) => (out.stdout += d.toString()));

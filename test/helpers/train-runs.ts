@@ -12,12 +12,15 @@ export const RESUME_IDENTICAL_FILES = ["weights.bin", "checkpoint/weights.bin", 
 
 /** train-log.jsonl of `dir` without the fields that depend on timing. */
 export function trainLogWithoutTiming(dir: string): Record<string, unknown>[] {
-  return readFileSync(join(dir, "train-log.jsonl"), "utf8").trim().split("\n").map((l) => {
-    const rec = JSON.parse(l) as Record<string, unknown>;
-    delete rec["seconds"];
-    delete rec["samplesPerSec"];
-    return rec;
-  });
+  return readFileSync(join(dir, "train-log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => {
+      const rec = JSON.parse(l) as Record<string, unknown>;
+      delete rec["seconds"];
+      delete rec["samplesPerSec"];
+      return rec;
+    });
 }
 
 /** Asserts that training folder `dir` ended exactly like `reference` (see the module comment). */

@@ -1,5 +1,5 @@
 /**
- * Capture without sound hardware (../shared/notes/audio-io.md §4): ALSA `file` PCMs whose infile
+ * Capture without sound hardware (docs/audio-io.md §4): ALSA `file` PCMs whose infile
  * is a raw S16LE recording, with a `null` slave (unpaced, no daemon) and a `pulse` slave (paced
  * by a private PulseAudio null sink). alsa-lib reads $XDG_CONFIG_HOME/alsa/asoundrc, so HOME and
  * /etc stay untouched; set XDG_CONFIG_HOME before naudiodon is first used in the process.
@@ -32,7 +32,7 @@ export function writeVirtualDevices(dir: string, media: readonly VirtualMedia[])
   return cfg;
 }
 
-/** A private PulseAudio with a 48 kHz mono null sink and the keepalive reader the notes require. */
+/** A private PulseAudio with a 48 kHz mono null sink and the keepalive reader docs/audio-io.md §4.3 requires. */
 export interface PrivatePulse {
   /** Environment for clients: PULSE_SERVER (and a private runtime dir). */
   readonly env: Record<string, string>;
@@ -53,10 +53,33 @@ export async function startPrivatePulse(dir: string, rateHz = 48000, channels = 
       `load-module module-null-sink sink_name=vsink format=s16le rate=${rateHz} channels=${channels}\n` +
       "set-default-sink vsink\nset-default-source vsink.monitor\n",
   );
-  writeFileSync(join(d, "home/.config/pulse/daemon.conf"), `default-sample-rate = ${rateHz}\ndefault-sample-format = s16le\ndefault-sample-channels = ${channels}\navoid-resampling = yes\n`);
-  const env = { HOME: join(d, "home"), XDG_RUNTIME_DIR: join(d, "run"), PULSE_RUNTIME_PATH: join(d, "run"), PULSE_STATE_PATH: join(d, "state"), PULSE_SERVER: `unix:${socket}` };
+  writeFileSync(
+    join(d, "home/.config/pulse/daemon.conf"),
+    `default-sample-rate = ${rateHz}\ndefault-sample-format = s16le\ndefault-sample-channels = ${channels}\navoid-resampling = yes\n`,
+  );
+  const env = {
+    HOME: join(d, "home"),
+    XDG_RUNTIME_DIR: join(d, "run"),
+    PULSE_RUNTIME_PATH: join(d, "run"),
+    PULSE_STATE_PATH: join(d, "state"),
+    PULSE_SERVER: `unix:${socket}`,
+  };
   const childEnv = { ...process.env, ...env };
-  const daemon = spawn("pulseaudio", ["-n", "-F", join(d, "default.pa"), "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--disable-shm=yes", `--log-target=file:${join(d, "pulse.log")}`, "--log-level=info"], { env: childEnv, stdio: "ignore" });
+  const daemon = spawn(
+    "pulseaudio",
+    [
+      "-n",
+      "-F",
+      join(d, "default.pa"),
+      "--daemonize=no",
+      "--exit-idle-time=-1",
+      "--use-pid-file=no",
+      "--disable-shm=yes",
+      `--log-target=file:${join(d, "pulse.log")}`,
+      "--log-level=info",
+    ],
+    { env: childEnv, stdio: "ignore" },
+  );
   const kill = async (p: ChildProcess): Promise<void> => {
     if (p.exitCode !== null || p.signalCode !== null) return;
     const gone = new Promise<void>((r) => p.once("exit", () => r()));
@@ -76,9 +99,14 @@ export async function startPrivatePulse(dir: string, rateHz = 48000, channels = 
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  // An idle null sink renders in ~2 s blocks; a 5 ms reader keeps it ticking (notes §4.3).
-  const keepalive = spawn("parec", ["--latency-msec=5", "--raw", "-d", "vsink.monitor"], { env: childEnv, stdio: ["ignore", "ignore", "ignore"] });
-  execFileSync("sh", ["-c", "timeout 5 sh -c 'parec --latency-msec=5 --raw -d vsink.monitor 2>/dev/null | head -c 4800 > /dev/null'"], { env: childEnv });
+  // An idle null sink renders in ~2 s blocks; a 5 ms reader keeps it ticking (docs/audio-io.md §4.3).
+  const keepalive = spawn("parec", ["--latency-msec=5", "--raw", "-d", "vsink.monitor"], {
+    env: childEnv,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  execFileSync("sh", ["-c", "timeout 5 sh -c 'parec --latency-msec=5 --raw -d vsink.monitor 2>/dev/null | head -c 4800 > /dev/null'"], {
+    env: childEnv,
+  });
   return {
     env,
     stop: async () => {

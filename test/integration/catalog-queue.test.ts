@@ -24,7 +24,11 @@ const workers: Child[] = [];
 
 /** Starts a worker process and waits until it takes jobs. */
 async function startWorker(): Promise<Child> {
-  const w = spawnTs("test/helpers/full-cli-child.ts", ["catalog", "worker", "--queue", redis.url, "--threads", "1", "--concurrency", "1", "--lock-sec", "5"], { TIMBRESCOPE_LOG: "debug" });
+  const w = spawnTs(
+    "test/helpers/full-cli-child.ts",
+    ["catalog", "worker", "--queue", redis.url, "--threads", "1", "--concurrency", "1", "--lock-sec", "5"],
+    { TIMBRESCOPE_LOG: "debug" },
+  );
   workers.push(w);
   for (let i = 0; i < 600 && !w.out.stderr.includes("taking jobs from"); i++) {
     if (w.child.exitCode !== null) throw new Error(`worker exited: ${w.out.stderr}`);
@@ -35,7 +39,12 @@ async function startWorker(): Promise<Child> {
 
 /** Lines "<kind> <hash12> ..." of every worker, for the given kind. */
 function workerLines(kind: "analysed" | "existing" | "debug: start"): string[] {
-  return workers.flatMap((w) => w.out.stderr.split("\n").filter((l) => l.startsWith(`${kind} `)).map((l) => l.slice(kind.length + 1).split(" ")[0] ?? ""));
+  return workers.flatMap((w) =>
+    w.out.stderr
+      .split("\n")
+      .filter((l) => l.startsWith(`${kind} `))
+      .map((l) => l.slice(kind.length + 1).split(" ")[0] ?? ""),
+  );
 }
 
 /** Adds `lib` to a fresh catalog and returns its folder. */
@@ -48,7 +57,12 @@ async function catalogOf(name: string, lib: string): Promise<string> {
 function hashesOf(dir: string): Map<string, string> {
   const c = openCatalog(dir, { readonly: true });
   try {
-    return new Map((c.db.prepare("SELECT path, hash FROM files WHERE hash IS NOT NULL").all() as { path: string; hash: string }[]).map((r) => [r.path, r.hash]));
+    return new Map(
+      (c.db.prepare("SELECT path, hash FROM files WHERE hash IS NOT NULL").all() as { path: string; hash: string }[]).map((r) => [
+        r.path,
+        r.hash,
+      ]),
+    );
   } finally {
     c.close();
   }
@@ -81,8 +95,11 @@ describe("catalog on a BullMQ queue", () => {
   it("analyses every track exactly once, equal to analyze and byte-identical to an embedded run", async () => {
     const lib = join(root, "lib-a");
     const made = [
-      soxTones(join(lib, "a.flac"), 12, [220, 330]), soxTones(join(lib, "b.wav"), 9, [440]), soxTones(join(lib, "c.mp3"), 10, [196, 587]),
-      soxTones(join(lib, "d.ogg"), 8, [261, 392]), soxTones(join(lib, "sub", "e.flac"), 15, [110, 880]),
+      soxTones(join(lib, "a.flac"), 12, [220, 330]),
+      soxTones(join(lib, "b.wav"), 9, [440]),
+      soxTones(join(lib, "c.mp3"), 10, [196, 587]),
+      soxTones(join(lib, "d.ogg"), 8, [261, 392]),
+      soxTones(join(lib, "sub", "e.flac"), 15, [110, 880]),
     ];
     execFileSync("cp", ["assets/demo/demo-clip.flac", join(lib, "demo.flac")]);
     writeFileSync(join(lib, "corrupt.flac"), Buffer.concat([Buffer.from("fLaC"), Buffer.alloc(64, 7)]));
@@ -96,17 +113,29 @@ describe("catalog on a BullMQ queue", () => {
     const analysed = workerLines("analysed");
     for (const [path, hash] of hashes) {
       if (path.endsWith("corrupt.flac")) continue;
-      expect(analysed.filter((h) => hash.startsWith(h)), `analyses of ${path}`).toHaveLength(1);
+      expect(
+        analysed.filter((h) => hash.startsWith(h)),
+        `analyses of ${path}`,
+      ).toHaveLength(1);
     }
     const rows = trackRows(queued);
     expect(rows.filter((r) => r.status === "done")).toHaveLength(6);
     expect(rows.find((r) => r.status === "failed")?.reason).toMatch(/corrupt\.flac: /);
-    expect(rows).toEqual(trackRows(embedded).map((r) => ({ ...r, reason: r.reason === null ? null : expect.any(String) as string })));
+    expect(rows).toEqual(trackRows(embedded).map((r) => ({ ...r, reason: r.reason === null ? null : (expect.any(String) as string) })));
     // Byte-identical results, file by file.
-    const files = readdirSync(join(embedded, "results"), { recursive: true }).map(String).filter((f) => f.endsWith(".json") || f.endsWith(".npy")).sort();
+    const files = readdirSync(join(embedded, "results"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".json") || f.endsWith(".npy"))
+      .sort();
     expect(files).toHaveLength(12);
-    expect(readdirSync(join(queued, "results"), { recursive: true }).map(String).filter((f) => f.endsWith(".json") || f.endsWith(".npy")).sort()).toEqual(files);
-    for (const f of files) expect(readFileSync(join(queued, "results", f)).equals(readFileSync(join(embedded, "results", f))), f).toBe(true);
+    expect(
+      readdirSync(join(queued, "results"), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith(".json") || f.endsWith(".npy"))
+        .sort(),
+    ).toEqual(files);
+    for (const f of files)
+      expect(readFileSync(join(queued, "results", f)).equals(readFileSync(join(embedded, "results", f))), f).toBe(true);
     // Equal to plain analyze (two of the files: FLAC from the repo and an MP3).
     const model = await identifyModel("models/default");
     for (const file of [join(lib, "demo.flac"), made[2] as string]) {
@@ -145,7 +174,8 @@ describe("catalog on a BullMQ queue", () => {
     const hashes = [...hashesOf(dir).values()].map((h) => h.slice(0, 12));
     let ended = false;
     const run = cli(["catalog", "run", "--catalog", dir, "--queue", redis.url]).finally(() => (ended = true));
-    for (let i = 0; i < 1200 && !workerLines("debug: start").some((h) => hashes.includes(h)); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1200 && !workerLines("debug: start").some((h) => hashes.includes(h)); i++)
+      await new Promise((r) => setTimeout(r, 10));
     await redis.down();
     expect(ended, "the run ended before Redis went down").toBe(false);
     await new Promise((r) => setTimeout(r, 1500));

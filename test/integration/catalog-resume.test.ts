@@ -17,7 +17,9 @@ const root = tempDir("timbrescope-catalog-resume-");
 const cat = join(root, "cat");
 const N = 8;
 // Distinct contents: chords of two tones, 20 s each (a few tenths of a second of analysis apiece).
-const files = Array.from({ length: N }, (_, i) => soxTones(join(root, "lib", `t${i}.${i % 2 === 0 ? "flac" : "wav"}`), 20, [220 + 37 * i, 330 + 51 * i]));
+const files = Array.from({ length: N }, (_, i) =>
+  soxTones(join(root, "lib", `t${i}.${i % 2 === 0 ? "flac" : "wav"}`), 20, [220 + 37 * i, 330 + 51 * i]),
+);
 const children: ReturnType<typeof spawnTs>[] = [];
 afterAll(() => children.forEach((c) => c.child.exitCode === null && c.child.kill("SIGKILL")));
 
@@ -25,7 +27,9 @@ afterAll(() => children.forEach((c) => c.child.exitCode === null && c.child.kill
 async function results(): Promise<Map<string, { ino: number; mtimeMs: number }>> {
   const dir = join(cat, "results");
   const out = new Map<string, { ino: number; mtimeMs: number }>();
-  for (const rel of readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".json"))) {
+  for (const rel of readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".json"))) {
     const json = join(dir, rel);
     const r = await readResult({ json, scores: json.replace(/\.json$/, ".scores.npy") });
     expect(r, `${rel} is visible but not a complete result`).toBeDefined();
@@ -43,7 +47,9 @@ async function runAndKill(atLeast: number): Promise<boolean> {
   for (;;) {
     const done = await Promise.race([end.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 20))]);
     if (done) return false;
-    const n = readdirSync(join(cat, "results"), { recursive: true }).map(String).filter((f) => f.endsWith(".json")).length;
+    const n = readdirSync(join(cat, "results"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".json")).length;
     if (n >= atLeast) {
       c.child.kill("SIGKILL");
       await end;
@@ -69,19 +75,32 @@ describe("catalog run, killed and resumed", () => {
     const final = await results();
     expect(final.size).toBe(N);
     for (const [hash, st] of after2) {
-      expect(analysedNow.some((h) => hash.startsWith(h)), `${hash} analysed again`).toBe(false);
+      expect(
+        analysedNow.some((h) => hash.startsWith(h)),
+        `${hash} analysed again`,
+      ).toBe(false);
       expect(final.get(hash), hash).toEqual(st);
     }
     const c = openCatalog(cat, { readonly: true });
     try {
       const rows = c.db.prepare("SELECT hash, status FROM tracks").all() as { hash: string; status: string }[];
-      expect(rows.filter((r) => r.status === "done").map((r) => r.hash).sort()).toEqual([...final.keys()].sort());
+      expect(
+        rows
+          .filter((r) => r.status === "done")
+          .map((r) => r.hash)
+          .sort(),
+      ).toEqual([...final.keys()].sort());
       expect(new Set(rows.map((r) => r.hash)).size).toBe(rows.length);
       expect((c.db.prepare("SELECT count(DISTINCT hash) AS n FROM tags").get() as { n: number }).n).toBe(N);
     } finally {
       c.close();
     }
-    const status = JSON.parse((await cli(["catalog", "status", "--catalog", cat, "--json"])).stdout) as { done: number; failed: number; pending: number; files: number };
+    const status = JSON.parse((await cli(["catalog", "status", "--catalog", cat, "--json"])).stdout) as {
+      done: number;
+      failed: number;
+      pending: number;
+      files: number;
+    };
     expect(status).toMatchObject({ files: files.length, done: N, failed: 0, pending: 0 });
   }, 240_000);
 });

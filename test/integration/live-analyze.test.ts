@@ -29,23 +29,66 @@ const xdg = writeVirtualDevices(dir, [{ name: "excerpt", channels: [samples] }])
 let pulse: PrivatePulse | undefined;
 afterAll(async () => pulse?.stop());
 
-interface JsonlRow { start: number; end: number; scores: Record<string, number>; active: string[] }
+interface JsonlRow {
+  start: number;
+  end: number;
+  scores: Record<string, number>;
+  active: string[];
+}
 
 describe("live == analyze with the default model", () => {
   it("frames captured through naudiodon equal `analyze --level running --resolution window` of the file", async () => {
     pulse = await startPrivatePulse(dir);
     const rec = join(dir, "rec.jsonl");
     const hop = "0.5";
-    execFileSync(process.execPath, tsNodeArgs("test/helpers/full-cli-child.ts", [
-      "live", "--model", "models/default", "--device", "filecap_excerpt_paced", "--channels", "1", "--rate", "48000",
-      "--hop", hop, "--no-server", "--record", rec, "--duration", "5",
-    ]), { env: { ...process.env, ...pulse.env, XDG_CONFIG_HOME: xdg }, stdio: ["ignore", "ignore", "pipe"], timeout: 90_000 });
+    execFileSync(
+      process.execPath,
+      tsNodeArgs("test/helpers/full-cli-child.ts", [
+        "live",
+        "--model",
+        "models/default",
+        "--device",
+        "filecap_excerpt_paced",
+        "--channels",
+        "1",
+        "--rate",
+        "48000",
+        "--hop",
+        hop,
+        "--no-server",
+        "--record",
+        rec,
+        "--duration",
+        "5",
+      ]),
+      { env: { ...process.env, ...pulse.env, XDG_CONFIG_HOME: xdg }, stdio: ["ignore", "ignore", "pipe"], timeout: 90_000 },
+    );
     const live = logFrames(await readActivityLog(rec));
 
     const out = join(dir, "analyze.jsonl");
-    const r = await captureCli(["analyze", wav, "--model", "models/default", "--hop", hop, "--level", "running", "--resolution", "window", "--format", "jsonl", "--out", out, "--workers", "1"]);
+    const r = await captureCli([
+      "analyze",
+      wav,
+      "--model",
+      "models/default",
+      "--hop",
+      hop,
+      "--level",
+      "running",
+      "--resolution",
+      "window",
+      "--format",
+      "jsonl",
+      "--out",
+      out,
+      "--workers",
+      "1",
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const rows = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as JsonlRow);
+    const rows = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as JsonlRow);
     // --duration 5 at a 0.5 s hop: windows starting at 0 .. 4 s; the file has 5.5 s -> 0 .. 4.5 s
     expect(rows.map((x) => x.start)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5]);
     const n = 9;
@@ -54,6 +97,11 @@ describe("live == analyze with the default model", () => {
     const ids = Object.keys(rows[0]!.scores);
     expect(ids.length).toBe(18);
     // analyze prints scores rounded to 6 digits
-    expectAllClose(live.slice(0, n).flatMap((f) => f.raw), rows.slice(0, n).flatMap((x) => ids.map((id) => x.scores[id]!)), 2e-6, "raw scores, live vs analyze");
+    expectAllClose(
+      live.slice(0, n).flatMap((f) => f.raw),
+      rows.slice(0, n).flatMap((x) => ids.map((id) => x.scores[id]!)),
+      2e-6,
+      "raw scores, live vs analyze",
+    );
   }, 120_000);
 });

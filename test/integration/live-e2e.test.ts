@@ -50,20 +50,49 @@ describe("live end to end (virtual device -> live -> OSC + log)", () => {
     const oscLog = join(dir, "osc.log");
     const rec = join(dir, "rec.jsonl");
     const port = 58000 + Math.floor(Math.random() * 1000);
-    const live = [process.execPath, ...tsNodeArgs("test/helpers/live-child.ts", [
-      "live", "--model", "fake", "--device", "filecap_song_paced", "--channels", "1", "--rate", "48000", "--osc", `127.0.0.1:${port}`,
-      "--no-server", "--record", rec, "--triggers", "config/triggers.example.yaml", "--duration", "8.5",
-    ])].map(q).join(" ");
+    const live = [
+      process.execPath,
+      ...tsNodeArgs("test/helpers/live-child.ts", [
+        "live",
+        "--model",
+        "fake",
+        "--device",
+        "filecap_song_paced",
+        "--channels",
+        "1",
+        "--rate",
+        "48000",
+        "--osc",
+        `127.0.0.1:${port}`,
+        "--no-server",
+        "--record",
+        rec,
+        "--triggers",
+        "config/triggers.example.yaml",
+        "--duration",
+        "8.5",
+      ]),
+    ]
+      .map(q)
+      .join(" ");
     const script = `ip link set lo up; oscdump -L ${port} > ${q(oscLog)} & P=$!; sleep 0.3; ${live}; S=$?; sleep 0.3; kill $P; exit $S`;
     const t0 = Date.now();
-    execFileSync("unshare", ["-rn", "sh", "-c", script], { env: { ...process.env, ...pulse.env, XDG_CONFIG_HOME: xdg }, stdio: ["ignore", "ignore", "pipe"], timeout: 60_000 });
+    execFileSync("unshare", ["-rn", "sh", "-c", script], {
+      env: { ...process.env, ...pulse.env, XDG_CONFIG_HOME: xdg },
+      stdio: ["ignore", "ignore", "pipe"],
+      timeout: 60_000,
+    });
     const wallSec = (Date.now() - t0) / 1000;
     expect(wallSec).toBeGreaterThan(8.5); // paced: 8.5 s of audio take at least that long
 
     // OSC: bundles grouped by time tag (oscdump prints each bundled message with its bundle's tag).
-    const lines = readFileSync(oscLog, "utf8").trim().split("\n").map((l) => l.split(" "));
+    const lines = readFileSync(oscLog, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split(" "));
     const byTag = new Map<string, string[][]>();
-    for (const l of lines) if (l[1]?.startsWith("/timbrescope/") && !l[1].startsWith("/timbrescope/status/")) byTag.set(l[0]!, [...(byTag.get(l[0]!) ?? []), l]);
+    for (const l of lines)
+      if (l[1]?.startsWith("/timbrescope/") && !l[1].startsWith("/timbrescope/status/")) byTag.set(l[0]!, [...(byTag.get(l[0]!) ?? []), l]);
     const tags = [...byTag.keys()];
     // --duration 8.5 at a 0.25 s hop: windows starting at 0 .. 7.5 s
     expect(tags.length).toBe(31);
@@ -71,7 +100,9 @@ describe("live end to end (virtual device -> live -> OSC + log)", () => {
     const t0Tag = tagSec(tags[0]!);
     // time tags = capture time of each window's last sample: 0.25 s apart on the device clock
     tags.forEach((t, k) => expect(Math.abs(tagSec(t) - t0Tag - k * 0.25)).toBeLessThan(0.05));
-    const fired = lines.filter((l) => l[1]?.startsWith("/timbrescope/trigger/")).map((l) => ({ rule: l[1]!.slice(21), on: l[3], t: tagSec(l[0]!) - t0Tag }));
+    const fired = lines
+      .filter((l) => l[1]?.startsWith("/timbrescope/trigger/"))
+      .map((l) => ({ rule: l[1]!.slice(21), on: l[3], t: tagSec(l[0]!) - t0Tag }));
     const solo = fired.filter((f) => f.rule === "guitar-solo");
     // The singer leaves the windows that start after ~1.5 s (they reach into the solo) -> the solo
     // condition holds from ~1.75-2 s; held 2 s -> enter ~3.75-4 s. The singer is back in windows
@@ -90,11 +121,22 @@ describe("live end to end (virtual device -> live -> OSC + log)", () => {
 
     // The activity log holds the same frames as the offline pipeline on the WAV (running level).
     const logged = logFrames(await readActivityLog(rec));
-    const off = await analyzeFile(wav, createScorer({}), { hopSec: 0.25, normalization: { kind: "running" }, post: await loadPostConfig("config/triggers.example.yaml") });
+    const off = await analyzeFile(wav, createScorer({}), {
+      hopSec: 0.25,
+      normalization: { kind: "running" },
+      post: await loadPostConfig("config/triggers.example.yaml"),
+    });
     const n = 31;
     expect(logged.length).toBeGreaterThanOrEqual(n);
     expect(logged.slice(0, n).map((f) => f.startSample)).toEqual(off.frames.slice(0, n).map((f) => f.startSample));
-    expectAllClose(logged.slice(0, n).flatMap((f) => f.raw), off.frames.slice(0, n).flatMap((f) => Array.from(f.raw)), 1e-6, "raw scores");
-    expect(logged.slice(0, n).map((f) => f.triggers)).toEqual(off.frames.slice(0, n).map((f) => f.triggers.map((t) => ({ rule: t.rule, edge: t.edge }))));
+    expectAllClose(
+      logged.slice(0, n).flatMap((f) => f.raw),
+      off.frames.slice(0, n).flatMap((f) => Array.from(f.raw)),
+      1e-6,
+      "raw scores",
+    );
+    expect(logged.slice(0, n).map((f) => f.triggers)).toEqual(
+      off.frames.slice(0, n).map((f) => f.triggers.map((t) => ({ rule: t.rule, edge: t.edge }))),
+    );
   });
 });

@@ -21,13 +21,33 @@ import { startPrivatePulse, writeVirtualDevices } from "../helpers/virtual-audio
 import type { PrivatePulse } from "../helpers/virtual-audio.js";
 
 const dir = tempDir("timbrescope-pa-");
-const mono = sceneInt16([{ seconds: 1, classes: [2] }, { seconds: 1, classes: [3] }], 48000);
+const mono = sceneInt16(
+  [
+    { seconds: 1, classes: [2] },
+    { seconds: 1, classes: [3] },
+  ],
+  48000,
+);
 // After its infile ends, the ALSA file plugin keeps delivering stale buffer contents (measured: not
 // zeros), so the recordings run 0.5 s past the windows compared: the resampler's look-ahead at the
 // last window then reads real samples in both pipelines.
 const stereo = [
-  sceneInt16([{ seconds: 3, classes: [2] }, { seconds: 0.5, classes: [] }], 44100)[0]!,
-  sceneInt16([{ seconds: 3, classes: [3] }, { seconds: 0.5, classes: [] }], 44100, 1, 9)[0]!,
+  sceneInt16(
+    [
+      { seconds: 3, classes: [2] },
+      { seconds: 0.5, classes: [] },
+    ],
+    44100,
+  )[0]!,
+  sceneInt16(
+    [
+      { seconds: 3, classes: [3] },
+      { seconds: 0.5, classes: [] },
+    ],
+    44100,
+    1,
+    9,
+  )[0]!,
 ];
 // alsa-lib reads this when naudiodon first initialises PortAudio in this process.
 process.env["XDG_CONFIG_HOME"] = writeVirtualDevices(dir, [
@@ -77,9 +97,13 @@ describe("PortAudio devices", () => {
     expect(pickDevice(devices, "_ST_PACED").name).toBe("filecap_st_paced");
     expect(() => pickDevice(devices, "filecap")).toThrow(/got "filecap", which matches several capture devices/);
     expect(() => pickDevice(devices, "nothing-like-it")).toThrow(/matches no capture device \(available: .*filecap_mono/);
-    await expect(PortAudioSource.open({ device: "filecap_st", channels: 999 })).rejects.toThrow(/Expected at most \d+ channels on filecap_st, got 999/);
+    await expect(PortAudioSource.open({ device: "filecap_st", channels: 999 })).rejects.toThrow(
+      /Expected at most \d+ channels on filecap_st, got 999/,
+    );
     const bad = await PortAudioSource.open({ device: "filecap_st", channels: 2, sampleRateHz: 1 });
-    await expect(bad.start({ chunk: () => undefined })).rejects.toThrow("Cannot open capture device filecap_st with 2 channels at 1 Hz (Format not supported: Invalid sample rate)");
+    await expect(bad.start({ chunk: () => undefined })).rejects.toThrow(
+      "Cannot open capture device filecap_st with 2 channels at 1 Hz (Format not supported: Invalid sample rate)",
+    );
   });
 });
 
@@ -108,8 +132,13 @@ describe("live pipeline on a capture device", () => {
     // The null-slave device runs far faster than real time: queue enough windows that none of the
     // file's are dropped before they are scored.
     const p = await LivePipeline.start({
-      source, scorer: fakeScorerSpec({ mode: "absolute" }), sinks: [sink], hopSec: 0.5,
-      channelMode: { kind: "per-channel" }, maxPendingWindows: 400, stopAfterWindows: 5,
+      source,
+      scorer: fakeScorerSpec({ mode: "absolute" }),
+      sinks: [sink],
+      hopSec: 0.5,
+      channelMode: { kind: "per-channel" },
+      maxPendingWindows: 400,
+      stopAfterWindows: 5,
     });
     await p.done;
     for (const lane of [0, 1]) {
@@ -119,10 +148,18 @@ describe("live pipeline on a capture device", () => {
       const live = sink.frames.filter((f) => f.lane === lane).slice(0, 5);
       expect(offFrames.at(-1)?.startSample).toBe(44100);
       expect(live.map((f) => [f.channel, f.startSample])).toEqual(offFrames.map((f) => [lane, f.startSample]));
-      expectAllClose(live.flatMap((f) => Array.from(f.raw)), offFrames.flatMap((f) => Array.from(f.raw)), 1e-6, `lane ${lane} raw`);
+      expectAllClose(
+        live.flatMap((f) => Array.from(f.raw)),
+        offFrames.flatMap((f) => Array.from(f.raw)),
+        1e-6,
+        `lane ${lane} raw`,
+      );
     }
     // channel 1 carries the singer (class 2), channel 2 the guitar (class 3)
     const first = sink.frames.filter((f) => f.index === 0);
-    expect(first.map((f) => [f.raw[2]! > 0.5, f.raw[3]! > 0.5])).toEqual([[true, false], [false, true]]);
+    expect(first.map((f) => [f.raw[2]! > 0.5, f.raw[3]! > 0.5])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
   });
 });

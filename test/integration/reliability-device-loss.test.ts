@@ -25,9 +25,28 @@ describe("capture device lost and back (virtual device)", () => {
   it("reports, retries, resumes and marks the gap; every window of --duration is analysed", async () => {
     pulse = await startPrivatePulse(dir);
     const rec = join(dir, "rec.jsonl");
-    const { child, out } = spawnTs("test/helpers/live-child.ts", [
-      "live", "--model", "fake", "--device", "filecap_song_paced", "--channels", "1", "--rate", "48000", "--no-server", "--record", rec, "--duration", "6", "--hop", "0.5",
-    ], { ...pulse.env, XDG_CONFIG_HOME: xdg });
+    const { child, out } = spawnTs(
+      "test/helpers/live-child.ts",
+      [
+        "live",
+        "--model",
+        "fake",
+        "--device",
+        "filecap_song_paced",
+        "--channels",
+        "1",
+        "--rate",
+        "48000",
+        "--no-server",
+        "--record",
+        rec,
+        "--duration",
+        "6",
+        "--hop",
+        "0.5",
+      ],
+      { ...pulse.env, XDG_CONFIG_HOME: xdg },
+    );
     const t0 = Date.now();
     while (!out.stderr.includes("live: model ") && child.exitCode === null && Date.now() - t0 < 30_000) await sleep(20);
     await sleep(2000);
@@ -40,7 +59,10 @@ describe("capture device lost and back (virtual device)", () => {
     clearTimeout(timer);
     expect(code, out.stderr.slice(-3000)).toBe(0);
     const lines = out.stderr.split("\n");
-    expect(lines.some((l) => /^warn: live: capture device filecap_song_paced lost \(.+\); retrying with backoff$/.test(l)), out.stderr.slice(-3000)).toBe(true);
+    expect(
+      lines.some((l) => /^warn: live: capture device filecap_song_paced lost \(.+\); retrying with backoff$/.test(l)),
+      out.stderr.slice(-3000),
+    ).toBe(true);
     expect(lines.some((l) => /^live: capture device filecap_song_paced still unavailable \(attempt 1: /.test(l))).toBe(true);
     expect(lines.some((l) => /^warn: live: capture device filecap_song_paced is back after \d+\.\d s/.test(l))).toBe(true);
     expect(lines.some((l) => /^live: done: 11 windows scored, 0 dropped/.test(l))).toBe(true);

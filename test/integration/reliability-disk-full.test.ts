@@ -18,20 +18,43 @@ const q = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
 
 describe("disk full while recording", () => {
   it("reports ENOSPC once, keeps analysing, and leaves a readable log up to that point", () => {
-    const wav = writeFile(dir, "song.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 4, classes: [0, 3] }], 22050) }));
+    const wav = writeFile(
+      dir,
+      "song.wav",
+      wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 4, classes: [0, 3] }], 22050) }),
+    );
     const mnt = join(dir, "small");
     const out = join(dir, "out");
     // 60 s of audio at a 0.25 s hop = 237 windows, ~700 bytes per logged frame: ~3x the tmpfs.
-    const live = [process.execPath, ...tsNodeArgs("test/helpers/live-child.ts", [
-      "live", "--model", "fake", "--input", wav, "--fast", "--loop", "--no-server", "--record", join(mnt, "rec.jsonl"), "--duration", "60",
-    ])].map(q).join(" ");
-    const script = `mkdir -p ${q(mnt)} ${q(out)} && mount -t tmpfs -o size=64k tmpfs ${q(mnt)} && ${live} 2> ${q(join(out, "stderr.txt"))}; S=$?; ` +
+    const live = [
+      process.execPath,
+      ...tsNodeArgs("test/helpers/live-child.ts", [
+        "live",
+        "--model",
+        "fake",
+        "--input",
+        wav,
+        "--fast",
+        "--loop",
+        "--no-server",
+        "--record",
+        join(mnt, "rec.jsonl"),
+        "--duration",
+        "60",
+      ]),
+    ]
+      .map(q)
+      .join(" ");
+    const script =
+      `mkdir -p ${q(mnt)} ${q(out)} && mount -t tmpfs -o size=64k tmpfs ${q(mnt)} && ${live} 2> ${q(join(out, "stderr.txt"))}; S=$?; ` +
       `cp ${q(join(mnt, "rec.jsonl"))} ${q(join(out, "rec.jsonl"))}; df -k ${q(mnt)} | tail -1 > ${q(join(out, "df.txt"))}; exit $S`;
     execFileSync("unshare", ["-rm", "sh", "-c", script], { stdio: ["ignore", "ignore", "pipe"], timeout: 90_000 });
     const stderr = readFileSync(join(out, "stderr.txt"), "utf8");
     const errors = stderr.split("\n").filter((l) => l.startsWith("error:"));
     expect(errors.filter((l) => l.includes("ENOSPC")).length, stderr).toBeGreaterThanOrEqual(1);
-    expect(errors[0]).toMatch(/^error: activity log .*rec\.jsonl: the disk is full \(ENOSPC\); recording stopped after \d+ bytes, the analysis goes on$/);
+    expect(errors[0]).toMatch(
+      /^error: activity log .*rec\.jsonl: the disk is full \(ENOSPC\); recording stopped after \d+ bytes, the analysis goes on$/,
+    );
     expect(stderr).toMatch(/live: done: 237 windows scored, 0 dropped/);
     const text = readFileSync(join(out, "rec.jsonl"), "utf8");
     expect(text.length).toBeGreaterThan(30_000);

@@ -28,21 +28,29 @@ function lcg(seed: number): () => number {
 /** Datagrams the kernel dropped at 127.0.0.1:port because the receiver's buffer was full (/proc/net/udp). */
 function kernelDrops(port: number): number {
   const hex = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
-  const row = readFileSync("/proc/net/udp", "utf8").split("\n").find((l) => l.trim().split(/\s+/)[1] === hex);
+  const row = readFileSync("/proc/net/udp", "utf8")
+    .split("\n")
+    .find((l) => l.trim().split(/\s+/)[1] === hex);
   return row === undefined ? Number.NaN : Number(row.trim().split(/\s+/).at(-1));
 }
 
 /** 256 bad OSC datagrams of every kind. */
 function badOsc(): Buffer[] {
   const rnd = lcg(11);
-  const enc = (address: string, ...args: { type: string; value?: unknown }[]): Buffer => Buffer.from(osc.writePacket({ address, args }, { metadata: true }));
+  const enc = (address: string, ...args: { type: string; value?: unknown }[]): Buffer =>
+    Buffer.from(osc.writePacket({ address, args }, { metadata: true }));
   return Array.from({ length: 256 }, (_, i) => {
     switch (i % 5) {
-      case 0: return Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256)));
-      case 1: return Buffer.alloc(5000 + i, 0x2f); // oversized
-      case 2: return enc("/timbrescope/threshold/drums", { type: "s", value: "loud" });
-      case 3: return enc(`/timbrescope/nope/${i}`, { type: "i", value: i });
-      default: return enc("/timbrescope/smoothing", { type: "f", value: 1 });
+      case 0:
+        return Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256)));
+      case 1:
+        return Buffer.alloc(5000 + i, 0x2f); // oversized
+      case 2:
+        return enc("/timbrescope/threshold/drums", { type: "s", value: "loud" });
+      case 3:
+        return enc(`/timbrescope/nope/${i}`, { type: "i", value: i });
+      default:
+        return enc("/timbrescope/smoothing", { type: "f", value: 1 });
     }
   });
 }
@@ -52,21 +60,44 @@ function badWs(): (string | Buffer)[] {
   const rnd = lcg(12);
   return Array.from({ length: 256 }, (_, i) => {
     switch (i % 4) {
-      case 0: return `garbage ${i} {{{`;
-      case 1: return JSON.stringify({ v: 1, type: "set-threshold", label: "drums", value: "high" });
-      case 2: return JSON.stringify({ v: 1, type: `nope-${i}` });
-      default: return Buffer.from(Array.from({ length: 64 }, () => Math.floor(rnd() * 256)));
+      case 0:
+        return `garbage ${i} {{{`;
+      case 1:
+        return JSON.stringify({ v: 1, type: "set-threshold", label: "drums", value: "high" });
+      case 2:
+        return JSON.stringify({ v: 1, type: `nope-${i}` });
+      default:
+        return Buffer.from(Array.from({ length: 64 }, () => Math.floor(rnd() * 256)));
     }
   });
 }
 
 describe("floods of bad control input", () => {
   it(`OSC and WebSocket at >= 10,000 messages/s each for ${FLOOD_SEC} s: the bridge keeps its pace and counts them`, async () => {
-    const wav = writeFile(dir, "song.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 4, classes: [0, 3] }], 22050) }));
+    const wav = writeFile(
+      dir,
+      "song.wav",
+      wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 4, classes: [0, 3] }], 22050) }),
+    );
     const health = join(dir, "health.jsonl");
     const oscPort = 47000 + Math.floor(Math.random() * 2000);
     const durationSec = FLOOD_SEC + 4;
-    const live = await startLive(["--model", "fake", "--input", wav, "--loop", "--realtime", "--duration", String(durationSec), "--port", "0", "--osc-in", String(oscPort), "--status-log", health]);
+    const live = await startLive([
+      "--model",
+      "fake",
+      "--input",
+      wav,
+      "--loop",
+      "--realtime",
+      "--duration",
+      String(durationSec),
+      "--port",
+      "0",
+      "--osc-in",
+      String(oscPort),
+      "--status-log",
+      health,
+    ]);
     const wsUrl = `${live.url!.replace("http", "ws")}ws`;
     const watcher = await TestClient.connect(wsUrl);
     const flooder = new WebSocket(wsUrl);
@@ -120,7 +151,9 @@ describe("floods of bad control input", () => {
     expect(watcher.of("frame").at(-1)!.active[0]).toBe(0);
     // the bounded warning log: a few lines, not one per message
     expect(live.out.stderr.split("\n").filter((l) => l.includes("OSC input")).length).toBeLessThan(20);
-    process.stderr.write(`flood: OSC ${oscRate.toFixed(0)}/s, WS ${wsRate.toFixed(0)}/s for ${floodSec.toFixed(1)} s; counted osc ${last.badMessages.osc}/${oscSent} (kernel dropped ${dropped}), ws ${last.badMessages.ws}/${wsSent}; ` +
-      `latency p95 ${String(last.latencyMs.p95)} ms, RSS ${(last.rssBytes / 2 ** 20).toFixed(0)} MiB\n`);
+    process.stderr.write(
+      `flood: OSC ${oscRate.toFixed(0)}/s, WS ${wsRate.toFixed(0)}/s for ${floodSec.toFixed(1)} s; counted osc ${last.badMessages.osc}/${oscSent} (kernel dropped ${dropped}), ws ${last.badMessages.ws}/${wsSent}; ` +
+        `latency p95 ${String(last.latencyMs.p95)} ms, RSS ${(last.rssBytes / 2 ** 20).toFixed(0)} MiB\n`,
+    );
   }, 90_000);
 });

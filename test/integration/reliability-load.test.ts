@@ -19,7 +19,11 @@ const dir = tempDir("timbrescope-load-");
 
 describe("load", () => {
   it("4 WebSocket clients + 3 OSC targets at hop 0.1 s: every frame everywhere, none dropped, p95 within the live target", async () => {
-    const wav = writeFile(dir, "song.wav", wavBytes({ sampleRateHz: 44100, encoding: "pcm16", channels: sceneInt16([{ seconds: 5, classes: [0, 2] }], 44100, 2) }));
+    const wav = writeFile(
+      dir,
+      "song.wav",
+      wavBytes({ sampleRateHz: 44100, encoding: "pcm16", channels: sceneInt16([{ seconds: 5, classes: [0, 2] }], 44100, 2) }),
+    );
     const health = join(dir, "health.jsonl");
     const receivers: Socket[] = [];
     const bundles = [0, 0, 0];
@@ -33,7 +37,23 @@ describe("load", () => {
     }
     const durationSec = 10;
     const oscArgs = receivers.flatMap((r) => ["--osc", `127.0.0.1:${r.address().port}`]);
-    const live = await startLive(["--model", "fake", "--input", wav, "--loop", "--realtime", "--hop", "0.1", "--duration", String(durationSec), "--port", "0", "--status-log", health, ...oscArgs]);
+    const live = await startLive([
+      "--model",
+      "fake",
+      "--input",
+      wav,
+      "--loop",
+      "--realtime",
+      "--hop",
+      "0.1",
+      "--duration",
+      String(durationSec),
+      "--port",
+      "0",
+      "--status-log",
+      health,
+      ...oscArgs,
+    ]);
     const ws = `${live.url!.replace("http", "ws")}ws`;
     const clients = await Promise.all([0, 1, 2, 3].map(() => TestClient.connect(ws)));
     const code = await endOf(live, 60_000);
@@ -50,7 +70,9 @@ describe("load", () => {
       expect(c.of("frame").length).toBe(windows);
     }
     expect(bundles).toEqual([windows, windows, windows]);
-    process.stderr.write(`load: ${windows} frames to 4 WS + 3 OSC; latency p50 ${String(last.latencyMs.p50)} ms, p95 ${String(last.latencyMs.p95)} ms, p99 ${String(last.latencyMs.p99)} ms, cpu ${last.cpuPercent}%\n`);
+    process.stderr.write(
+      `load: ${windows} frames to 4 WS + 3 OSC; latency p50 ${String(last.latencyMs.p50)} ms, p95 ${String(last.latencyMs.p95)} ms, p99 ${String(last.latencyMs.p99)} ms, cpu ${last.cpuPercent}%\n`,
+    );
     expect(last.latencyMs.p95).toBeLessThan(LIVE_TARGET_P95_MS);
   }, 90_000);
 });

@@ -17,18 +17,52 @@ const corpus = join(root, "corpus");
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  await generateCorpus({ outDir: corpus, tracks: 6, seed: 3, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0 });
+  await generateCorpus({
+    outDir: corpus,
+    tracks: 6,
+    seed: 3,
+    minutesPerTrack: 0.25,
+    soundfonts: ["timgm6mb"],
+    sampleRateHz: 22050,
+    keepStems: false,
+    styles: [],
+    voices: [],
+    firstTrack: 0,
+  });
 }, 120_000);
 
 const EPOCHS = 3;
 const args = (out: string): string[] => [
-  "train", "--data", corpus, "--arch", "cnn", "--width-scale", "0.0625", "--recipe", "fast", "--epochs", String(EPOCHS), "--no-augment",
-  "--backend", "wasm", "--seed", "5", "--out", join(root, out), "--cache", join(root, "cache"), "--quiet",
+  "train",
+  "--data",
+  corpus,
+  "--arch",
+  "cnn",
+  "--width-scale",
+  "0.0625",
+  "--recipe",
+  "fast",
+  "--epochs",
+  String(EPOCHS),
+  "--no-augment",
+  "--backend",
+  "wasm",
+  "--seed",
+  "5",
+  "--out",
+  join(root, out),
+  "--cache",
+  join(root, "cache"),
+  "--quiet",
 ];
 
 const logLines = (out: string): number => {
   const p = join(root, out, "train-log.jsonl");
-  return existsSync(p) ? readFileSync(p, "utf8").split("\n").filter((l) => l.trim() !== "").length : 0;
+  return existsSync(p)
+    ? readFileSync(p, "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "").length
+    : 0;
 };
 
 async function run(a: readonly string[]): Promise<{ code: number | string; stderr: string }> {
@@ -64,6 +98,8 @@ describe("kill -9 during train", () => {
       return { thresholds: m["thresholds"], validation: m["validation"] };
     };
     expect(manifest("killed")).toEqual(manifest("straight"));
-    process.stderr.write(`train kill -9: killed after ${done} of ${EPOCHS} epochs (epoch ~${(epochMs / 1000).toFixed(1)} s incl. start-up); resumed run identical\n`);
+    process.stderr.write(
+      `train kill -9: killed after ${done} of ${EPOCHS} epochs (epoch ~${(epochMs / 1000).toFixed(1)} s incl. start-up); resumed run identical\n`,
+    );
   }, 400_000);
 });

@@ -77,7 +77,10 @@ describe("synth --realism extra,expressive,sparse", () => {
     const onlyOthers = soloDs.tracks.filter((t) => t.stems.every((s) => OTHER_INSTRUMENTS[s.rawLabels[0] as string] !== undefined));
     expect(onlyOthers.length).toBe(2);
     for (const t of onlyOthers) {
-      expect(t.labels.classes.every((v) => v === 0), t.id).toBe(true);
+      expect(
+        t.labels.classes.every((v) => v === 0),
+        t.id,
+      ).toBe(true);
       const pcm = parseWav16Mono(readFileSync(t.mixPath as string));
       let e = 0;
       for (const v of pcm?.samples ?? []) e += v * v;
@@ -91,15 +94,20 @@ describe("synth --realism extra,expressive,sparse", () => {
     expect(docs.some((d) => /gestures: .*(bend|vibrato|slide)/.test(d))).toBe(true);
   });
 
-  it("is deterministic, and --realism none renders what no option renders", async () => {
-    // Tracks 4 and 5 again, on their own: the same bytes as in the whole corpus.
-    const again = { ...base, outDir: join(root, "b"), firstTrack: 4, tracks: 2 };
-    await generateCorpus(again);
-    for (const f of files(again.outDir)) expect(readFileSync(join(again.outDir, f)).equals(readFileSync(join(base.outDir, f))), f).toBe(true);
-    const plain = { ...common, tracks: 2, styles: [], outDir: join(root, "c") };
-    const none = { ...plain, outDir: join(root, "d"), realism: NO_REALISM };
-    await generateCorpus(plain);
-    await generateCorpus(none);
-    expect(digest(none.outDir)).toBe(digest(plain.outDir));
-  }, RENDER_TIMEOUT_MS);
+  it(
+    "is deterministic, and --realism none renders what no option renders",
+    async () => {
+      // Tracks 4 and 5 again, on their own: the same bytes as in the whole corpus.
+      const again = { ...base, outDir: join(root, "b"), firstTrack: 4, tracks: 2 };
+      await generateCorpus(again);
+      for (const f of files(again.outDir))
+        expect(readFileSync(join(again.outDir, f)).equals(readFileSync(join(base.outDir, f))), f).toBe(true);
+      const plain = { ...common, tracks: 2, styles: [], outDir: join(root, "c") };
+      const none = { ...plain, outDir: join(root, "d"), realism: NO_REALISM };
+      await generateCorpus(plain);
+      await generateCorpus(none);
+      expect(digest(none.outDir)).toBe(digest(plain.outDir));
+    },
+    RENDER_TIMEOUT_MS,
+  );
 });

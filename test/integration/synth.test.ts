@@ -141,10 +141,17 @@ print(json.dumps(res))`,
     const artists = new Map<string, number>();
     for (const t of ds.tracks) artists.set(t.artistKey, (artists.get(t.artistKey) ?? 0) + 1);
     expect([...artists.values()].some((n) => n > 1)).toBe(true);
-    const m = makeSplit(ds.tracks.map((t) => ({ id: t.id, artistKey: t.artistKey, classes: t.activeClasses })), { seed: 1, testFraction: 0.3 });
+    const m = makeSplit(
+      ds.tracks.map((t) => ({ id: t.id, artistKey: t.artistKey, classes: t.activeClasses })),
+      { seed: 1, testFraction: 0.3 },
+    );
     const side = new Map<string, string>();
     const artistOf = new Map(ds.tracks.map((t) => [t.id, t.artistKey]));
-    for (const [name, ids] of [["train", m.train], ["val", m.validationFrom.train], ["test", m.test]] as const) {
+    for (const [name, ids] of [
+      ["train", m.train],
+      ["val", m.validationFrom.train],
+      ["test", m.test],
+    ] as const) {
       for (const id of ids) {
         const a = artistOf.get(id) as string;
         expect(side.get(a) ?? name, `${a} on two sides`).toBe(name);
@@ -170,10 +177,10 @@ describe("synth CLI", () => {
     registerSynth(program);
     let stdout = "";
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    process.stdout.write = (chunk: string | Uint8Array) => {
       stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
       return true;
-    });
+    };
     try {
       await program.parseAsync(argv, { from: "user" });
       return { code: 0, stdout };
@@ -184,7 +191,20 @@ describe("synth CLI", () => {
 
   it("parses its flags and prints a JSON report", async () => {
     const out = join(root, "cli");
-    const { stdout } = await run(["synth", "--out", out, "--tracks", "1", "--seed", "9", "--minutes-per-track", "0.15", "--soundfonts", "timgm6mb", "--json"]);
+    const { stdout } = await run([
+      "synth",
+      "--out",
+      out,
+      "--tracks",
+      "1",
+      "--seed",
+      "9",
+      "--minutes-per-track",
+      "0.15",
+      "--soundfonts",
+      "timgm6mb",
+      "--json",
+    ]);
     const r = JSON.parse(stdout) as { tracks: number; audioSeconds: number; realtimePerCpu: number; classes: Record<string, unknown> };
     expect(r.tracks).toBe(1);
     expect(r.audioSeconds).toBeGreaterThan(5);

@@ -34,7 +34,11 @@ const SYNTH = 5;
 
 /** The scene as int16 samples (see the file comment); class c is a sine at the stand-in's tone for c. */
 function scene(): Int32Array {
-  const segments = [{ sec: 4, classes: [DRUMS, SINGER] }, { sec: 4.5, classes: [DRUMS, GUITAR] }, { sec: 2, classes: [DRUMS, SINGER] }];
+  const segments = [
+    { sec: 4, classes: [DRUMS, SINGER] },
+    { sec: 4.5, classes: [DRUMS, GUITAR] },
+    { sec: 2, classes: [DRUMS, SINGER] },
+  ];
   const out = new Int32Array(Math.round(segments.reduce((s, g) => s + g.sec, 0) * RATE));
   let seed = 5;
   let at = 0;
@@ -54,10 +58,12 @@ function scene(): Int32Array {
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = createServer().once("error", reject).listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === "object" && addr !== null ? resolve(addr.port) : reject(new Error("no port"))));
-    });
+    const s = createServer()
+      .once("error", reject)
+      .listen(0, "127.0.0.1", () => {
+        const addr = s.address();
+        s.close(() => (typeof addr === "object" && addr !== null ? resolve(addr.port) : reject(new Error("no port"))));
+      });
   });
 }
 
@@ -89,7 +95,10 @@ let browser: Browser | undefined;
 let udp: Socket | undefined;
 
 beforeAll(() => {
-  if (!existsSync(UI_INDEX)) throw new Error(`${UI_INDEX} is missing: build the UI first (npm run build:ui, i.e. vite build --config ui/vite.config.ts; npm install / npm ci do it in prepare)`);
+  if (!existsSync(UI_INDEX))
+    throw new Error(
+      `${UI_INDEX} is missing: build the UI first (npm run build:ui, i.e. vite build --config ui/vite.config.ts; npm install / npm ci do it in prepare)`,
+    );
 });
 
 afterAll(async () => {
@@ -121,8 +130,17 @@ describe("meter UI in headless Chromium", () => {
 
     // The browser starts first, so the page is connected before the scene's first section is over.
     browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium", headless: true, timeout: 60_000,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      timeout: 60_000,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems: string[] = [];
@@ -130,12 +148,32 @@ describe("meter UI in headless Chromium", () => {
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
 
     const started = spawnTs("test/helpers/live-child.ts", [
-      "live", "--model", "fake", "--input", wav, "--realtime", "--loop", "--triggers", "config/triggers.example.yaml",
-      "--osc", `127.0.0.1:${oscPort}`, "--port", String(httpPort), "--record", rec,
+      "live",
+      "--model",
+      "fake",
+      "--input",
+      wav,
+      "--realtime",
+      "--loop",
+      "--triggers",
+      "config/triggers.example.yaml",
+      "--osc",
+      `127.0.0.1:${oscPort}`,
+      "--port",
+      String(httpPort),
+      "--record",
+      rec,
     ]);
     child = started.child;
     childOut = started.out;
-    const serving = await until(async () => (await fetch(url).then((r) => r.ok, () => false)), 30_000);
+    const serving = await until(
+      async () =>
+        await fetch(url).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      30_000,
+    );
     expect(serving, `bridge did not serve ${url}: ${childOut.stderr}`).toBe(true);
 
     await page.goto(url, { waitUntil: "load", timeout: 15_000 });
@@ -154,7 +192,9 @@ describe("meter UI in headless Chromium", () => {
     // hold guitar without singer (1 s windows), held 2 s (minActiveSec) -> enter at ~5.75-6 s.
     const lamp = page.locator('[data-rule="guitar-solo"].trigger-lamp');
     await page.locator('[data-rule="guitar-solo"].trigger-lamp[data-on="true"]').waitFor({ timeout: 15_000 });
-    const enterAt = Number(await page.locator('.trigger-log li[data-rule="guitar-solo"][data-edge="enter"]').first().getAttribute("data-t"));
+    const enterAt = Number(
+      await page.locator('.trigger-log li[data-rule="guitar-solo"][data-edge="enter"]').first().getAttribute("data-t"),
+    );
     expect(enterAt).toBeGreaterThan(5.5);
     expect(enterAt).toBeLessThan(6.25);
     expect(await lamp.getAttribute("data-on")).toBe("true");
@@ -176,7 +216,9 @@ describe("meter UI in headless Chromium", () => {
     await new Promise((r) => setTimeout(r, 1000));
     const after = bundles.filter((b) => b.atMs > changedAt + 1000);
     expect(after.length).toBeGreaterThan(0);
-    expect(after.every((b) => b.values.get("/timbrescope/active/synth") === 0 && b.values.get("/timbrescope/active/drums") === 1)).toBe(true);
+    expect(after.every((b) => b.values.get("/timbrescope/active/synth") === 0 && b.values.get("/timbrescope/active/drums") === 1)).toBe(
+      true,
+    );
     await page.locator('[data-class="synth"][data-active="false"]').waitFor({ timeout: 3_000 });
     expect(await page.locator('[data-class="synth"] .track .threshold').getAttribute("style")).toContain("95");
 

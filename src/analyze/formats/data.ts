@@ -70,7 +70,13 @@ export function formatCsv(analyses: readonly FileAnalysis[]): string {
   const lines = [["file", "start", "end", ...ids, ...ids.map((id) => `${id}_active`)].map(csvField).join(",")];
   for (const a of analyses) {
     for (const r of a.rows) {
-      const cells = [csvField(a.file), String(t(r.startSec)), String(t(r.endSec)), ...Array.from(r.scores, (v) => String(sc(v))), ...Array.from(r.active, String)];
+      const cells = [
+        csvField(a.file),
+        String(t(r.startSec)),
+        String(t(r.endSec)),
+        ...Array.from(r.scores, (v) => String(sc(v))),
+        ...Array.from(r.active, String),
+      ];
       lines.push(cells.join(","));
     }
   }

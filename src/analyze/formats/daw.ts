@@ -13,9 +13,7 @@ import { displayName } from "./table.js";
 
 /** Audacity label track text for one file. */
 export function formatAudacity(a: FileAnalysis): string {
-  return a.segments
-    .map((s) => `${s.startSec.toFixed(6)}\t${s.endSec.toFixed(6)}\t${displayName(a.labels[s.column] as string)}\n`)
-    .join("");
+  return a.segments.map((s) => `${s.startSec.toFixed(6)}\t${s.endSec.toFixed(6)}\t${displayName(a.labels[s.column] as string)}\n`).join("");
 }
 
 /** `m:ss.mmm` for seconds (minutes unbounded, as REAPER writes them). */
@@ -30,7 +28,15 @@ export function reaperTime(sec: number): string {
 export function formatReaper(a: FileAnalysis): string {
   const lines = ["#,Name,Start,End,Length"];
   a.segments.forEach((s, i) => {
-    lines.push([`R${i + 1}`, csvField(displayName(a.labels[s.column] as string)), reaperTime(s.startSec), reaperTime(s.endSec), reaperTime(s.endSec - s.startSec)].join(","));
+    lines.push(
+      [
+        `R${i + 1}`,
+        csvField(displayName(a.labels[s.column] as string)),
+        reaperTime(s.startSec),
+        reaperTime(s.endSec),
+        reaperTime(s.endSec - s.startSec),
+      ].join(","),
+    );
   });
   return lines.map((l) => l + "\n").join("");
 }

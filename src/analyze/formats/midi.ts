@@ -31,7 +31,12 @@ export function formatMidi(a: FileAnalysis): Uint8Array {
     track.channel = ch >= DRUM_CHANNEL ? ch + 1 : ch;
     lane++;
     for (const s of mine) {
-      track.addNote({ midi: MIDI_BASE_NOTE + c, time: s.startSec, duration: s.endSec - s.startSec, velocity: Math.min(1, Math.max(1 / 127, s.peak)) });
+      track.addNote({
+        midi: MIDI_BASE_NOTE + c,
+        time: s.startSec,
+        duration: s.endSec - s.startSec,
+        velocity: Math.min(1, Math.max(1 / 127, s.peak)),
+      });
     }
   }
   return midi.toArray();

@@ -39,7 +39,9 @@ export function formatTable(a: FileAnalysis, opts: TableOptions = {}): string[] 
   for (const row of a.rows) for (let c = 0; c < n; c++) peak[c] = Math.max(peak[c] as number, row.scores[c] as number);
   const res = typeof a.resolution === "string" ? a.resolution : `${a.resolution} s`;
   const lines = [`${a.file}  (${clock(a.durationSec)}, ${a.rows.length} row(s) at ${res}, model ${a.modelId})`];
-  const order = [...Array(n).keys()].filter((c) => (total[c] as number) > 0).sort((x, y) => (total[y] as number) - (total[x] as number) || (peak[y] as number) - (peak[x] as number));
+  const order = [...Array(n).keys()]
+    .filter((c) => (total[c] as number) > 0)
+    .sort((x, y) => (total[y] as number) - (total[x] as number) || (peak[y] as number) - (peak[x] as number));
   if (order.length === 0) {
     const best = [...Array(n).keys()].sort((x, y) => (peak[y] as number) - (peak[x] as number))[0];
     const hint = best === undefined ? "" : `; highest: ${displayName(a.labels[best] as string)} ${(peak[best] as number).toFixed(2)}`;
@@ -51,7 +53,9 @@ export function formatTable(a: FileAnalysis, opts: TableOptions = {}): string[] 
     const ranges = segments.filter((s) => s.column === c).map((s) => `${clock(s.startSec)}-${clock(s.endSec)}`);
     const shown = ranges.length > maxRanges ? [...ranges.slice(0, maxRanges), `... (${ranges.length - maxRanges} more)`] : ranges;
     const pct = a.durationSec > 0 ? Math.round((100 * (total[c] as number)) / a.durationSec) : 0;
-    lines.push(`  ${displayName(a.labels[c] as string).padEnd(width)}  ${String(pct).padStart(3)}%  peak ${(peak[c] as number).toFixed(2)}  ${shown.join(", ")}`);
+    lines.push(
+      `  ${displayName(a.labels[c] as string).padEnd(width)}  ${String(pct).padStart(3)}%  peak ${(peak[c] as number).toFixed(2)}  ${shown.join(", ")}`,
+    );
   }
   if (order.length > top) lines.push(`  ... and ${order.length - top} more instrument(s)`);
   return lines;

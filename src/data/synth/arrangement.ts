@@ -2,7 +2,7 @@
  * Who plays when. Each role has a probability of playing in each kind of section (singers rest
  * in solos and intros, backing vocals come in on choruses, drums drop out of some intros and
  * breaks); optional parts also switch on and off in 2-bar blocks by a Markov chain
- * (P(on→on) = 0.8, P(off→on) = 0.45, notes §11). On top of that, some songs open with one
+ * (P(on→on) = 0.8, P(off→on) = 0.45, docs/synthetic-data.md §11). On top of that, some songs open with one
  * instrument alone, some breaks leave one instrument alone or the whole band silent, and solo
  * sections hand the melody to one soloist. Every class thus appears alone somewhere in a corpus.
  */
@@ -90,7 +90,9 @@ export function arrange(rng: Rng, plans: readonly PartPlan[], sections: readonly
   for (const plan of plans) {
     const mask = masks.get(plan.id) as ActivityMask;
     if (mask.some(Boolean)) continue;
-    const best = [...sections].filter((s) => s.kind !== "break").sort((a, b) => (PLAY_P[plan.role][b.kind] ?? 0) - (PLAY_P[plan.role][a.kind] ?? 0))[0];
+    const best = [...sections]
+      .filter((s) => s.kind !== "break")
+      .sort((a, b) => (PLAY_P[plan.role][b.kind] ?? 0) - (PLAY_P[plan.role][a.kind] ?? 0))[0];
     if (best !== undefined) setRange(mask, best.startBar, best.bars, true);
   }
   return { masks, soloist, events };
@@ -99,7 +101,8 @@ export function arrange(rng: Rng, plans: readonly PartPlan[], sections: readonly
 function pickSoloist(rng: Rng, plans: readonly PartPlan[]): string | undefined {
   const weights = plans.map((p): readonly [string, number] => {
     if (p.role === "lead" && !p.label.endsWith("singer")) return [p.id, 4];
-    if (p.label.includes("guitar") || p.label === "electronic organ" || p.label === "piano" || p.label === "electric piano") return [p.id, 3];
+    if (p.label.includes("guitar") || p.label === "electronic organ" || p.label === "piano" || p.label === "electric piano")
+      return [p.id, 3];
     if (p.label === "synthesizer" && p.role !== "bass" && p.role !== "drone") return [p.id, 2];
     if (p.role === "counter") return [p.id, 2];
     if (p.role === "tabla" || p.role === "drums") return [p.id, 0.3];

@@ -59,7 +59,12 @@ export function artistBlocks(seed: number, n: number): ArtistBlock[] {
   const out: ArtistBlock[] = [];
   let first = 0;
   while (first < n) {
-    const size = rng.weighted<number>([[1, 3], [2, 3], [3, 2], [4, 1]]);
+    const size = rng.weighted<number>([
+      [1, 3],
+      [2, 3],
+      [3, 2],
+      [4, 1],
+    ]);
     out.push({ artist: out.length, first, size });
     first += size;
   }

@@ -48,7 +48,9 @@ export function cabinetIr(id: string, sampleRateHz: number, root = GUITARIX_IR_D
   const n = Math.min(x.length, Math.round(CABINET_IR_SEC * sampleRateHz));
   const fade = Math.max(1, Math.round(IR_FADE_SEC * sampleRateHz));
   const ir = x.slice(0, n);
-  if (x.length > n) for (let i = Math.max(0, n - fade); i < n; i++) ir[i] = (ir[i] as number) * 0.5 * (1 + Math.cos((Math.PI * (i - (n - fade) + 1)) / fade));
+  if (x.length > n)
+    for (let i = Math.max(0, n - fade); i < n; i++)
+      ir[i] = (ir[i] as number) * 0.5 * (1 + Math.cos((Math.PI * (i - (n - fade) + 1)) / fade));
   let peak = 0;
   for (const v of ir) peak = Math.max(peak, Math.abs(v));
   if (peak > 0) for (let i = 0; i < n; i++) ir[i] = (ir[i] as number) / peak;

@@ -9,7 +9,7 @@ import { nearestWithPc, voiceChord } from "./theory.js";
 
 /** Comping families. */
 export type CompStyle =
-  | "block" | "sustain" | "arpeggio" | "strum" | "power" | "skank" | "jazzComp" | "waltz" | "ballad" | "stabs" | "drone";
+  "block" | "sustain" | "arpeggio" | "strum" | "power" | "skank" | "jazzComp" | "waltz" | "ballad" | "stabs" | "drone";
 
 /** Inputs of {@link compSection}. */
 export interface CompOptions {
@@ -55,7 +55,14 @@ export function compSection(rng: Rng, section: Section, opts: CompOptions): Note
     const bassNote = lift(nearestWithPc(chord.rootPc, Math.max(opts.low - 12, 36) + 6));
     switch (opts.style) {
       case "block": {
-        const hits = bpb === 3 ? [0, 1, 2] : rng.pick([[0, 2], [0, 1, 2, 3], [0, 1.5, 2, 3.5]]);
+        const hits =
+          bpb === 3
+            ? [0, 1, 2]
+            : rng.pick([
+                [0, 2],
+                [0, 1, 2, 3],
+                [0, 1.5, 2, 3.5],
+              ]);
         hits.forEach((h, i) => chordAt(bar0 + h, ((hits[i + 1] ?? bpb) - h) * 0.9, voicing, i === 0 ? vel : vel - 10));
         break;
       }
@@ -67,7 +74,8 @@ export function compSection(rng: Rng, section: Section, opts: CompOptions): Note
         const tones = [...voicing, (voicing[0] as number) + 12];
         const n = Math.round(bpb / arpStep);
         for (let s = 0; s < n; s++) {
-          const idx = arpShape === "up" ? s % tones.length : arpShape === "updown" ? pingPong(s, tones.length) : [0, 2, 1, 3, 2, 1][s % 6] ?? 0;
+          const idx =
+            arpShape === "up" ? s % tones.length : arpShape === "updown" ? pingPong(s, tones.length) : ([0, 2, 1, 3, 2, 1][s % 6] ?? 0);
           add(bar0 + s * arpStep, arpStep * 2.5, tones[Math.min(idx, tones.length - 1)] as number, s % 4 === 0 ? vel : vel - 12);
         }
         break;

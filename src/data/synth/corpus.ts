@@ -26,6 +26,7 @@ import { formatRealism, NO_REALISM, type Realism } from "./realism.js";
 import { cabinetIds, GUITARIX_PKG } from "./cabinets.js";
 import { requireSampleSets } from "./sample-sets.js";
 import { renderTrack, type RenderContext } from "./track.js";
+import { definedFields } from "../../defined-fields.js";
 
 /** Generator version written to every metadata file. */
 export const SYNTH_VERSION = "1";
@@ -99,13 +100,19 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
     const block = blockOf(k);
     let artist = artists.get(block.artist);
     if (artist === undefined) {
-      artist = makeArtist(block, { seed: opts.seed, gmBanks: gm, styles: opts.styles, voices, stylePool: corpusStyles(realism.extra, realism.sparse) });
+      artist = makeArtist(block, {
+        seed: opts.seed,
+        gmBanks: gm,
+        styles: opts.styles,
+        voices,
+        stylePool: corpusStyles(realism.extra, realism.sparse),
+      });
       artists.set(block.artist, artist);
     }
     const rng = new Rng(`synth/${opts.seed}/track/${k}`);
     const song = composeSong(rng, artist, {
       minutes: opts.minutesPerTrack,
-      banks: { gm, kits, avoid, ...(sampled === undefined ? {} : { sampled }) },
+      banks: { gm, kits, avoid, ...definedFields({ sampled }) },
       featured: [featuredClass(opts.seed, k), ...(artist.signature === undefined ? [] : [artist.signature])],
       realism,
       seedKey: `synth/${opts.seed}/track/${k}`,
@@ -135,7 +142,11 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
     audioSeconds += result.seconds;
     bytes += result.bytes;
     // Class balance as the reader will see it: the paper's 1 s rule on the written table.
-    const stems = [...result.stemLabels].map(([key, label]) => ({ key, rawLabels: [label], classIndices: [CLASS_INDEX_BY_LABEL.get(label) ?? -1].filter((c) => c >= 0) }));
+    const stems = [...result.stemLabels].map(([key, label]) => ({
+      key,
+      rawLabels: [label],
+      classIndices: [CLASS_INDEX_BY_LABEL.get(label) ?? -1].filter((c) => c >= 0),
+    }));
     const labels = labelWindows(result.lab, stems, { maxWindows: result.seconds });
     windows += labels.nWindows;
     classActiveWindows(labels).forEach((n, c) => {
@@ -177,9 +188,13 @@ function usableVoices(wanted: readonly string[]): string[] {
   const espeak = VOICES.filter((v) => v.engine === "espeak").map((v) => v.name);
   const kept = wanted.length === 0 ? espeak : wanted.filter((v) => espeak.includes(v));
   if (wanted.length > 0 && kept.length === 0) {
-    throw new UserError("--voices: the Festival voice needs festival and festvox-kallpc16k (apt-get install --no-install-recommends festival festvox-kallpc16k)");
+    throw new UserError(
+      "--voices: the Festival voice needs festival and festvox-kallpc16k (apt-get install --no-install-recommends festival festvox-kallpc16k)",
+    );
   }
-  log.warn("Festival not found: male singers use espeak-ng voices only (apt-get install --no-install-recommends festival festvox-kallpc16k)");
+  log.warn(
+    "Festival not found: male singers use espeak-ng voices only (apt-get install --no-install-recommends festival festvox-kallpc16k)",
+  );
   return kept;
 }
 

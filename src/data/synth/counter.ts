@@ -56,7 +56,18 @@ export function backingSection(rng: Rng, section: Section, opts: SecondaryOption
     const voicing = voiceChord({ ...chord, pcs: chord.pcs.slice(0, voices) }, opts.low, opts.high, center);
     center = voicing.reduce((a, c) => a + c, 0) / voicing.length;
     const bar0 = (section.startBar + b) * bpb;
-    const hits: readonly (readonly [number, number])[] = held ? [[0, bpb - 0.1]] : rng.pick([[[1, 0.5], [3, 0.5]], [[0.5, 1], [2.5, 1]]]);
+    const hits: readonly (readonly [number, number])[] = held
+      ? [[0, bpb - 0.1]]
+      : rng.pick([
+          [
+            [1, 0.5],
+            [3, 0.5],
+          ],
+          [
+            [0.5, 1],
+            [2.5, 1],
+          ],
+        ]);
     for (const [on, len] of hits) {
       if (on >= bpb) continue;
       for (const key of voicing) notes.push({ beat: bar0 + on, beats: len, key, vel: Math.round(vel + rng.int(-5, 5)), syl });

@@ -9,8 +9,22 @@ import type { Groove } from "./styles.js";
 
 /** GM percussion keys used here. */
 export const DRUM = {
-  kick: 36, sideStick: 37, snare: 38, clap: 39, closedHat: 42, pedalHat: 44, openHat: 46,
-  crash: 49, crash2: 57, ride: 51, rideBell: 53, tomHigh: 50, tomHighMid: 48, tomLowMid: 47, tomLow: 45, tomFloor: 43,
+  kick: 36,
+  sideStick: 37,
+  snare: 38,
+  clap: 39,
+  closedHat: 42,
+  pedalHat: 44,
+  openHat: 46,
+  crash: 49,
+  crash2: 57,
+  ride: 51,
+  rideBell: 53,
+  tomHigh: 50,
+  tomHighMid: 48,
+  tomLowMid: 47,
+  tomLow: 45,
+  tomFloor: 43,
 } as const;
 
 /** Hi-hat keys that choke each other. */
@@ -92,7 +106,9 @@ export function drumSection(rng: Rng, section: Section, opts: DrumOptions): Note
       if (s >= fillFrom) {
         // Fill: 16ths down the toms (or snare), ending on the bar line.
         const k = s - fillFrom;
-        const key = rng.chance(0.3) ? DRUM.snare : (FILL_TOMS[Math.min(FILL_TOMS.length - 1, Math.floor((k * FILL_TOMS.length) / fillLen))] as number);
+        const key = rng.chance(0.3)
+          ? DRUM.snare
+          : (FILL_TOMS[Math.min(FILL_TOMS.length - 1, Math.floor((k * FILL_TOMS.length) / fillLen))] as number);
         add(beat, key, accent - 10 + k * 2);
         if (k % 4 === 0) add(beat, DRUM.kick, accent - 15);
         continue;

@@ -160,7 +160,14 @@ export function blockPeaks(x: Float32Array, win: number): Float32Array {
  * limiter's look-ahead L (pass it when calling repeatedly with different gains). Output sample
  * peaks stay at or below the ceiling (to float rounding: the ceiling is lowered by 1e-6 relative).
  */
-export function limit(x: Float32Array, out: Float32Array, sampleRateHz: number, gain: number, p: LimiterParams, peaks?: Float32Array): LimitStats {
+export function limit(
+  x: Float32Array,
+  out: Float32Array,
+  sampleRateHz: number,
+  gain: number,
+  p: LimiterParams,
+  peaks?: Float32Array,
+): LimitStats {
   const L = lookaheadSamples(p, sampleRateHz);
   const bp = peaks ?? blockPeaks(x, L);
   const ceiling = Math.pow(10, p.ceilingDb / 20) * (1 - 1e-6);

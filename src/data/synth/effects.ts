@@ -10,7 +10,7 @@
  *   element a recorded cabinet impulse response (cabinets.ts) may take the modelled cabinet's place;
  * - reverb: a Schroeder/Freeverb-style network, 4 damped combs in parallel into 2 all-passes,
  *   delay lengths from Freeverb (Jezar, 2000) scaled from 44.1 kHz.
- * The random 8 kHz low-pass on any stem (notes §6) hides the 8 kHz ceiling of the 16 kHz singer
+ * The random 8 kHz low-pass on any stem (docs/synthetic-data.md §6) hides the 8 kHz ceiling of the 16 kHz singer
  * engines, so "no energy above 8 kHz" cannot identify a singer.
  */
 import { convolve } from "./cabinets.js";
@@ -117,14 +117,25 @@ export function reverb(x: Float32Array, sr: number, wet: number, room: number): 
   const [d0, d1, d2, d3] = COMB_44K.map((d) => Math.max(1, Math.round(d * scale))) as [number, number, number, number];
   const [c0, c1, c2, c3] = [new Float32Array(d0), new Float32Array(d1), new Float32Array(d2), new Float32Array(d3)];
   const [a0, a1] = ALLPASS_44K.map((d) => new Float32Array(Math.max(1, Math.round(d * scale)))) as [Float32Array, Float32Array];
-  let i0 = 0, i1 = 0, i2 = 0, i3 = 0, j0 = 0, j1 = 0;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i0 = 0,
+    i1 = 0,
+    i2 = 0,
+    i3 = 0,
+    j0 = 0,
+    j1 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   const g = wet * 0.25; // four combs add up: bring the wet signal near the dry level
   const dry = 1 - wet;
   // One pass: four damped combs in parallel, then two all-passes in series (hot loop, unrolled).
   for (let i = 0; i < n; i++) {
     const xi = x[i] as number;
-    const o0 = c0[i0] as number, o1 = c1[i1] as number, o2 = c2[i2] as number, o3 = c3[i3] as number;
+    const o0 = c0[i0] as number,
+      o1 = c1[i1] as number,
+      o2 = c2[i2] as number,
+      o3 = c3[i3] as number;
     s0 = o0 * (1 - damp) + s0 * damp;
     s1 = o1 * (1 - damp) + s1 * damp;
     s2 = o2 * (1 - damp) + s2 * damp;

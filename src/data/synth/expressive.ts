@@ -11,17 +11,8 @@
  * envelope's key tracking (negligible over two semitones).
  */
 import type { Rng } from "./rng.js";
-import type { Note } from "./score.js";
-
-/** A pitch gesture on one note, in time from the note's onset. */
-export interface PitchGesture {
-  /** What a player does, for the metadata: `bend`, `slide`, `legato` or `vibrato`. */
-  readonly kind: "bend" | "slide" | "legato" | "vibrato";
-  /** Pitch offset breakpoints `[sec, cents]`, linear in between, held after the last (empty = 0). */
-  readonly path: readonly (readonly [number, number])[];
-  /** Vibrato: peak depth (cents), rate (Hz) and delay (s) after which it fades in over 0.2 s. */
-  readonly vibrato?: { readonly depthCents: number; readonly rateHz: number; readonly delaySec: number };
-}
+import type { Note, PitchGesture } from "./score.js";
+import { definedFields } from "../../defined-fields.js";
 
 /** Samples per playback-rate update in {@link applyGesture}. */
 const RATE_BLOCK = 16;
@@ -90,9 +81,20 @@ export interface GesturePlayer {
 const BENDERS: ReadonlySet<string> = new Set(["distorted electric guitar", "clean electric guitar"]);
 /** Labels played with natural vibrato on held notes, with their [min, max] depth in cents. */
 const VIBRATO_DEPTH: Readonly<Record<string, readonly [number, number]>> = {
-  violin: [15, 35], cello: [15, 35], "double bass": [10, 20], "string section": [6, 14], flute: [10, 25], synthesizer: [10, 40],
-  "alto saxophone": [10, 30], "tenor saxophone": [10, 30], clarinet: [5, 12], oboe: [10, 25], trumpet: [8, 20], "french horn": [5, 12],
-  trombone: [8, 20], harmonica: [10, 30],
+  violin: [15, 35],
+  cello: [15, 35],
+  "double bass": [10, 20],
+  "string section": [6, 14],
+  flute: [10, 25],
+  synthesizer: [10, 40],
+  "alto saxophone": [10, 30],
+  "tenor saxophone": [10, 30],
+  clarinet: [5, 12],
+  oboe: [10, 25],
+  trumpet: [8, 20],
+  "french horn": [5, 12],
+  trombone: [8, 20],
+  harmonica: [10, 30],
 };
 
 /**
@@ -102,7 +104,13 @@ const VIBRATO_DEPTH: Readonly<Record<string, readonly [number, number]>> = {
  * parts stay straight. Bowed strings, flute, reeds, brass and synth leads: vibrato on held notes.
  * Returns the notes unchanged (same array) for parts that do neither.
  */
-export function addGestures(rng: Rng, player: GesturePlayer, notes: readonly Note[], bpm: number, soloBeats: readonly (readonly [number, number])[]): readonly Note[] {
+export function addGestures(
+  rng: Rng,
+  player: GesturePlayer,
+  notes: readonly Note[],
+  bpm: number,
+  soloBeats: readonly (readonly [number, number])[],
+): readonly Note[] {
   const secPerBeat = 60 / bpm;
   const melodic = player.role === "lead" || player.role === "counter";
   const inSolo = (beat: number): boolean => soloBeats.some(([a, b]) => beat >= a && beat < b);
@@ -119,7 +127,18 @@ export function addGestures(rng: Rng, player: GesturePlayer, notes: readonly Not
   return notes.map((n) => {
     const sec = n.beats * secPerBeat;
     if (sec < 0.35 || !rng.chance(0.8)) return n;
-    return { ...n, bend: { kind: "vibrato", path: [], vibrato: { depthCents: rng.uniform(depth[0], depth[1]), rateHz: rng.uniform(4.8, 6.8), delaySec: rng.uniform(0.08, Math.min(0.35, sec / 2)) } } };
+    return {
+      ...n,
+      bend: {
+        kind: "vibrato",
+        path: [],
+        vibrato: {
+          depthCents: rng.uniform(depth[0], depth[1]),
+          rateHz: rng.uniform(4.8, 6.8),
+          delaySec: rng.uniform(0.08, Math.min(0.35, sec / 2)),
+        },
+      },
+    };
   });
 }
 
@@ -127,24 +146,55 @@ function guitarGesture(rng: Rng, n: Note, prev: Note | undefined, sec: number): 
   const u = rng.next();
   if (sec >= 0.25 && u < 0.35) {
     // A bend up by ½, 1 or 2 semitones, reached in 60-200 ms; sometimes released back down.
-    const cents = rng.weighted<number>([[50, 1], [100, 3], [200, 3]]);
+    const cents = rng.weighted<number>([
+      [50, 1],
+      [100, 3],
+      [200, 3],
+    ]);
     const t0 = rng.uniform(0, Math.min(0.12, sec / 4));
     const t1 = t0 + rng.uniform(0.06, 0.2);
-    const path: [number, number][] = [[t0, 0], [t1, cents]];
+    const path: [number, number][] = [
+      [t0, 0],
+      [t1, cents],
+    ];
     if (sec > t1 + 0.3 && rng.chance(0.35)) path.push([sec - 0.15, cents], [sec - 0.02, 0]);
-    const vib = sec > t1 + 0.25 && rng.chance(0.5) ? { depthCents: rng.uniform(15, 45), rateHz: rng.uniform(5, 7), delaySec: t1 + 0.05 } : undefined;
-    return { bend: { kind: "bend", path, ...(vib === undefined ? {} : { vibrato: vib }) } };
+    const vib =
+      sec > t1 + 0.25 && rng.chance(0.5) ? { depthCents: rng.uniform(15, 45), rateHz: rng.uniform(5, 7), delaySec: t1 + 0.05 } : undefined;
+    return { bend: { kind: "bend", path, ...definedFields({ vibrato: vib }) } };
   }
   if (u < 0.5) {
     // A slide into the note from 1-5 semitones below (or above).
     const from = rng.int(1, 5) * 100 * (rng.chance(0.8) ? -1 : 1);
-    return { bend: { kind: "slide", path: [[0, from], [rng.uniform(0.04, 0.12), 0]] } };
+    return {
+      bend: {
+        kind: "slide",
+        path: [
+          [0, from],
+          [rng.uniform(0.04, 0.12), 0],
+        ],
+      },
+    };
   }
   if (prev !== undefined && Math.abs(prev.key - n.key) <= 3 && prev.key !== n.key && n.beat - (prev.beat + prev.beats) < 0.1 && u < 0.7) {
     // Legato (hammer-on / pull-off / short glide) from the previous note's pitch.
-    return { bend: { kind: "legato", path: [[0, (prev.key - n.key) * 100], [rng.uniform(0.01, 0.03), 0]] } };
+    return {
+      bend: {
+        kind: "legato",
+        path: [
+          [0, (prev.key - n.key) * 100],
+          [rng.uniform(0.01, 0.03), 0],
+        ],
+      },
+    };
   }
-  if (sec >= 0.3 && u < 0.9) return { bend: { kind: "vibrato", path: [], vibrato: { depthCents: rng.uniform(15, 45), rateHz: rng.uniform(5, 7.5), delaySec: rng.uniform(0.05, 0.2) } } };
+  if (sec >= 0.3 && u < 0.9)
+    return {
+      bend: {
+        kind: "vibrato",
+        path: [],
+        vibrato: { depthCents: rng.uniform(15, 45), rateHz: rng.uniform(5, 7.5), delaySec: rng.uniform(0.05, 0.2) },
+      },
+    };
   return {};
 }
 

@@ -28,7 +28,14 @@ interface Plan {
 const THEME: Record<SectionKind, number> = { verse: 0, chorus: 1, bridge: 2, solo: 3, intro: 4, outro: 4, prechorus: 5, break: 6 };
 
 const BASE_ENERGY: Record<SectionKind, number> = {
-  intro: 0.35, verse: 0.55, prechorus: 0.65, chorus: 0.85, solo: 0.8, bridge: 0.5, break: 0.2, outro: 0.4,
+  intro: 0.35,
+  verse: 0.55,
+  prechorus: 0.65,
+  chorus: 0.85,
+  solo: 0.8,
+  bridge: 0.5,
+  break: 0.2,
+  outro: 0.4,
 };
 
 /** Builds the sections of a song. */
@@ -85,15 +92,53 @@ function templateFor(rng: Rng, family: FormFamily): Plan[] {
   switch (family) {
     case "song":
       return rng.pick([
-        [P("intro", 4), P("verse", 8), P("chorus", 8), P("verse", 8, true), P("chorus", 8, true), P("solo", 8, true), P("chorus", 8), P("outro", 4)],
-        [P("intro", 4), P("verse", 8), P("prechorus", 4, true), P("chorus", 8), P("verse", 8, true), P("prechorus", 4, true),
-          P("chorus", 8, true), P("bridge", 8, true), P("break", 2, true), P("chorus", 8), P("outro", 4)],
-        [P("intro", 2), P("verse", 8), P("chorus", 8), P("break", 1, true), P("verse", 8, true), P("chorus", 8), P("solo", 8, true),
-          P("bridge", 4, true), P("chorus", 8, true), P("outro", 4)],
+        [
+          P("intro", 4),
+          P("verse", 8),
+          P("chorus", 8),
+          P("verse", 8, true),
+          P("chorus", 8, true),
+          P("solo", 8, true),
+          P("chorus", 8),
+          P("outro", 4),
+        ],
+        [
+          P("intro", 4),
+          P("verse", 8),
+          P("prechorus", 4, true),
+          P("chorus", 8),
+          P("verse", 8, true),
+          P("prechorus", 4, true),
+          P("chorus", 8, true),
+          P("bridge", 8, true),
+          P("break", 2, true),
+          P("chorus", 8),
+          P("outro", 4),
+        ],
+        [
+          P("intro", 2),
+          P("verse", 8),
+          P("chorus", 8),
+          P("break", 1, true),
+          P("verse", 8, true),
+          P("chorus", 8),
+          P("solo", 8, true),
+          P("bridge", 4, true),
+          P("chorus", 8, true),
+          P("outro", 4),
+        ],
       ]);
     case "instrumental":
-      return [P("intro", 4), P("verse", 8), P("chorus", 8), P("solo", 8, true), P("bridge", 8, true), P("verse", 8, true),
-        P("chorus", 8), P("outro", 4)];
+      return [
+        P("intro", 4),
+        P("verse", 8),
+        P("chorus", 8),
+        P("solo", 8, true),
+        P("bridge", 8, true),
+        P("verse", 8, true),
+        P("chorus", 8),
+        P("outro", 4),
+      ];
     case "blues":
       return [P("intro", 4), P("verse", 12), P("verse", 12, true), P("solo", 12, true), P("chorus", 12), P("outro", 4)];
     case "raga":
@@ -128,7 +173,10 @@ function fitLength(rng: Rng, plan: Plan[], target: number, family: FormFamily): 
         ? [{ kind: rng.pick<SectionKind>(["verse", "solo"]), bars: 12, optional: true }]
         : rng.chance(0.25)
           ? [{ kind: "solo", bars: 8, optional: true }]
-          : [{ kind: "verse", bars: 8, optional: true }, { kind: "chorus", bars: 8, optional: true }];
+          : [
+              { kind: "verse", bars: 8, optional: true },
+              { kind: "chorus", bars: 8, optional: true },
+            ];
     plan.splice(at, 0, ...adds);
   }
 }

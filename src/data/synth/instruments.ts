@@ -1,33 +1,13 @@
 /**
  * How each of the 18 classes is played by the generator: which General MIDI patches (or tabla
  * samples, or singers) sound like it, its usual register, and whether it is monophonic.
- * Programs follow notes/synthetic-data.md §4 (0-based GM programs, measured non-silent in
+ * Programs follow docs/synthetic-data.md §4 (0-based GM programs, measured non-silent in
  * FluidR3, TimGM6mb and MuseScore General). Patches that MedleyDB would file under another label
  * are excluded: 38/39 synth bass are `synthesizer`, 72 piccolo is not `flute`, 19 church and
  * 20 reed organ are not `electronic organ`.
  */
+import type { InstrumentSpec, Patch } from "./instrument-spec.js";
 import { OTHER_INSTRUMENTS } from "./other-instruments.js";
-
-/** One GM patch: bank number (0 = GM, 8 = GS variation, 128 = drum kits) and program. */
-export interface Patch {
-  readonly bankNumber: number;
-  readonly program: number;
-  /** Relative weight when choosing among the class's patches. */
-  readonly weight: number;
-}
-
-/** How a class is voiced. */
-export interface InstrumentSpec {
-  /** MedleyDB taxonomy label. */
-  readonly label: string;
-  /** `soundfont` patches, the `tabla` sample set, or a `singer` voice. */
-  readonly source: "soundfont" | "tabla" | "singer";
-  readonly patches: readonly Patch[];
-  /** Lowest and highest MIDI note the generator writes for it. */
-  readonly low: number;
-  readonly high: number;
-  readonly mono: boolean;
-}
 
 const p = (program: number, weight = 1, bankNumber = 0): Patch => ({ bankNumber, program, weight });
 
@@ -58,7 +38,14 @@ export const INSTRUMENTS: Readonly<Record<string, InstrumentSpec>> = Object.free
   },
   "double bass": { label: "double bass", source: "soundfont", patches: [p(32, 3), p(43, 1)], low: 28, high: 55, mono: true },
   piano: { label: "piano", source: "soundfont", patches: [p(0, 3), p(1, 1)], low: 33, high: 88, mono: false },
-  "electric piano": { label: "electric piano", source: "soundfont", patches: [p(4, 2), p(5, 1), p(4, 0.5, 8), p(5, 0.3, 8)], low: 40, high: 84, mono: false },
+  "electric piano": {
+    label: "electric piano",
+    source: "soundfont",
+    patches: [p(4, 2), p(5, 1), p(4, 0.5, 8), p(5, 0.3, 8)],
+    low: 40,
+    high: 84,
+    mono: false,
+  },
   "electronic organ": {
     label: "electronic organ",
     source: "soundfont",
@@ -67,7 +54,14 @@ export const INSTRUMENTS: Readonly<Record<string, InstrumentSpec>> = Object.free
     high: 84,
     mono: false,
   },
-  "acoustic guitar": { label: "acoustic guitar", source: "soundfont", patches: [p(24, 1), p(25, 2), p(25, 0.5, 8)], low: 40, high: 81, mono: false },
+  "acoustic guitar": {
+    label: "acoustic guitar",
+    source: "soundfont",
+    patches: [p(24, 1), p(25, 2), p(25, 0.5, 8)],
+    low: 40,
+    high: 81,
+    mono: false,
+  },
   "clean electric guitar": {
     label: "clean electric guitar",
     source: "soundfont",

@@ -6,7 +6,8 @@ import type { Artist } from "./artists.js";
 import type { BassStyle } from "./bass.js";
 import type { CompStyle } from "./comping.js";
 import { HAT_CHOKE } from "./drums.js";
-import { KIT_PROGRAMS, SYNTH_BASS_PROGRAMS, SYNTH_PAD_PROGRAMS, instrument, type InstrumentSpec, type Patch } from "./instruments.js";
+import type { InstrumentSpec, Patch } from "./instrument-spec.js";
+import { KIT_PROGRAMS, SYNTH_BASS_PROGRAMS, SYNTH_PAD_PROGRAMS, instrument } from "./instruments.js";
 import type { Rng } from "./rng.js";
 import { withSampled } from "./sampled-choice.js";
 import type { SampledSets } from "./sample-sets.js";
@@ -69,10 +70,19 @@ const COMP_BY_LABEL: Record<string, readonly CompStyle[]> = {
 };
 
 const BASS_BY_STYLE: Record<string, readonly BassStyle[]> = {
-  rock: ["root8", "root8", "rootFifth"], metal: ["metal16", "root8"], pop: ["syncopated", "root8", "octave"],
-  jazz: ["walking", "walking", "rootFifth"], funk: ["syncopated"], blues: ["walking", "root8"], ballad: ["rootFifth", "sustain"],
-  chamber: ["sustain", "rootFifth"], orchestral: ["sustain", "rootFifth"], indian: ["sustain"],
-  tablafusion: ["syncopated", "sustain"], electronic: ["octave", "syncopated", "sustain"], solo: ["walking", "rootFifth"],
+  rock: ["root8", "root8", "rootFifth"],
+  metal: ["metal16", "root8"],
+  pop: ["syncopated", "root8", "octave"],
+  jazz: ["walking", "walking", "rootFifth"],
+  funk: ["syncopated"],
+  blues: ["walking", "root8"],
+  ballad: ["rootFifth", "sustain"],
+  chamber: ["sustain", "rootFifth"],
+  orchestral: ["sustain", "rootFifth"],
+  indian: ["sustain"],
+  tablafusion: ["syncopated", "sustain"],
+  electronic: ["octave", "syncopated", "sustain"],
+  solo: ["walking", "rootFifth"],
 };
 
 /** Resolves the role a class plays in a slot. */
@@ -91,7 +101,14 @@ function resolveRole(slotRole: Role, label: string): Role {
  * Chooses the line-up of a song. `featured` classes (at most a few) are included for sure: each
  * takes the first free slot that can play it, or else joins as the song's one guest.
  */
-export function chooseLineup(rng: Rng, artist: Artist, style: Style, banks: BankChoice, duet: boolean, featured: readonly string[] = []): PartPlan[] {
+export function chooseLineup(
+  rng: Rng,
+  artist: Artist,
+  style: Style,
+  banks: BankChoice,
+  duet: boolean,
+  featured: readonly string[] = [],
+): PartPlan[] {
   const plans: PartPlan[] = [];
   const forcedSlots = new Map<string, string>();
   let guestLabel: string | undefined;
@@ -171,7 +188,13 @@ function planPart(rng: Rng, id: string, label: string, role: Role, artist: Artis
   } else {
     const patches = spec.patches.filter((p) => label !== "synthesizer" || synthFits(p.program, role));
     patch = rng.weighted((patches.length > 0 ? patches : spec.patches).map((p) => [p, p.weight] as const));
-    source = { kind: "soundfont", bank: rng.pick(melodicBanks(label, artist, banks)), bankNumber: patch.bankNumber, program: patch.program, drums: false };
+    source = {
+      kind: "soundfont",
+      bank: rng.pick(melodicBanks(label, artist, banks)),
+      bankNumber: patch.bankNumber,
+      program: patch.program,
+      drums: false,
+    };
   }
   const comp = chooseComp(rng, label, role, style, patch);
   const bassStyle: BassStyle = patch?.program === 43 ? "sustain" : rng.pick(BASS_BY_STYLE[style.name] ?? ["root8"]);
@@ -227,8 +250,16 @@ function chooseComp(rng: Rng, label: string, role: Role, style: Style, patch: Pa
 }
 
 const GAIN_DB: Record<Role, readonly [number, number]> = {
-  drums: [-4, 0], bass: [-5, -1], chords: [-8, -2], pad: [-10, -4], lead: [-3, 0], counter: [-8, -3],
-  backing: [-9, -4], tabla: [-4, 0], drone: [-12, -6], perc: [-9, -2],
+  drums: [-4, 0],
+  bass: [-5, -1],
+  chords: [-8, -2],
+  pad: [-10, -4],
+  lead: [-3, 0],
+  counter: [-8, -3],
+  backing: [-9, -4],
+  tabla: [-4, 0],
+  drone: [-12, -6],
+  perc: [-9, -2],
 };
 
 /** Styles whose drums sit lower in the mix (the kit accompanies rather than drives). */
@@ -251,7 +282,13 @@ function chooseFx(rng: Rng, label: string, role: Role, style: string): StemFx {
     eq,
     highPassHz: lowBand ? (rng.chance(0.3) ? 30 : 0) : rng.chance(0.6) ? rng.uniform(40, 150) : 0,
     lowPassHz: lp < 0.3 ? 8000 : lp < 0.4 ? rng.uniform(4000, 7000) : 0,
-    drive: distorted ? (rng.chance(0.7) ? rng.uniform(1.5, 5) : 0) : rng.chance(label === "electronic organ" || role === "bass" ? 0.15 : 0) ? rng.uniform(1.2, 2.5) : 0,
+    drive: distorted
+      ? rng.chance(0.7)
+        ? rng.uniform(1.5, 5)
+        : 0
+      : rng.chance(label === "electronic organ" || role === "bass" ? 0.15 : 0)
+        ? rng.uniform(1.2, 2.5)
+        : 0,
     // Every distorted guitar goes through the amp (drive 0 = its lowest gain); no extra random draw,
     // so the other stems of a seed stay as they were.
     amp: distorted,

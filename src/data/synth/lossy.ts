@@ -109,10 +109,16 @@ export async function lossyRoundTrip(x: Float32Array, sampleRateHz: number, code
   const wav = encodeWav16([x], sampleRateHz);
   const bytes =
     codec === "mp3"
-      ? encode("lame", ["--quiet", "-t", "--noreplaygain", "-m", "m", "--cbr", "-b", String(kbps), "--resample", String(sampleRateHz / 1000), "-", "-"], wav, "lame")
+      ? encode(
+          "lame",
+          ["--quiet", "-t", "--noreplaygain", "-m", "m", "--cbr", "-b", String(kbps), "--resample", String(sampleRateHz / 1000), "-", "-"],
+          wav,
+          "lame",
+        )
       : encode("oggenc", ["-Q", "-b", String(kbps), "-s", OGG_SERIAL, "-o", "-", "-"], wav, "vorbis-tools");
   const decoded = await decodeBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), `${codec} round trip`);
-  if (decoded.sampleRateHz !== sampleRateHz) throw new Error(`${codec} round trip: decoded at ${decoded.sampleRateHz} Hz, expected ${sampleRateHz} Hz`);
+  if (decoded.sampleRateHz !== sampleRateHz)
+    throw new Error(`${codec} round trip: decoded at ${decoded.sampleRateHz} Hz, expected ${sampleRateHz} Hz`);
   const ch = decoded.channels[0] as Float32Array;
   const delay = codec === "mp3" ? MP3_DELAY_SAMPLES : 0;
   const audio = new Float32Array(x.length);

@@ -40,7 +40,13 @@ export function kWeightingCoeffs(sampleRateHz: number): [Biquad, Biquad] {
   const vh = Math.pow(10, g1Db / 20);
   const vb = Math.pow(vh, 0.4996667741545416);
   const d1 = 1 + k1 / q1 + k1 * k1;
-  const shelf: Biquad = [(vh + (vb * k1) / q1 + k1 * k1) / d1, (2 * (k1 * k1 - vh)) / d1, (vh - (vb * k1) / q1 + k1 * k1) / d1, (2 * (k1 * k1 - 1)) / d1, (1 - k1 / q1 + k1 * k1) / d1];
+  const shelf: Biquad = [
+    (vh + (vb * k1) / q1 + k1 * k1) / d1,
+    (2 * (k1 * k1 - vh)) / d1,
+    (vh - (vb * k1) / q1 + k1 * k1) / d1,
+    (2 * (k1 * k1 - 1)) / d1,
+    (1 - k1 / q1 + k1 * k1) / d1,
+  ];
   // Stage 2: high-pass. The table's numerator is [1, -2, 1] unnormalised, which gives its passband
   // a gain of d48 = 1 + K/Q + K² at 48 kHz (+0.043 dB; the -0.691 dB offset assumes it). Keeping
   // [1, -2, 1] at another rate would change that gain (+0.094 dB at 22.05 kHz), so the numerator

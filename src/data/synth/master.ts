@@ -68,8 +68,26 @@ export function drawMaster(seedKey: string): MasterParams {
   const reverb = !rv.chance(REVERB_SHARE)
     ? undefined
     : plate
-      ? { kind: "plate" as const, rt60Sec: logUniform(rv, 1, 2.5), hfRatio: rv.uniform(0.6, 0.9), crossoverHz: rv.uniform(3000, 6000), predelayMs: rv.uniform(0, 25), earlyReflections: 0, buildUpMs: rv.uniform(1, 3), wetDb: rv.uniform(-24, -12) }
-      : { kind: "room" as const, rt60Sec: logUniform(rv, 0.3, 1.2), hfRatio: rv.uniform(0.3, 0.6), crossoverHz: rv.uniform(1500, 4000), predelayMs: rv.uniform(0, 15), earlyReflections: rv.int(6, 12), buildUpMs: rv.uniform(10, 30), wetDb: rv.uniform(-24, -12) };
+      ? {
+          kind: "plate" as const,
+          rt60Sec: logUniform(rv, 1, 2.5),
+          hfRatio: rv.uniform(0.6, 0.9),
+          crossoverHz: rv.uniform(3000, 6000),
+          predelayMs: rv.uniform(0, 25),
+          earlyReflections: 0,
+          buildUpMs: rv.uniform(1, 3),
+          wetDb: rv.uniform(-24, -12),
+        }
+      : {
+          kind: "room" as const,
+          rt60Sec: logUniform(rv, 0.3, 1.2),
+          hfRatio: rv.uniform(0.3, 0.6),
+          crossoverHz: rv.uniform(1500, 4000),
+          predelayMs: rv.uniform(0, 15),
+          earlyReflections: rv.int(6, 12),
+          buildUpMs: rv.uniform(10, 30),
+          wetDb: rv.uniform(-24, -12),
+        };
   const eq = rng.fork("eq");
   const cp = rng.fork("comp");
   const lm = rng.fork("limiter");
@@ -78,8 +96,20 @@ export function drawMaster(seedKey: string): MasterParams {
     reverb,
     tiltDb: eq.uniform(-3, 3),
     tiltPivotHz: logUniform(eq, 600, 1600),
-    comp: { detector: cp.pick(["rms", "peak"] as const), thresholdRelDb: cp.uniform(-4, 2), ratio: cp.uniform(1.5, 4), kneeDb: cp.uniform(2, 8), attackMs: logUniform(cp, 1, 30), releaseMs: logUniform(cp, 80, 600) },
-    limiter: { ceilingDb: lm.uniform(-1, -0.1), lookaheadMs: lm.uniform(1.5, 5), releaseMs: logUniform(lm, 20, 200), clipDb: lm.uniform(0.5, 3) },
+    comp: {
+      detector: cp.pick(["rms", "peak"] as const),
+      thresholdRelDb: cp.uniform(-4, 2),
+      ratio: cp.uniform(1.5, 4),
+      kneeDb: cp.uniform(2, 8),
+      attackMs: logUniform(cp, 1, 30),
+      releaseMs: logUniform(cp, 80, 600),
+    },
+    limiter: {
+      ceilingDb: lm.uniform(-1, -0.1),
+      lookaheadMs: lm.uniform(1.5, 5),
+      releaseMs: logUniform(lm, 20, 200),
+      clipDb: lm.uniform(0.5, 3),
+    },
     lufsTarget: lm.uniform(-14, -7),
     lossy: cd.chance(LOSSY_SHARE) ? { codec: cd.pick(["mp3", "vorbis"] as const), kbps: cd.pick(NOMINAL_KBPS) } : undefined,
   };
@@ -209,7 +239,11 @@ export async function masterMix(mix: Float32Array, sampleRateHz: number, seedKey
   // The peak detector reads the waveform's peaks, ~6 dB above a dense mix's RMS: same drawn offset.
   const thresholdDb = rmsDb + p.comp.thresholdRelDb + (p.comp.detector === "peak" ? 6 : 0);
   // Make-up restores the static gain reduction at the mix's RMS level (the limiter sets the final level).
-  const makeupDb = -gainComputerDb(rmsDb + (p.comp.detector === "peak" ? 6 : 0), { thresholdDb, ratio: p.comp.ratio, kneeDb: p.comp.kneeDb });
+  const makeupDb = -gainComputerDb(rmsDb + (p.comp.detector === "peak" ? 6 : 0), {
+    thresholdDb,
+    ratio: p.comp.ratio,
+    kneeDb: p.comp.kneeDb,
+  });
   const comp: CompressorParams = { ...p.comp, thresholdDb, makeupDb };
   const meanGr = compress(y, sr, comp);
   const ceilingDb = 20 * Math.log10(Math.pow(10, p.limiter.ceilingDb / 20) - LSB);
@@ -226,14 +260,29 @@ export async function masterMix(mix: Float32Array, sampleRateHz: number, seedKey
     const matchDb = Number.isFinite(decodedLufs) && Number.isFinite(search.lufs) ? search.lufs - decodedLufs : 0;
     const match = Math.pow(10, matchDb / 20);
     for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * match;
-    lossyInfo = { codec: p.lossy.codec, kbps: p.lossy.kbps, encoded_kbps: rt.encodedKbps, encoder: encoderVersion(p.lossy.codec), codec_delay_samples: rt.delaySamples, codec_match_db: r(matchDb) };
+    lossyInfo = {
+      codec: p.lossy.codec,
+      kbps: p.lossy.kbps,
+      encoded_kbps: rt.encodedKbps,
+      encoder: encoderVersion(p.lossy.codec),
+      codec_delay_samples: rt.delaySamples,
+      codec_match_db: r(matchDb),
+    };
   }
   const rv = p.reverb;
   const info: Record<string, SynthLeaf> = {
     reverb: rv === undefined ? "none" : rv.kind,
     ...(rv === undefined
       ? {}
-      : { reverb_rt60_s: r(rv.rt60Sec, 3), reverb_hf_ratio: r(rv.hfRatio, 3), reverb_crossover_hz: Math.round(rv.crossoverHz), reverb_predelay_ms: r(rv.predelayMs, 1), reverb_early_reflections: rv.earlyReflections, reverb_build_up_ms: r(rv.buildUpMs, 1), reverb_wet_db: r(rv.wetDb) }),
+      : {
+          reverb_rt60_s: r(rv.rt60Sec, 3),
+          reverb_hf_ratio: r(rv.hfRatio, 3),
+          reverb_crossover_hz: Math.round(rv.crossoverHz),
+          reverb_predelay_ms: r(rv.predelayMs, 1),
+          reverb_early_reflections: rv.earlyReflections,
+          reverb_build_up_ms: r(rv.buildUpMs, 1),
+          reverb_wet_db: r(rv.wetDb),
+        }),
     tilt_db: r(p.tiltDb),
     tilt_pivot_hz: Math.round(p.tiltPivotHz),
     comp_detector: comp.detector,

@@ -7,6 +7,7 @@
 import type { Rng } from "./rng.js";
 import type { Note, Section } from "./score.js";
 import type { Chord } from "./theory.js";
+import { definedFields } from "../../defined-fields.js";
 
 /** Inputs of {@link melodySection} and {@link soloSection}. */
 export interface LineOptions {
@@ -67,7 +68,19 @@ function makeMotif(rng: Rng, beats: number, opts: LineOptions): Motif {
     const next = rhythm[i + 1]?.[0] ?? end;
     (rhythm[i] as [number, number])[1] = Math.max(grid, next - (rhythm[i] as [number, number])[0]);
   }
-  const steps = rhythm.map(() => rng.weighted<number>([[0, 1], [1, 3], [-1, 3], [2, 1.5], [-2, 1.5], [3, 0.5], [-3, 0.6], [4, 0.3], [-4, 0.3]]));
+  const steps = rhythm.map(() =>
+    rng.weighted<number>([
+      [0, 1],
+      [1, 3],
+      [-1, 3],
+      [2, 1.5],
+      [-2, 1.5],
+      [3, 0.5],
+      [-3, 0.6],
+      [4, 0.3],
+      [-4, 0.3],
+    ]),
+  );
   return { rhythm, steps };
 }
 
@@ -102,7 +115,7 @@ export function melodySection(rng: Rng, section: Section, opts: LineOptions, wor
       d = midiToDegree(opts.scale, key);
       const accent = Math.round(on) % bpb === 0 ? 8 : 0;
       const w = opts.words?.[word++ % opts.words.length];
-      notes.push({ beat: base + on, beats: len, key, vel: clampVel(vel + accent + rng.int(-8, 6)), ...(w === undefined ? {} : { syl: w }) });
+      notes.push({ beat: base + on, beats: len, key, vel: clampVel(vel + accent + rng.int(-8, 6)), ...definedFields({ syl: w }) });
     });
   }
   return notes;
@@ -123,7 +136,11 @@ export function soloSection(rng: Rng, section: Section, opts: LineOptions): Note
   for (let bar = 0; bar < section.bars; bar++) {
     const base = (section.startBar + bar) * bpb;
     const lick = rng.chance(0.3) && bar > 0;
-    const sub = rng.weighted<number>([[0.25, 3], [1 / 3, 1], [0.5, 2]]);
+    const sub = rng.weighted<number>([
+      [0.25, 3],
+      [1 / 3, 1],
+      [0.5, 2],
+    ]);
     let t = 0;
     if (bar % 2 === 1 && rng.chance(0.5)) {
       // end of a 2-bar phrase: a long (bent) note
@@ -140,7 +157,12 @@ export function soloSection(rng: Rng, section: Section, opts: LineOptions): Note
       idx = clampIdx(idx + (lick ? rng.pick([dir, -dir, dir]) : rng.pick([dir, dir, -dir, 2 * dir])), keys.length);
       if (idx === 0 || idx === keys.length - 1) idx = clampIdx(idx - dir * 3, keys.length);
       const len = rng.chance(0.15) ? sub * 2 : sub;
-      notes.push({ beat: base + t, beats: Math.min(len, bpb - t), key: keys[idx] as number, vel: clampVel(vel + (Math.abs(t % 1) < 1e-9 ? 6 : -4) + rng.int(-8, 4)) });
+      notes.push({
+        beat: base + t,
+        beats: Math.min(len, bpb - t),
+        key: keys[idx] as number,
+        vel: clampVel(vel + (Math.abs(t % 1) < 1e-9 ? 6 : -4) + rng.int(-8, 4)),
+      });
       t += len;
     }
   }

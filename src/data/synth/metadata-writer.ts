@@ -1,5 +1,5 @@
 /**
- * Writes `<T>_METADATA.yaml` in MedleyDB's own layout (notes/datasets.md §2): the 16 top-level
+ * Writes `<T>_METADATA.yaml` in MedleyDB's own layout (docs/datasets.md §2): the 16 top-level
  * keys in MedleyDB's (alphabetical) order, block style, `'yes'`/`'no'` as quoted strings,
  * `version: 1.2`, one `raw` entry per stem. The generator's parameters go under an extra `synth`
  * key at the top level (song) and in each stem (sound bank or voice, preset, gain, effects);

@@ -1,5 +1,5 @@
 /**
- * Mixing (notes/synthetic-data.md §8): each processed stem is normalised to RMS 0.1 over its
+ * Mixing (docs/synthetic-data.md §8): each processed stem is normalised to RMS 0.1 over its
  * active samples, given its mixing gain and the mono fold-down of its pan position (constant-power
  * law: a hard-panned source sums 3 dB down), then one common scale brings the loudest of mix and
  * stems to a peak of 0.89. Stems are quantised to 16 bits first and the mix is the sum of the

@@ -10,7 +10,7 @@
  * but a GM bank's samples are close to its flute: teaching the network that they are "not flute"
  * would mostly teach it noise), and GM 110 "fiddle" (a violin).
  */
-import type { InstrumentSpec, Patch } from "./instruments.js";
+import type { InstrumentSpec, Patch } from "./instrument-spec.js";
 
 const p = (program: number, weight = 1, bankNumber = 0): Patch => ({ bankNumber, program, weight });
 
@@ -24,7 +24,14 @@ export interface OtherInstrumentSpec extends InstrumentSpec {
   readonly family: "brass" | "reeds" | "plucked" | "keys" | "mallets" | "percussion";
 }
 
-const mel = (label: string, family: OtherInstrumentSpec["family"], patches: Patch[], low: number, high: number, mono: boolean): OtherInstrumentSpec => ({
+const mel = (
+  label: string,
+  family: OtherInstrumentSpec["family"],
+  patches: Patch[],
+  low: number,
+  high: number,
+  mono: boolean,
+): OtherInstrumentSpec => ({
   label,
   family,
   source: "soundfont",

@@ -51,7 +51,8 @@ export function renderPart(part: Part, source: NoteSource, timing: PartTiming, c
     const note = notes[i] as Note;
     const start = starts[i] as number;
     if (start < 0 || start >= out.length) continue;
-    const hold = source.fixedHoldSec !== undefined ? Math.round(source.fixedHoldSec * sr) : Math.max(1, Math.round(note.beats * secPerBeat * sr));
+    const hold =
+      source.fixedHoldSec !== undefined ? Math.round(source.fixedHoldSec * sr) : Math.max(1, Math.round(note.beats * secPerBeat * sr));
     const layer = source.velocityLayers ? nearestLayer(note.vel) : 100;
     // Level follows velocity roughly as the SF2 default velocity curve does near a layer.
     const gain = Math.pow(note.vel / layer, source.velocityLayers ? 1.5 : 2);

@@ -49,7 +49,8 @@ function handSection(rng: Rng, s: Section, o: PercOptions): Note[] {
     const base = (s.startBar + b) * o.beatsPerBar;
     for (const lane of lanes) {
       lane.hits.forEach((on, k) => {
-        if (on) notes.push({ beat: base + k / 4, beats: 0.25, key: lane.key, vel: clampVel(vel + (k % 4 === 0 ? 12 : 0) + rng.int(-12, 8)) });
+        if (on)
+          notes.push({ beat: base + k / 4, beats: 0.25, key: lane.key, vel: clampVel(vel + (k % 4 === 0 ? 12 : 0) + rng.int(-12, 8)) });
       });
     }
   }
@@ -61,7 +62,7 @@ function timpaniSection(rng: Rng, s: Section, o: PercOptions): Note[] {
   const notes: Note[] = [];
   const bpb = o.beatsPerBar;
   const pitch = (pc: number): number => {
-    let k = o.low + ((pc - o.low) % 12 + 12) % 12;
+    let k = o.low + ((((pc - o.low) % 12) + 12) % 12);
     while (k > o.high) k -= 12;
     return Math.max(o.low, k);
   };
@@ -92,7 +93,8 @@ function cymbalSection(rng: Rng, s: Section, o: PercOptions): Note[] {
   const start = s.startBar * bpb;
   if (rng.chance(0.3 + 0.6 * s.energy)) notes.push({ beat: start, beats: bpb, key: rng.pick(keys), vel: clampVel(85 + 35 * s.energy) });
   for (let b = 4; b < s.bars; b += 4) {
-    if (rng.chance(0.35 * s.energy)) notes.push({ beat: start + b * bpb, beats: bpb, key: rng.pick(keys), vel: clampVel(70 + 40 * s.energy) });
+    if (rng.chance(0.35 * s.energy))
+      notes.push({ beat: start + b * bpb, beats: bpb, key: rng.pick(keys), vel: clampVel(70 + 40 * s.energy) });
   }
   if (s.bars >= 2 && rng.chance(0.4)) {
     // A suspended-cymbal swell over the last bar.

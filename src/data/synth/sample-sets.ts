@@ -11,7 +11,7 @@
  * - guitarix cabinet impulse responses (cabinets.ts) from Debian `guitarix-common`.
  *
  * The Hydrogen kits BJA_Pacific and Colombo are reserved for independent evaluation
- * (../shared/notes/real-audio-sources.md): {@link isReservedKit} refuses them by name before any
+ * (docs/real-audio-sources.md): {@link isReservedKit} refuses them by name before any
  * of their files is opened, wherever a kit folder comes from.
  */
 import { execFileSync } from "node:child_process";
@@ -28,7 +28,9 @@ export const RESERVED_KITS: readonly string[] = ["BJA_Pacific", "Colombo"];
 
 /** True for a kit folder or kit name that belongs to a reserved kit (any case, any separator). */
 export function isReservedKit(dirOrName: string): boolean {
-  const key = basename(dirOrName).toLowerCase().replace(/[^a-z0-9]/g, "");
+  const key = basename(dirOrName)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
   return RESERVED_KITS.some((r) => key.includes(r.toLowerCase().replace(/[^a-z0-9]/g, "")));
 }
 
@@ -186,7 +188,27 @@ export function decodeSample(path: string, sampleRateHz: number, maxSec = 0): Fl
   if (path.split("/").some(isReservedKit)) throw new Error(`refusing a file of a reserved kit: ${path}`);
   if (!existsSync(path)) throw new UserError(`sample not found: ${path}`);
   const trim = maxSec > 0 ? ["trim", "0", String(maxSec)] : [];
-  const args = ["-V1", "-D", path, "-t", "raw", "-e", "floating-point", "-b", "32", "-L", "-c", "1", "-", ...trim, "gain", "-6", "rate", "-v", String(sampleRateHz)];
+  const args = [
+    "-V1",
+    "-D",
+    path,
+    "-t",
+    "raw",
+    "-e",
+    "floating-point",
+    "-b",
+    "32",
+    "-L",
+    "-c",
+    "1",
+    "-",
+    ...trim,
+    "gain",
+    "-6",
+    "rate",
+    "-v",
+    String(sampleRateHz),
+  ];
   const raw = execFileSync("sox", args, { maxBuffer: 1 << 29, stdio: ["ignore", "pipe", "pipe"] });
   const out = new Float32Array(raw.length / 4);
   for (let i = 0; i < out.length; i++) out[i] = raw.readFloatLE(i * 4);

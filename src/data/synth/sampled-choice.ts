@@ -45,7 +45,8 @@ export function withSampled<T extends SampledPlanFields>(rng: Rng, plan: T, sets
   const sampler = (names: readonly string[]): SoundSource => ({ kind: "sampler", set: rng.pick(names), variant: rng.int(0, 2 ** 31 - 1) });
   const p = rng.next();
   if (plan.label === "piano" && sets.piano.length > 0 && p < SAMPLED_P.piano) return { ...plan, source: sampler(sets.piano) };
-  if (plan.label === "drum set" && sets.drums.length > 0 && !electronicKit(plan.source) && p < SAMPLED_P.drums) return { ...plan, source: sampler(sets.drums) };
+  if (plan.label === "drum set" && sets.drums.length > 0 && !electronicKit(plan.source) && p < SAMPLED_P.drums)
+    return { ...plan, source: sampler(sets.drums) };
   const strummed = plan.label === "acoustic guitar" && plan.role === "chords" && plan.comp === "strum" && !plan.soloPiece;
   if (strummed && sets.strums.length > 0 && p < SAMPLED_P.strums) return { ...plan, source: sampler(sets.strums) };
   const distorted = plan.label === "distorted electric guitar";
@@ -57,5 +58,9 @@ export function withSampled<T extends SampledPlanFields>(rng: Rng, plan: T, sets
 
 /** A GM electronic or TR-808 kit (electronic styles): those parts stay drum machines, not recorded acoustic kits. */
 function electronicKit(source: SoundSource): boolean {
-  return source.kind === "soundfont" && source.bankNumber === 128 && (source.program === KIT_PROGRAMS.electronic || source.program === KIT_PROGRAMS.tr808);
+  return (
+    source.kind === "soundfont" &&
+    source.bankNumber === 128 &&
+    (source.program === KIT_PROGRAMS.electronic || source.program === KIT_PROGRAMS.tr808)
+  );
 }

@@ -22,7 +22,12 @@ export interface SamplerPart {
 }
 
 /** Builds the player of sample set `set` for `part` (song tempo `bpm`, stem rate `sampleRateHz`). */
-export function samplerPart(src: { readonly set: string; readonly variant: number }, part: Part, bpm: number, sampleRateHz: number): SamplerPart {
+export function samplerPart(
+  src: { readonly set: string; readonly variant: number },
+  part: Part,
+  bpm: number,
+  sampleRateHz: number,
+): SamplerPart {
   const set = sampleSet(src.set);
   const info: Record<string, SynthValue> = {
     sampler: set.name,
@@ -39,7 +44,11 @@ export function samplerPart(src: { readonly set: string; readonly variant: numbe
     case "acoustic guitar": {
       // A new strum stops the last one's strings: the hits play monophonically.
       const notes = strumHits(part.notes, bpm, src.variant);
-      return { source: strumSource(set.dir, set.name, sampleRateHz), info: { ...info, strums: notes.length }, played: { ...part, notes, mono: true } };
+      return {
+        source: strumSource(set.dir, set.name, sampleRateHz),
+        info: { ...info, strums: notes.length },
+        played: { ...part, notes, mono: true },
+      };
     }
   }
 }

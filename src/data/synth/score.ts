@@ -4,7 +4,6 @@
  * part into audio. Times are in beats so that note lengths are exact multiples of the grid, which
  * is what lets the renderer reuse one rendering of each distinct note (see note-renderer.ts).
  */
-import type { PitchGesture } from "./expressive.js";
 import type { Role } from "./styles.js";
 import type { Chord, ModeName } from "./theory.js";
 
@@ -23,6 +22,16 @@ export interface Section {
   readonly energy: number;
   /** Index of the melody/riff material (sections with equal `theme` repeat the same lines). */
   readonly theme: number;
+}
+
+/** A pitch gesture on one note, in time from the note's onset. */
+export interface PitchGesture {
+  /** What a player does, for the metadata: `bend`, `slide`, `legato` or `vibrato`. */
+  readonly kind: "bend" | "slide" | "legato" | "vibrato";
+  /** Pitch offset breakpoints `[sec, cents]`, linear in between, held after the last (empty = 0). */
+  readonly path: readonly (readonly [number, number])[];
+  /** Vibrato: peak depth (cents), rate (Hz) and delay (s) after which it fades in over 0.2 s. */
+  readonly vibrato?: { readonly depthCents: number; readonly rateHz: number; readonly delaySec: number };
 }
 
 /** One note (or drum hit). */

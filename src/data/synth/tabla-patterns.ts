@@ -22,15 +22,28 @@ function strokes(rng: Rng, bol: string): TablaStroke[] {
   const te = (): TablaStroke => rng.pick(["te1", "te2", "te_m", "te_ne"] as const);
   const ke = (): TablaStroke => rng.pick(["ke1", "ke2", "ke3"] as const);
   switch (bol) {
-    case "dha": return [na(), ghe()];
-    case "dhin": return [tun(), ghe()];
-    case "tin": return [tun()];
-    case "ta": case "na": return [na()];
-    case "ti": case "te": return [te()];
-    case "ka": case "ke": case "ki": return [ke()];
-    case "ge": return [ghe()];
-    case "re": return ["re"];
-    default: return [rng.pick(["tas1", "tas2", "tas3", "dhec"] as const)];
+    case "dha":
+      return [na(), ghe()];
+    case "dhin":
+      return [tun(), ghe()];
+    case "tin":
+      return [tun()];
+    case "ta":
+    case "na":
+      return [na()];
+    case "ti":
+    case "te":
+      return [te()];
+    case "ka":
+    case "ke":
+    case "ki":
+      return [ke()];
+    case "ge":
+      return [ghe()];
+    case "re":
+      return ["re"];
+    default:
+      return [rng.pick(["tas1", "tas2", "tas3", "dhec"] as const)];
   }
 }
 
@@ -58,7 +71,11 @@ export function tablaSection(rng: Rng, section: Section, beatsPerBar: number, ta
     const sam = m % cycle.length === 0;
     if (m >= fillFrom) {
       // tirakita / dha-ge runs in 16ths into the next sam
-      const run = rng.pick([["ti", "re", "ki", "ta"], ["dha", "ge", "te", "te"], ["ka", "ta", "ge", "na"]]);
+      const run = rng.pick([
+        ["ti", "re", "ki", "ta"],
+        ["dha", "ge", "te", "te"],
+        ["ka", "ta", "ge", "na"],
+      ]);
       run.forEach((b, i) => hit(beat + i / 4, b, base + (i === 0 ? 10 : 0)));
       continue;
     }

@@ -1,5 +1,5 @@
 /**
- * Tabla from the CC0 one-shots in Debian's `sonic-pi-samples` (26 strokes, notes §5), played as
+ * Tabla from the CC0 one-shots in Debian's `sonic-pi-samples` (26 strokes, docs/synthetic-data.md §5), played as
  * a sample kit: key 60 + i plays the i-th stroke in alphabetical order (the same key map the
  * notes' tabla SF2 uses). The set is tuned per song (the dayan is tuned to the tonic in real
  * performances) by resampling, which also gives timbre variety. Decoding goes through sox with
@@ -16,8 +16,32 @@ export const SONIC_PI_SAMPLES = "/usr/share/sonic-pi/samples";
 
 /** Stroke names in key order (key = 60 + index). */
 export const TABLA_STROKES = [
-  "dhec", "ghe1", "ghe2", "ghe3", "ghe4", "ghe5", "ghe6", "ghe7", "ghe8", "ke1", "ke2", "ke3", "na", "na_o", "na_s",
-  "re", "tas1", "tas2", "tas3", "te1", "te2", "te_m", "te_ne", "tun1", "tun2", "tun3",
+  "dhec",
+  "ghe1",
+  "ghe2",
+  "ghe3",
+  "ghe4",
+  "ghe5",
+  "ghe6",
+  "ghe7",
+  "ghe8",
+  "ke1",
+  "ke2",
+  "ke3",
+  "na",
+  "na_o",
+  "na_s",
+  "re",
+  "tas1",
+  "tas2",
+  "tas3",
+  "te1",
+  "te2",
+  "te_m",
+  "te_ne",
+  "tun1",
+  "tun2",
+  "tun3",
 ] as const;
 
 /** A stroke name. */
@@ -50,7 +74,26 @@ export function decodeMono(path: string, sampleRateHz: number): Float32Array {
     "sox",
     // -V1: errors only. 6 dB of headroom: speech synthesisers write near full scale and the
     // resampler's overshoot would clip (levels are normalised when mixing anyway).
-    ["-V1", "-D", path, "-t", "raw", "-e", "floating-point", "-b", "32", "-L", "-c", "1", "-", "gain", "-6", "rate", "-v", String(sampleRateHz)],
+    [
+      "-V1",
+      "-D",
+      path,
+      "-t",
+      "raw",
+      "-e",
+      "floating-point",
+      "-b",
+      "32",
+      "-L",
+      "-c",
+      "1",
+      "-",
+      "gain",
+      "-6",
+      "rate",
+      "-v",
+      String(sampleRateHz),
+    ],
     { maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "pipe"] },
   );
   const out = new Float32Array(raw.length / 4);

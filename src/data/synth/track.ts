@@ -64,7 +64,7 @@ export interface TrackWriteOptions {
   readonly seedKey?: string;
 }
 
-/** Activation-confidence parameters for a stem rate: 2048/1024 at 22.05 kHz keeps the 46.4 ms grid (notes §9). */
+/** Activation-confidence parameters for a stem rate: 2048/1024 at 22.05 kHz keeps the 46.4 ms grid (docs/synthetic-data.md §9). */
 export function activationParamsFor(sampleRateHz: number): ActivationParams {
   return { ...MEDLEYDB_ACTIVATION_PARAMS, sampleRateHz, winLen: Math.round((MEDLEYDB_ACTIVATION_PARAMS.winLen * sampleRateHz) / 44100) };
 }
@@ -85,9 +85,15 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
     for (let i = 0; i < audio.length; i++) peak = Math.max(peak, Math.abs(audio[i] as number));
     if (peak >= SILENT_PEAK) rendered.push({ part, audio, info });
   }
-  const { stems, mix, stemGains } = mixStems(rendered.map((r) => r.audio), rendered.map((r) => r.part.fx));
+  const { stems, mix, stemGains } = mixStems(
+    rendered.map((r) => r.audio),
+    rendered.map((r) => r.part.fx),
+  );
   const keys = rendered.map((_, i) => `S${String(i + 1).padStart(2, "0")}`);
-  const lab = computeActivationConfidence(stems.map((samples, i) => ({ key: keys[i] as string, samples })), activationParamsFor(sr));
+  const lab = computeActivationConfidence(
+    stems.map((samples, i) => ({ key: keys[i] as string, samples })),
+    activationParamsFor(sr),
+  );
   // Mastering (realism `master`) changes the written mix only: stems and labels are fixed above.
   const mastered = ctx.realism?.master === true ? await masterMix(mix, sr, w.seedKey ?? `track/${id}`) : undefined;
 
@@ -102,7 +108,8 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
   await put(join(audioDir, `${id}_MIX.wav`), encodeWav16([mastered?.mix ?? mix], sr));
   if (w.keepStems) {
     await mkdir(join(audioDir, stemDir), { recursive: true });
-    for (let i = 0; i < stems.length; i++) await put(join(audioDir, stemDir, `${id}_STEM_${keys[i]?.slice(1)}.wav`), encodeWav16([stems[i] as Float32Array], sr));
+    for (let i = 0; i < stems.length; i++)
+      await put(join(audioDir, stemDir, `${id}_STEM_${keys[i]?.slice(1)}.wav`), encodeWav16([stems[i] as Float32Array], sr));
   }
   const labDir = join(w.outDir, "Annotations", "Activation_Confidence", "v2");
   await mkdir(labDir, { recursive: true });
@@ -113,7 +120,15 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
     filename: `${id}_STEM_${keys[i]?.slice(1)}.wav`,
     instrument: r.part.label,
     rawFilename: `${id}_RAW_${keys[i]?.slice(1)}_01.wav`,
-    synth: { part: r.part.id, role: r.part.role, ...r.info, notes: r.part.notes.length, ...gestureInfo(r.part), ...fxInfo(r.part), mix_gain: Number((stemGains[i] ?? 0).toFixed(6)) },
+    synth: {
+      part: r.part.id,
+      role: r.part.role,
+      ...r.info,
+      notes: r.part.notes.length,
+      ...gestureInfo(r.part),
+      ...fxInfo(r.part),
+      mix_gain: Number((stemGains[i] ?? 0).toFixed(6)),
+    },
   }));
   const yaml = formatMetadataYaml({
     artist: w.artist,
@@ -124,7 +139,13 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
     stemDir,
     rawDir: `${id}_RAW`,
     stems: entries,
-    synth: { ...w.synth, sample_rate: sr, duration_sec: Number((totalSamples / sr).toFixed(3)), stems_kept: w.keepStems, ...(mastered === undefined ? {} : { master: mastered.info }) },
+    synth: {
+      ...w.synth,
+      sample_rate: sr,
+      duration_sec: Number((totalSamples / sr).toFixed(3)),
+      stems_kept: w.keepStems,
+      ...(mastered === undefined ? {} : { master: mastered.info }),
+    },
   });
   const metaDir = join(w.outDir, "Metadata");
   await mkdir(metaDir, { recursive: true });
@@ -165,7 +186,11 @@ function fxInfo(part: Part): Record<string, SynthValue> {
 }
 
 /** The note source of a part, what to record about it in the metadata, and the part as played when that differs (strums). */
-async function noteSource(ctx: RenderContext, part: Part, song: Song): Promise<{ source: NoteSource; info: Record<string, SynthValue>; played?: Part }> {
+async function noteSource(
+  ctx: RenderContext,
+  part: Part,
+  song: Song,
+): Promise<{ source: NoteSource; info: Record<string, SynthValue>; played?: Part }> {
   const sr = ctx.sampleRateHz;
   const src = part.source;
   switch (src.kind) {

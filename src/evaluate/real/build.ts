@@ -79,17 +79,30 @@ async function buildFof(song: FofSong, roots: SourceRoots): Promise<DevRecording
   const other = g.length >= b.length ? b : g;
   for (let i = 0; i < other.length; i++) mix[i] = (mix[i] as number) + (other[i] as number);
   const samples = toRate(mix, ACT_RATE_HZ, ANALYSIS_RATE_HZ);
-  const table = computeActivationConfidence([{ key: "guitar", samples: g }, { key: "backing", samples: b }]);
+  const table = computeActivationConfidence([
+    { key: "guitar", samples: g },
+    { key: "backing", samples: b },
+  ]);
   const maxWindows = wholeSeconds(samples);
   const guitarActive = stemActiveWindows(table, "guitar", maxWindows);
   const backingActive = stemActiveWindows(table, "backing", maxWindows);
-  const labels = fofLabels({ guitarActive, backingActive, drums: song.drums, noDrums: song.noDrums, noGuitarInBacking: song.noGuitarInBacking });
+  const labels = fofLabels({
+    guitarActive,
+    backingActive,
+    drums: song.drums,
+    noDrums: song.noDrums,
+    noGuitarInBacking: song.noGuitarInBacking,
+  });
   return { id: fofId(song), source: "fof", package: song.package, samples, labels };
 }
 
 /** A recording of one or more files joined, with known positives and negatives over its active seconds. */
 async function buildSingle(
-  id: string, source: SourceId, files: readonly string[], positives: readonly number[], negatives: readonly number[],
+  id: string,
+  source: SourceId,
+  files: readonly string[],
+  positives: readonly number[],
+  negatives: readonly number[],
 ): Promise<DevRecording> {
   const act: Float32Array[] = [];
   const analysis: Float32Array[] = [];
@@ -117,7 +130,13 @@ function clipPlan(c: Clip, roots: SourceRoots): RecordingPlan {
   const positives = c.positives.map(classIndex);
   const negatives = otherClasses(positives, c.unknown.map(classIndex));
   const files = c.files.map((f) => join(roots[c.source], f));
-  return { id: c.id, source: c.source, package: packageOf(c.source), files, build: () => buildSingle(c.id, c.source, files, positives, negatives) };
+  return {
+    id: c.id,
+    source: c.source,
+    package: packageOf(c.source),
+    files,
+    build: () => buildSingle(c.id, c.source, files, positives, negatives),
+  };
 }
 
 /**
@@ -129,7 +148,13 @@ export function planDevSet(sources: readonly SourceId[], roots: SourceRoots = DE
   if (sources.includes("fof")) {
     for (const s of FOF_SONGS) {
       const dir = join(roots.fof, s.dir);
-      plans.push({ id: fofId(s), source: "fof", package: s.package, files: [join(dir, "guitar.ogg"), join(dir, "song.ogg")], build: () => buildFof(s, roots) });
+      plans.push({
+        id: fofId(s),
+        source: "fof",
+        package: s.package,
+        files: [join(dir, "guitar.ogg"), join(dir, "song.ogg")],
+        build: () => buildFof(s, roots),
+      });
     }
   }
   if (sources.includes("wesnoth")) {
@@ -137,7 +162,13 @@ export function planDevSet(sources: readonly SourceId[], roots: SourceRoots = DE
     for (const t of WESNOTH_TRACKS) {
       const id = `wes-${t.file.replace(/\.ogg$/, "").replace(/_/g, "-")}`;
       const files = [join(roots.wesnoth, t.file)];
-      plans.push({ id, source: "wesnoth", package: packageOf("wesnoth"), files, build: () => buildSingle(id, "wesnoth", files, [], absent) });
+      plans.push({
+        id,
+        source: "wesnoth",
+        package: packageOf("wesnoth"),
+        files,
+        build: () => buildSingle(id, "wesnoth", files, [], absent),
+      });
     }
   }
   for (const src of ["lmms", "sonic-pi"] as const) {

@@ -99,7 +99,11 @@ export function maxOfTwo(a: ArrayLike<number>, b: ArrayLike<number>): Float64Arr
 }
 
 /** Splits per-row values by a label column: positives (label 1) and negatives (label 0) with their rows. */
-function split(values: (r: number) => number, label: (r: number) => number, rows: number): { pos: number[]; neg: number[]; negRows: number[] } {
+function split(
+  values: (r: number) => number,
+  label: (r: number) => number,
+  rows: number,
+): { pos: number[]; neg: number[]; negRows: number[] } {
   const pos: number[] = [];
   const neg: number[] = [];
   const negRows: number[] = [];
@@ -131,7 +135,12 @@ function fpBySource(negRows: readonly number[], sources: readonly SourceId[], fl
  */
 export function evaluateReal(set: ScoredRows, thresholds: ArrayLike<number>): RealFigures {
   const { rows, scores, labels, sources } = set;
-  if (scores.length !== rows * N_CLASSES || labels.length !== rows * N_CLASSES || set.electricGuitar.length !== rows || sources.length !== rows) {
+  if (
+    scores.length !== rows * N_CLASSES ||
+    labels.length !== rows * N_CLASSES ||
+    set.electricGuitar.length !== rows ||
+    sources.length !== rows
+  ) {
     throw new RangeError(`evaluateReal: inconsistent sizes for ${rows} rows`);
   }
   if (thresholds.length !== N_CLASSES) throw new RangeError(`evaluateReal: ${thresholds.length} thresholds for ${N_CLASSES} classes`);
@@ -139,26 +148,51 @@ export function evaluateReal(set: ScoredRows, thresholds: ArrayLike<number>): Re
   const perClass = CLASSES.map((cls): ClassFigures => {
     const c = cls.index;
     const th = thresholds[c] as number;
-    const { pos, neg, negRows } = split((r) => score(r, c), (r) => labels[r * N_CLASSES + c] as number, rows);
+    const { pos, neg, negRows } = split(
+      (r) => score(r, c),
+      (r) => labels[r * N_CLASSES + c] as number,
+      rows,
+    );
     return {
-      id: cls.id, positives: pos.length, negatives: neg.length, auc: aucOfScores(pos, neg), threshold: th,
-      fp: falsePositives(neg, th), fpBySource: fpBySource(negRows, sources, (r) => score(r, c) >= th),
+      id: cls.id,
+      positives: pos.length,
+      negatives: neg.length,
+      auc: aucOfScores(pos, neg),
+      threshold: th,
+      fp: falsePositives(neg, th),
+      fpBySource: fpBySource(negRows, sources, (r) => score(r, c) >= th),
     };
   });
   const d = CLASSES.findIndex((c) => c.id === "distorted-guitar");
   const k = CLASSES.findIndex((c) => c.id === "clean-guitar");
-  const eg = maxOfTwo(Array.from({ length: rows }, (_, r) => score(r, d)), Array.from({ length: rows }, (_, r) => score(r, k)));
-  const all = split((r) => eg[r] as number, (r) => set.electricGuitar[r] as number, rows);
-  const fofPos = split((r) => eg[r] as number, (r) => (sources[r] === "fof" && set.electricGuitar[r] === 1 ? 1 : UNKNOWN), rows).pos;
+  const eg = maxOfTwo(
+    Array.from({ length: rows }, (_, r) => score(r, d)),
+    Array.from({ length: rows }, (_, r) => score(r, k)),
+  );
+  const all = split(
+    (r) => eg[r] as number,
+    (r) => set.electricGuitar[r] as number,
+    rows,
+  );
+  const fofPos = split(
+    (r) => eg[r] as number,
+    (r) => (sources[r] === "fof" && set.electricGuitar[r] === 1 ? 1 : UNKNOWN),
+    rows,
+  ).pos;
   const flaggedEg = (r: number): boolean => score(r, d) >= (thresholds[d] as number) || score(r, k) >= (thresholds[k] as number);
   const egFp = all.negRows.filter(flaggedEg).length;
   const drums = perClass.find((c) => c.id === "drums") as ClassFigures;
   const m = meanAuc(perClass.map((c) => c.auc));
   return {
-    perClass, meanAuc: m.mean, nDefinedAuc: m.nDefined,
+    perClass,
+    meanAuc: m.mean,
+    nDefinedAuc: m.nDefined,
     electricGuitar: {
-      positivesFof: fofPos.length, positivesAll: all.pos.length, negatives: all.neg.length,
-      auc: aucOfScores(fofPos, all.neg), aucAllPositives: aucOfScores(all.pos, all.neg),
+      positivesFof: fofPos.length,
+      positivesAll: all.pos.length,
+      negatives: all.neg.length,
+      auc: aucOfScores(fofPos, all.neg),
+      aucAllPositives: aucOfScores(all.pos, all.neg),
       fp: { n: all.neg.length, count: egFp, rate: all.neg.length === 0 ? null : egFp / all.neg.length },
       fpBySource: fpBySource(all.negRows, sources, flaggedEg),
     },

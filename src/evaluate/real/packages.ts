@@ -6,7 +6,7 @@
  *
  * Data partition: only these five packages may feed the development set. The training corpus uses
  * other real material (Salamander piano, Hydrogen kits, guitarix, game music of other packages),
- * and some packages are reserved for an independent test (see ../shared/notes/real-audio-sources.md).
+ * and some packages are reserved for an independent test (see docs/real-audio-sources.md).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -59,7 +59,8 @@ export interface InstallDeps {
 }
 
 const defaultIsRoot = (): boolean => process.geteuid?.() === 0;
-const defaultRun = (cmd: string, args: readonly string[]): number => spawnSync(cmd, [...args], { stdio: ["ignore", "inherit", "inherit"] }).status ?? 1;
+const defaultRun = (cmd: string, args: readonly string[]): number =>
+  spawnSync(cmd, [...args], { stdio: ["ignore", "inherit", "inherit"] }).status ?? 1;
 
 /** The packages of `sources` whose marker file is missing under `roots`. */
 export function missingPackages(sources: readonly SourceId[], roots: SourceRoots = DEBIAN_ROOTS): DevSetPackage[] {
@@ -82,7 +83,9 @@ export function ensurePackages(sources: readonly SourceId[], roots: SourceRoots 
   if (missing.length === 0) return;
   const command = aptInstallCommand(missing);
   if (!(deps.isRoot ?? defaultIsRoot)()) {
-    throw new UserError(`the real-music development set needs Debian packages that are not installed (${missing.join(", ")}): run as root: ${command}`);
+    throw new UserError(
+      `the real-music development set needs Debian packages that are not installed (${missing.join(", ")}): run as root: ${command}`,
+    );
   }
   const run = deps.run ?? defaultRun;
   const args = ["install", "-y", "--no-install-recommends", ...missing];
@@ -94,5 +97,6 @@ export function ensurePackages(sources: readonly SourceId[], roots: SourceRoots 
     }
   }
   const still = missingPackages(sources, roots).map((p) => p.name);
-  if (still.length > 0) throw new UserError(`installed ${still.join(", ")} but their audio is not under the expected folders: is this Debian bookworm?`);
+  if (still.length > 0)
+    throw new UserError(`installed ${still.join(", ")} but their audio is not under the expected folders: is this Debian bookworm?`);
 }

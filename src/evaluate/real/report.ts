@@ -14,8 +14,10 @@ export const REAL_EVAL_SCHEMA = { name: "timbrescope-real-eval", version: 1 } as
 
 /** Caveats printed and stored next to the figures they concern. */
 export const REAL_EVAL_NOTES: Readonly<Record<string, string>> = {
-  electricGuitar: "score = max(distorted, clean); positives = Frets on Fire seconds where the guitar stem is active (MedleyDB activation confidence >= 0.5); negatives = seconds checked to hold no electric guitar",
-  tabla: "tabla positives are sonic-pi's loop_tabla (lezaarth on Freesound); training uses sonic-pi's tabla_* one-shots (dio_333), another player and recording from the same package",
+  electricGuitar:
+    "score = max(distorted, clean); positives = Frets on Fire seconds where the guitar stem is active (MedleyDB activation confidence >= 0.5); negatives = seconds checked to hold no electric guitar",
+  tabla:
+    "tabla positives are sonic-pi's loop_tabla (lezaarth on Freesound); training uses sonic-pi's tabla_* one-shots (dio_333), another player and recording from the same package",
   thresholds: "false positive = score >= the model's own threshold from manifest.json, on seconds where the class is known absent",
 };
 
@@ -74,7 +76,9 @@ export function realEvalTable(r: RealEvalResult): string[] {
     `${"class".padEnd(18)}${"pos s".padStart(7)}${"neg s".padStart(7)}${"AUC".padStart(8)}${"thresh".padStart(8)}  ${"FP (all negatives)".padEnd(22)}FP (orchestral)`,
   ];
   for (const c of f.perClass) {
-    lines.push(`${c.id.padEnd(18)}${String(c.positives).padStart(7)}${String(c.negatives).padStart(7)}${auc(c.auc).padStart(8)}${c.threshold.toFixed(3).padStart(8)}  ${fp(c.fp).padEnd(22)}${fp(c.fpBySource.wesnoth)}`);
+    lines.push(
+      `${c.id.padEnd(18)}${String(c.positives).padStart(7)}${String(c.negatives).padStart(7)}${auc(c.auc).padStart(8)}${c.threshold.toFixed(3).padStart(8)}  ${fp(c.fp).padEnd(22)}${fp(c.fpBySource.wesnoth)}`,
+    );
   }
   lines.push("", `mean AUC over the ${f.nDefinedAuc} classes with both labels: ${auc(f.meanAuc)}`);
   const tabla = f.perClass.find((c) => c.id === "tabla");

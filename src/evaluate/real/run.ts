@@ -68,15 +68,23 @@ function classColumns(labels: readonly string[]): number[] {
     if (c !== undefined) cols[c.index] = j;
   });
   const missing = cols.findIndex((j) => j < 0);
-  if (missing >= 0) throw new UserError(`the model's labels (${labels.join(", ")}) do not cover all 18 classes; the development set scores only 18-class models`);
+  if (missing >= 0)
+    throw new UserError(
+      `the model's labels (${labels.join(", ")}) do not cover all 18 classes; the development set scores only 18-class models`,
+    );
   return cols;
 }
 
 /** Scores a recording's whole 1 s windows, as `analyze` does; rows x model labels, model order. */
 async function scoreRecording(rec: DevRecording, pool: SampleScorer, workers: number): Promise<Float32Array[]> {
   const { frames } = await analyzeChunks([rec.samples], pool, {
-    hopSec: 1, normalization: { kind: "track" }, trackRms: rms(rec.samples), batchSize: 8, inFlight: 2 * workers,
-    name: rec.id, totalSamples: rec.samples.length,
+    hopSec: 1,
+    normalization: { kind: "track" },
+    trackRms: rms(rec.samples),
+    batchSize: 8,
+    inFlight: 2 * workers,
+    name: rec.id,
+    totalSamples: rec.samples.length,
   });
   return frames.map((f) => f.raw);
 }
@@ -118,7 +126,13 @@ export async function runRealEval(opts: RealEvalOptions): Promise<RealEvalResult
     }
     const thresholds = cols.map((j) => pool.thresholds[j] as number);
     const figures = evaluateReal(
-      { rows: sources.length, scores: Float32Array.from(scores), labels: Int8Array.from(labels), electricGuitar: Int8Array.from(electricGuitar), sources },
+      {
+        rows: sources.length,
+        scores: Float32Array.from(scores),
+        labels: Int8Array.from(labels),
+        electricGuitar: Int8Array.from(electricGuitar),
+        sources,
+      },
       thresholds,
     );
     const elapsedSec = (performance.now() - t0) / 1000;

@@ -61,7 +61,8 @@ export class BatchNorm extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
     const [gamma, beta, mm, mv] = [this.gamma, this.beta, this.movingMean, this.movingVariance];
-    if (gamma === undefined || beta === undefined || mm === undefined || mv === undefined) throw new Error(`${this.name}: called before build`);
+    if (gamma === undefined || beta === undefined || mm === undefined || mv === undefined)
+      throw new Error(`${this.name}: called before build`);
     if (kwargs.training !== true) return tf.batchNorm(x, mm.read(), mv.read(), beta.read(), gamma.read(), this.epsilon);
     return tf.tidy(() => {
       const stats: { mean?: tf.Tensor; variance?: tf.Tensor } = {};
@@ -103,7 +104,13 @@ const leading = (rank: number): number[] => Array.from({ length: rank - 1 }, (_,
  * mean and variance are written to `stats`, kept out of any tidy: the caller disposes them. No
  * gradient flows through them (dx already holds the total derivative).
  */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, stats: { mean?: tf.Tensor; variance?: tf.Tensor }): tf.Tensor {
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+  stats: { mean?: tf.Tensor; variance?: tf.Tensor },
+): tf.Tensor {
   const axes = leading(x.rank);
   const m = x.size / (x.shape[x.rank - 1] ?? 1);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {

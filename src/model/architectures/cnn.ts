@@ -29,7 +29,11 @@ export function buildCnn(spec: ArchitectureSpec, seed: number): tf.LayersModel {
     x = convBlock(x, { filters: scaledWidth(spec, b.filters), pool: [b.pool, b.pool], name: `block${i + 1}`, seeds });
   });
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: scaledWidth(spec, CNN_FC), activation: "elu", kernelInitializer: seeds.glorot(), name: "fc" }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: spec.nClasses, activation: "sigmoid", kernelInitializer: seeds.glorot(), name: "activity" }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({ units: scaledWidth(spec, CNN_FC), activation: "elu", kernelInitializer: seeds.glorot(), name: "fc" })
+    .apply(x) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: spec.nClasses, activation: "sigmoid", kernelInitializer: seeds.glorot(), name: "activity" })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: "cnn" });
 }

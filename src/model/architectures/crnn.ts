@@ -40,6 +40,8 @@ export function buildCrnn(spec: ArchitectureSpec, seed: number): tf.LayersModel 
   x = tf.layers
     .gru({ units: scaledWidth(spec, CRNN_GRU), kernelInitializer: seeds.glorot(), recurrentInitializer: seeds.orthogonal(), name: "gru" })
     .apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: spec.nClasses, activation: "sigmoid", kernelInitializer: seeds.glorot(), name: "activity" }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: spec.nClasses, activation: "sigmoid", kernelInitializer: seeds.glorot(), name: "activity" })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: "crnn" });
 }

@@ -28,7 +28,10 @@ export function buildModel(spec: ArchitectureSpec, seed: number): tf.LayersModel
  * A spec with the paper's sizes: input [nMels, framesPerWindow] of the default MelParams (96 x 87),
  * 18 classes, full width unless `widthScale` is given.
  */
-export function paperSpec(name: ArchitectureName, opts: { widthScale?: number; inputShape?: readonly [number, number]; nClasses?: number } = {}): ArchitectureSpec {
+export function paperSpec(
+  name: ArchitectureName,
+  opts: { widthScale?: number; inputShape?: readonly [number, number]; nClasses?: number } = {},
+): ArchitectureSpec {
   const inputShape = opts.inputShape ?? ([DEFAULT_MEL_PARAMS.nMels, framesPerWindow(DEFAULT_MEL_PARAMS)] as const);
   return { name, widthScale: opts.widthScale ?? 1, inputShape, nClasses: opts.nClasses ?? N_CLASSES };
 }

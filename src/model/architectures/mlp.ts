@@ -29,9 +29,13 @@ export function buildMlp(spec: ArchitectureSpec, seed: number): tf.LayersModel {
   const scaled = tf.layers.rescaling({ scale: MLP_INPUT_SCALE, name: "db_scale" }).apply(input) as tf.SymbolicTensor;
   let x = tf.layers.flatten({ name: "flatten" }).apply(scaled) as tf.SymbolicTensor;
   MLP_HIDDEN.forEach((units, i) => {
-    x = tf.layers.dense({ units: scaledWidth(spec, units), activation: "relu", kernelInitializer: seeds.glorot(), name: `dense${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .dense({ units: scaledWidth(spec, units), activation: "relu", kernelInitializer: seeds.glorot(), name: `dense${i + 1}` })
+      .apply(x) as tf.SymbolicTensor;
     x = new SeededDropout({ rate: MLP_DROPOUT, seed: seeds.take(), name: `dropout${i + 1}` }).apply(x) as tf.SymbolicTensor;
   });
-  const out = tf.layers.dense({ units: spec.nClasses, activation: "sigmoid", kernelInitializer: seeds.glorot(), name: "activity" }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: spec.nClasses, activation: "sigmoid", kernelInitializer: seeds.glorot(), name: "activity" })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: "mlp" });
 }

@@ -47,12 +47,15 @@ export function layerSeed(seed: number, index: number): number {
 
 /** Checks a spec read from a file; throws UserError naming the bad field. */
 export function validateSpec(spec: ArchitectureSpec): ArchitectureSpec {
-  if (!(ARCHITECTURES as readonly string[]).includes(spec.name)) throw new UserError(`architecture.name: expected ${ARCHITECTURES.join("|")}, got "${String(spec.name)}"`);
+  if (!(ARCHITECTURES as readonly string[]).includes(spec.name))
+    throw new UserError(`architecture.name: expected ${ARCHITECTURES.join("|")}, got "${String(spec.name)}"`);
   if (!(typeof spec.widthScale === "number" && spec.widthScale > 0 && spec.widthScale <= 4)) {
     throw new UserError(`architecture.widthScale: expected a number in (0, 4], got ${String(spec.widthScale)}`);
   }
   const [h, w] = spec.inputShape;
-  if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1) throw new UserError(`architecture.inputShape: expected [bands, frames], got ${JSON.stringify(spec.inputShape)}`);
-  if (!Number.isInteger(spec.nClasses) || spec.nClasses < 1) throw new UserError(`architecture.nClasses: expected a positive integer, got ${String(spec.nClasses)}`);
+  if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1)
+    throw new UserError(`architecture.inputShape: expected [bands, frames], got ${JSON.stringify(spec.inputShape)}`);
+  if (!Number.isInteger(spec.nClasses) || spec.nClasses < 1)
+    throw new UserError(`architecture.nClasses: expected a positive integer, got ${String(spec.nClasses)}`);
   return spec;
 }

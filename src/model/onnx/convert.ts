@@ -81,9 +81,12 @@ function need(layer: LayerSpec, key: string, where: string): WeightValue {
 function convKernel(shape: readonly number[], v: Float32Array): Float32Array {
   const [kh, kw, cin, cout] = shape as [number, number, number, number];
   const out = new Float32Array(v.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) {
-    out[((o * cin + i) * kh + y) * kw + x] = v[((y * kw + x) * cin + i) * cout + o] as number;
-  }
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++) {
+          out[((o * cin + i) * kh + y) * kw + x] = v[((y * kw + x) * cin + i) * cout + o] as number;
+        }
   return out;
 }
 
@@ -98,14 +101,16 @@ function addLayer(b: Builder, layer: LayerSpec): void {
     case "TimbrescopeSeededDropout":
       return;
     case "Rescaling": {
-      const scale = Number(cfg.scale ?? 1), offset = Number(cfg.offset ?? 0);
+      const scale = Number(cfg.scale ?? 1),
+        offset = Number(cfg.offset ?? 0);
       op(b, "Mul", [constant(b, "scale", [], Float32Array.of(scale))]);
       if (offset !== 0) op(b, "Add", [constant(b, "offset", [], Float32Array.of(offset))]);
       return;
     }
     case "Conv2D": {
       const [kh, kw] = pair(cfg.kernelSize);
-      const strides = pair(cfg.strides ?? 1), dil = pair(cfg.dilationRate ?? 1);
+      const strides = pair(cfg.strides ?? 1),
+        dil = pair(cfg.dilationRate ?? 1);
       if (strides.some((s) => s !== 1) || dil.some((d) => d !== 1) || kh % 2 === 0 || kw % 2 === 0) {
         throw new UnsupportedNetworkError(`${where}: only stride 1, dilation 1 and odd kernels are converted`);
       }
@@ -133,7 +138,8 @@ function addLayer(b: Builder, layer: LayerSpec): void {
       return;
     case "MaxPooling2D": {
       if (cfg.padding !== "valid") throw new UnsupportedNetworkError(`${where}: only 'valid' pooling is converted`);
-      const pool = pair(cfg.poolSize), strides = pair(cfg.strides ?? cfg.poolSize);
+      const pool = pair(cfg.poolSize),
+        strides = pair(cfg.strides ?? cfg.poolSize);
       toLayout(b, "nchw");
       op(b, "MaxPool", [], [ints("kernel_shape", pool), ints("strides", strides)]);
       return;

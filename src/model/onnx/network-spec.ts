@@ -81,7 +81,8 @@ export function networkFromModelJson(json: tf.io.ModelJSON, specs: readonly tf.i
   let offset = 0;
   for (const w of specs) {
     const n = w.shape.reduce((a, b) => a * b, 1);
-    if (w.dtype !== "float32" || w.quantization !== undefined) throw new UnsupportedNetworkError(`${w.name}: ${w.quantization === undefined ? w.dtype : "quantized"} weights`);
+    if (w.dtype !== "float32" || w.quantization !== undefined)
+      throw new UnsupportedNetworkError(`${w.name}: ${w.quantization === undefined ? w.dtype : "quantized"} weights`);
     // Copy: shard offsets need not be 4-byte aligned.
     const values = new Float32Array(data.buffer.slice(data.byteOffset + offset, data.byteOffset + offset + 4 * n));
     offset += 4 * n;
@@ -97,7 +98,12 @@ export function networkFromModelJson(json: tf.io.ModelJSON, specs: readonly tf.i
     const name = String(l.name ?? config.name);
     const nodes = Array.isArray(l.inbound_nodes) ? l.inbound_nodes : [];
     const first = nodes[0];
-    const inbound = nodes.length === 1 && Array.isArray(first) ? first.map((ref) => String((ref as unknown[])[0])) : nodes.length === 0 ? [] : ["(several calls)"];
+    const inbound =
+      nodes.length === 1 && Array.isArray(first)
+        ? first.map((ref) => String((ref as unknown[])[0]))
+        : nodes.length === 0
+          ? []
+          : ["(several calls)"];
     if (l.class_name === "InputLayer") {
       const s = config.batchInputShape as (number | null)[] | undefined;
       if (!Array.isArray(s) || s.length !== 4) throw new UnsupportedNetworkError(`${name}: expected a [N, bands, frames, 1] input`);

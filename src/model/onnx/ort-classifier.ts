@@ -81,7 +81,8 @@ async function graphPredictor(graph: OnnxGraph, opts: OrtOptions): Promise<OrtPr
   const batchSize = opts.batchSize ?? 64;
   const predict = async (windows: Float32Array, n: number): Promise<Float32Array> => {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`predict: n must be a non-negative integer, got ${n}`);
-    if (windows.length < n * per) throw new RangeError(`predict: ${n} windows of ${bands} x ${frames} need ${n * per} values, got ${windows.length}`);
+    if (windows.length < n * per)
+      throw new RangeError(`predict: ${n} windows of ${bands} x ${frames} need ${n * per} values, got ${windows.length}`);
     const out = new Float32Array(n * nOut);
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);

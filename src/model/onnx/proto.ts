@@ -47,13 +47,21 @@ const SCHEMA = {
     onnx: {
       nested: {
         OperatorSetIdProto: { fields: { domain: { type: "string", id: 1 }, version: { type: "int64", id: 2 } } },
-        Dimension: { oneofs: { value: { oneof: ["dimValue", "dimParam"] } }, fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } } },
+        Dimension: {
+          oneofs: { value: { oneof: ["dimValue", "dimParam"] } },
+          fields: { dimValue: { type: "int64", id: 1 }, dimParam: { type: "string", id: 2 } },
+        },
         TensorShapeProto: { fields: { dim: { rule: "repeated", type: "Dimension", id: 1 } } },
         TensorType: { fields: { elemType: { type: "int32", id: 1 }, shape: { type: "TensorShapeProto", id: 2 } } },
         TypeProto: { fields: { tensorType: { type: "TensorType", id: 1 } } },
         ValueInfoProto: { fields: { name: { type: "string", id: 1 }, type: { type: "TypeProto", id: 2 } } },
         TensorProto: {
-          fields: { dims: { rule: "repeated", type: "int64", id: 1 }, dataType: { type: "int32", id: 2 }, name: { type: "string", id: 8 }, rawData: { type: "bytes", id: 9 } },
+          fields: {
+            dims: { rule: "repeated", type: "int64", id: 1 },
+            dataType: { type: "int32", id: 2 },
+            name: { type: "string", id: 8 },
+            rawData: { type: "bytes", id: 9 },
+          },
         },
         AttributeProto: {
           fields: {
@@ -115,7 +123,12 @@ export function encodeOnnxModel(graph: OnnxGraph, producer = "timbrescope"): Uin
     opsetImport: [{ domain: "", version: OPSET }],
     graph: {
       name: graph.name,
-      node: graph.nodes.map((n) => ({ ...n, input: [...n.input], output: [...n.output], attribute: (n.attribute ?? []).map((a) => ({ ...a, ints: a.ints === undefined ? [] : [...a.ints] })) })),
+      node: graph.nodes.map((n) => ({
+        ...n,
+        input: [...n.input],
+        output: [...n.output],
+        attribute: (n.attribute ?? []).map((a) => ({ ...a, ints: a.ints === undefined ? [] : [...a.ints] })),
+      })),
       initializer: graph.initializers.map((t) => ({
         name: t.name,
         dims: [...t.dims],

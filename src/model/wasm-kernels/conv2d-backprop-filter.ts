@@ -27,9 +27,17 @@ export const conv2dBackpropFilterWasm: SingleKernelFunc = ({ inputs, backend, at
   const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(a.dataFormat);
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, dataFormat,
+    x.shape as [number, number, number, number],
+    a.filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    dataFormat,
   );
-  if (info.dataFormat === "channelsLast" && info.strideHeight === 1 && info.strideWidth === 1) return filterGradStride1(backend, x, dy, info);
+  if (info.dataFormat === "channelsLast" && info.strideHeight === 1 && info.strideWidth === 1)
+    return filterGradStride1(backend, x, dy, info);
   return filterGradLoop(backend, x, dy, info);
 };
 
@@ -73,7 +81,8 @@ function filterGradLoop(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInf
           for (let n = 0; n < batchSize; n++) {
             for (let r = rMin; r < rMax; r++) {
               const xr = a + r * sh - top;
-              for (let c = cMin; c < cMax; c++) sum += (xv[xAt(n, xr, b + c * sw - left, d1)] as number) * (dyv[dyAt(n, r, c, d2)] as number);
+              for (let c = cMin; c < cMax; c++)
+                sum += (xv[xAt(n, xr, b + c * sw - left, d1)] as number) * (dyv[dyAt(n, r, c, d2)] as number);
             }
           }
           dw[((a * kw + b) * ci + d1) * co + d2] = sum;

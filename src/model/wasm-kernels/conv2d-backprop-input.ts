@@ -2,7 +2,7 @@
  * Fast `Conv2DBackpropInput` for the wasm backend (the input gradient of a convolution).
  *
  * tfjs-backend-wasm 4.22 computes it with a naive loop, ~12x slower than the forward conv (see
- * ../shared/notes/training-on-wasm.md). For stride 1 the input gradient is itself a forward
+ * docs/training-on-wasm.md). For stride 1 the input gradient is itself a forward
  * convolution ("full" correlation with the flipped kernel; Dumoulin & Visin, "A guide to
  * convolution arithmetic", 2016, §4.1):
  *
@@ -28,7 +28,14 @@ export const conv2dBackpropInputFast: SingleKernelFunc = ({ inputs, backend, att
   const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(a.dataFormat);
   const info = tf.backend_util.computeConv2DInfo(
-    a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false, dataFormat,
+    a.inputShape,
+    filter.shape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    dataFormat,
   );
   if (info.dataFormat !== "channelsLast" || info.strideHeight !== 1 || info.strideWidth !== 1) {
     return stockKernel(CONV2D_BACKPROP_INPUT)({ inputs, backend, ...definedFields({ attrs }) });

@@ -109,6 +109,12 @@ export function padOrCrop(s: Scratch, x: tf.TensorInfo, p: Pad2D): tf.TensorInfo
   const padB = Math.max(0, p.bottom);
   const padL = Math.max(0, p.left);
   const padR = Math.max(0, p.right);
-  if (padT + padB + padL + padR > 0) y = s.pad(y, [[0, 0], [padT, padB], [padL, padR], [0, 0]]);
+  if (padT + padB + padL + padR > 0)
+    y = s.pad(y, [
+      [0, 0],
+      [padT, padB],
+      [padL, padR],
+      [0, 0],
+    ]);
   return y;
 }

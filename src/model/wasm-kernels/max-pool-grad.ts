@@ -18,7 +18,14 @@ export const MAX_POOL_GRAD = tf.MaxPoolGrad;
 export const maxPoolGradJs: SingleKernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
   const a = attrs as unknown as tf.MaxPoolGradAttrs;
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   if (input.dtype !== "float32" || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
     return stockKernel(MAX_POOL_GRAD)({ inputs, backend, ...definedFields({ attrs }) });
   }

@@ -22,7 +22,14 @@ import { definedFields } from "../../defined-fields.js";
 let registered = false;
 
 /** The kernels this module installs, by name. */
-export const WASM_TRAINING_KERNELS: readonly string[] = [CONV2D_BACKPROP_FILTER, CONV2D_BACKPROP_INPUT, BATCH_MAT_MUL, SUM, MEAN, MAX_POOL_GRAD];
+export const WASM_TRAINING_KERNELS: readonly string[] = [
+  CONV2D_BACKPROP_FILTER,
+  CONV2D_BACKPROP_INPUT,
+  BATCH_MAT_MUL,
+  SUM,
+  MEAN,
+  MAX_POOL_GRAD,
+];
 
 function install(name: string, fn: SingleKernelFunc): void {
   const stock = tf.getKernel(name, WASM);

@@ -19,24 +19,52 @@ const PIANO = CLASSES.findIndex((c) => c.id === "piano");
 const DRUMS = CLASSES.findIndex((c) => c.id === "drums");
 const dir = tempDir("timbrescope-analyze-");
 // 2 s of the tone piano listens to, then 2 s of the drums tone (see test/helpers/fake-scorer.ts).
-const wav = writeFile(dir, "scene.wav", wavBytes({ sampleRateHz: RATE, encoding: "pcm16", channels: sceneInt16([{ seconds: 2, classes: [PIANO] }, { seconds: 2, classes: [DRUMS] }], RATE) }));
+const wav = writeFile(
+  dir,
+  "scene.wav",
+  wavBytes({
+    sampleRateHz: RATE,
+    encoding: "pcm16",
+    channels: sceneInt16(
+      [
+        { seconds: 2, classes: [PIANO] },
+        { seconds: 2, classes: [DRUMS] },
+      ],
+      RATE,
+    ),
+  }),
+);
 /** Live's post defaults (0.5 s release and hold) through --post-config: segments follow this 2 s scene exactly. */
-const livePost = writeFile(dir, "live-post.yaml", Buffer.from("smoothing: { attackSec: 0, releaseSec: 0.5 }\nhysteresis: { band: 0.1, minHoldSec: 0.5 }\n"));
-const wav2 = writeFile(dir, "second.wav", wavBytes({ sampleRateHz: RATE, encoding: "pcm16", channels: sceneInt16([{ seconds: 1.5, classes: [DRUMS] }], RATE) }));
+const livePost = writeFile(
+  dir,
+  "live-post.yaml",
+  Buffer.from("smoothing: { attackSec: 0, releaseSec: 0.5 }\nhysteresis: { band: 0.1, minHoldSec: 0.5 }\n"),
+);
+const wav2 = writeFile(
+  dir,
+  "second.wav",
+  wavBytes({ sampleRateHz: RATE, encoding: "pcm16", channels: sceneInt16([{ seconds: 1.5, classes: [DRUMS] }], RATE) }),
+);
 const spec = fakeScorerSpec({ modelId: "fake-analyze" });
 
-interface Run { code: number; stdout: string; log: string[] }
+interface Run {
+  code: number;
+  stdout: string;
+  log: string[];
+}
 
 async function analyze(args: readonly string[], withScorer = true): Promise<Run> {
   const log: string[] = [];
   let stdout = "";
   const prevLog = setLogWriter((l) => log.push(l));
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
     return true;
-  });
-  const program = new Command("timbrescope").exitOverride().configureOutput({ writeErr: (s) => log.push(s.trim()), writeOut: () => undefined });
+  };
+  const program = new Command("timbrescope")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => log.push(s.trim()), writeOut: () => undefined });
   registerAnalyze(program, withScorer ? { scorer: spec } : {});
   program.commands.forEach((c) => c.exitOverride());
   try {
@@ -59,7 +87,10 @@ describe("analyze CLI", () => {
   it("json at 1 s equals the per-window scores, thresholded at the scorer's 0.5", async () => {
     const r = await analyze([wav, "--format", "json"]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { model: string; files: { classes: string[]; rows: { start: number; end: number; scores: number[]; active: number[] }[] }[] };
+    const doc = JSON.parse(r.stdout) as {
+      model: string;
+      files: { classes: string[]; rows: { start: number; end: number; scores: number[]; active: number[] }[] }[];
+    };
     expect(doc.model).toBe("fake-analyze");
     const rows = doc.files[0]!.rows;
     const windows = await rawWindows(1);
@@ -69,15 +100,24 @@ describe("analyze CLI", () => {
       expect(x.active).toEqual(Array.from(windows[k]!.raw, (v) => (v >= 0.5 ? 1 : 0)));
     });
     // The scene itself: piano in the first two seconds, drums in the last two.
-    expect(rows.map((x) => [x.active[PIANO], x.active[DRUMS]])).toEqual([[1, 0], [1, 0], [0, 1], [0, 1]]);
+    expect(rows.map((x) => [x.active[PIANO], x.active[DRUMS]])).toEqual([
+      [1, 0],
+      [1, 0],
+      [0, 1],
+      [0, 1],
+    ]);
   });
 
   it("pools overlapping windows to 5 s and to one track row (csv, --classes)", async () => {
     const windows = await rawWindows(0.5);
-    const maxOf = (c: number, from: number, to: number): number => Math.max(...windows.filter((w) => w.start >= from && w.start < to).map((w) => w.raw[c]!));
+    const maxOf = (c: number, from: number, to: number): number =>
+      Math.max(...windows.filter((w) => w.start >= from && w.start < to).map((w) => w.raw[c]!));
     const r = await analyze([wav, "--hop", "0.5", "--resolution", "track", "--format", "csv", "--classes", "piano,drum set"]);
     expect(r.code).toBe(0);
-    const [header, row, ...rest] = r.stdout.trimEnd().split("\n").map((l) => l.split(","));
+    const [header, row, ...rest] = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.split(","));
     expect(header).toEqual(["file", "start", "end", "piano", "drums", "piano_active", "drums_active"]);
     expect(rest).toEqual([]);
     expect(Number(row![1])).toBe(0);
@@ -86,7 +126,10 @@ describe("analyze CLI", () => {
     expect(Number(row![4])).toBeCloseTo(maxOf(DRUMS, 0, 99), 5);
     expect(row!.slice(5)).toEqual(["1", "1"]);
     const five = await analyze([wav, "--hop", "0.5", "--resolution", "5", "--format", "jsonl"]);
-    const lines = five.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { start: number; end: number; scores: Record<string, number> });
+    const lines = five.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { start: number; end: number; scores: Record<string, number> });
     expect(lines.map((l) => [l.start, l.end])).toEqual([[0, 4]]);
     CLASSES.forEach((c) => expect(lines[0]!.scores[c.id]).toBeCloseTo(maxOf(c.index, 0, 5), 5));
   });
@@ -97,7 +140,9 @@ describe("analyze CLI", () => {
     expect(t.stdout).toMatch(/Piano\s+50%\s+peak \d\.\d\d\s+0:00\.0-0:02\.0/);
     expect(t.stdout).toMatch(/Drum set\s+50%\s+peak \d\.\d\d\s+0:02\.0-0:04\.0/);
     const out = join(dir, "labels.txt");
-    expect((await analyze([wav, "--format", "audacity", "--classes", "piano,drums", "--out", out, "--post-config", livePost])).code).toBe(0);
+    expect((await analyze([wav, "--format", "audacity", "--classes", "piano,drums", "--out", out, "--post-config", livePost])).code).toBe(
+      0,
+    );
     expect(readFileSync(out, "utf8")).toBe("0.000000\t2.000000\tPiano\n2.000000\t4.000000\tDrum set\n");
     const mdir = join(dir, "midi");
     mkdirSync(mdir, { recursive: true });
@@ -127,6 +172,9 @@ describe("analyze CLI", () => {
       expect(r.log.at(-1)).not.toContain("\n");
     }
     const noModel = await analyze([wav, "--model", join(dir, "nomodel")], false);
-    expect([noModel.code, noModel.log.at(-1)]).toEqual([1, `error: --model ${join(dir, "nomodel")}: no model.json there (expected a model folder)`]);
+    expect([noModel.code, noModel.log.at(-1)]).toEqual([
+      1,
+      `error: --model ${join(dir, "nomodel")}: no model.json there (expected a model folder)`,
+    ]);
   });
 });

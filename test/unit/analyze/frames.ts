@@ -18,15 +18,35 @@ export const RAW = [
 
 export function session(hopSec = 1): SessionInfo {
   return {
-    labels: [...LABELS], classIds: [...IDS], modelId: "hand", thresholds: THRESHOLDS, sampleRateHz: RATE, inputRateHz: RATE, hopSec,
-    windowSec: 1, source: { name: "x", kind: "offline", channels: 1 }, lanes: [null], rules: [], startedAtMs: 0,
+    labels: [...LABELS],
+    classIds: [...IDS],
+    modelId: "hand",
+    thresholds: THRESHOLDS,
+    sampleRateHz: RATE,
+    inputRateHz: RATE,
+    hopSec,
+    windowSec: 1,
+    source: { name: "x", kind: "offline", channels: 1 },
+    lanes: [null],
+    rules: [],
+    startedAtMs: 0,
   };
 }
 
 /** Frames with the given raw rows at `hopSec` (active flags deliberately all 0: analyze re-thresholds pooled scores). */
 export function frames(raw: readonly number[][] = RAW, hopSec = 1): Frame[] {
   return raw.map((r, k) => ({
-    seq: k, lane: 0, channel: null, index: k, startSample: Math.round(k * hopSec * RATE), sampleRateHz: RATE, captureTimeMs: Number.NaN,
-    levelRms: 1, raw: Float32Array.from(r), smoothed: Float32Array.from(r), active: new Uint8Array(r.length), triggers: [],
+    seq: k,
+    lane: 0,
+    channel: null,
+    index: k,
+    startSample: Math.round(k * hopSec * RATE),
+    sampleRateHz: RATE,
+    captureTimeMs: Number.NaN,
+    levelRms: 1,
+    raw: Float32Array.from(r),
+    smoothed: Float32Array.from(r),
+    active: new Uint8Array(r.length),
+    triggers: [],
   }));
 }

@@ -28,7 +28,9 @@ function script(t: number): number[] {
 function scripted(hopSec: number): Parameters<typeof analyzeSamples>[1] {
   let k = 0;
   return {
-    labels: LABELS, thresholds: THRESHOLDS, modelId: "scripted",
+    labels: LABELS,
+    thresholds: THRESHOLDS,
+    modelId: "scripted",
     scoreSamples(_samples: Float32Array, n: number): Promise<Float32Array> {
       const out = new Float32Array(n * LABELS.length);
       for (let j = 0; j < n; j++, k++) out.set(script(Math.round(k * hopSec * 1e6) / 1e6), j * LABELS.length);
@@ -99,13 +101,23 @@ describe("analyze segments through the live post stage", () => {
     // piano's one-window burst at 3 s: on at once, then held by the 0.5 s release and 0.5 s hold
     // (two frames at a 0.25 s hop, each standing for the 0.25 s at its window's centre; one at 1 s)
     const quarter = poolFrames("x.wav", sessionAt(0.25), await run(0.25), "window", { segments: "post" });
-    expectSameSpans(spansOf(quarter.segments.filter((s) => s.column === 1)), [[1, 3.375, 3.875], [1, 20.375, 20.875]]);
+    expectSameSpans(spansOf(quarter.segments.filter((s) => s.column === 1)), [
+      [1, 3.375, 3.875],
+      [1, 20.375, 20.875],
+    ]);
     const whole = poolFrames("x.wav", sessionAt(1), await run(1), "window", { segments: "post" });
-    expectSameSpans(spansOf(whole.segments.filter((s) => s.column === 1)), [[1, 3, 4], [1, 20, 21]]);
+    expectSameSpans(spansOf(whole.segments.filter((s) => s.column === 1)), [
+      [1, 3, 4],
+      [1, 20, 21],
+    ]);
   });
 
   it("uses the post stage's config, not a copy of its defaults", async () => {
-    const slow: PostConfig = { ...DEFAULT_POST_CONFIG, smoothing: { attackSec: 0, releaseSec: 2 }, hysteresis: { band: 0.05, minHoldSec: 3 } };
+    const slow: PostConfig = {
+      ...DEFAULT_POST_CONFIG,
+      smoothing: { attackSec: 0, releaseSec: 2 },
+      hysteresis: { band: 0.05, minHoldSec: 3 },
+    };
     const frames = await run(0.5, slow);
     const post = poolFrames("x.wav", sessionAt(0.5), frames, 1, { segments: "post" });
     expectSameSpans(spansOf(post.segments), liveSpans(frames, 0.5, slow));
@@ -115,5 +127,18 @@ describe("analyze segments through the live post stage", () => {
 });
 
 function sessionAt(hopSec: number): Parameters<typeof poolFrames>[1] {
-  return { labels: LABELS, classIds: ["drums", "piano", "flute"], modelId: "scripted", thresholds: THRESHOLDS, sampleRateHz: RATE, inputRateHz: RATE, hopSec, windowSec: 1, source: { name: "x", kind: "offline", channels: 1 }, lanes: [null], rules: [], startedAtMs: 0 };
+  return {
+    labels: LABELS,
+    classIds: ["drums", "piano", "flute"],
+    modelId: "scripted",
+    thresholds: THRESHOLDS,
+    sampleRateHz: RATE,
+    inputRateHz: RATE,
+    hopSec,
+    windowSec: 1,
+    source: { name: "x", kind: "offline", channels: 1 },
+    lanes: [null],
+    rules: [],
+    startedAtMs: 0,
+  };
 }

@@ -83,10 +83,38 @@ function alignedSnr(decoded: Float32Array, source: Float32Array, maxLag: number)
 
 describe("lossy codecs (SNR after delay alignment)", () => {
   const cases = [
-    { codec: "mp3", name: "MP3 CBR 192 kb/s stereo 44.1 kHz", rate: 44100, nc: 2, minSnrDb: 25, enc: (w: string, o: string) => tool("lame", ["--quiet", "-b", "192", w, o]) },
-    { codec: "mp3", name: "MP3 VBR -V4 mono 22.05 kHz", rate: 22050, nc: 1, minSnrDb: 40, enc: (w: string, o: string) => tool("lame", ["--quiet", "-V", "4", w, o]) },
-    { codec: "ogg/vorbis", name: "Vorbis q5 stereo 44.1 kHz", rate: 44100, nc: 2, minSnrDb: 30, enc: (w: string, o: string) => tool("oggenc", ["--quiet", "-q", "5", "-o", o, w]) },
-    { codec: "ogg/vorbis", name: "Vorbis q2 mono 48 kHz", rate: 48000, nc: 1, minSnrDb: 24, enc: (w: string, o: string) => tool("oggenc", ["--quiet", "-q", "2", "-o", o, w]) },
+    {
+      codec: "mp3",
+      name: "MP3 CBR 192 kb/s stereo 44.1 kHz",
+      rate: 44100,
+      nc: 2,
+      minSnrDb: 25,
+      enc: (w: string, o: string) => tool("lame", ["--quiet", "-b", "192", w, o]),
+    },
+    {
+      codec: "mp3",
+      name: "MP3 VBR -V4 mono 22.05 kHz",
+      rate: 22050,
+      nc: 1,
+      minSnrDb: 40,
+      enc: (w: string, o: string) => tool("lame", ["--quiet", "-V", "4", w, o]),
+    },
+    {
+      codec: "ogg/vorbis",
+      name: "Vorbis q5 stereo 44.1 kHz",
+      rate: 44100,
+      nc: 2,
+      minSnrDb: 30,
+      enc: (w: string, o: string) => tool("oggenc", ["--quiet", "-q", "5", "-o", o, w]),
+    },
+    {
+      codec: "ogg/vorbis",
+      name: "Vorbis q2 mono 48 kHz",
+      rate: 48000,
+      nc: 1,
+      minSnrDb: 24,
+      enc: (w: string, o: string) => tool("oggenc", ["--quiet", "-q", "2", "-o", o, w]),
+    },
   ] as const;
   it.each(cases)("$name", async ({ codec, rate, nc, minSnrDb, enc }) => {
     const frames = rate * 2;

@@ -83,7 +83,11 @@ describe("WAV problems", () => {
   it("truncated: data chunk declares more bytes than the file has", async () => {
     const full = wav16(1000);
     const p = writeFile(dir, "cut.wav", full.subarray(0, full.length - 999));
-    await expectInputError(decodeFile(p), p, /truncated WAV: the data chunk declares 4000 bytes \(1000 frames\) but only 3001 bytes follow/);
+    await expectInputError(
+      decodeFile(p),
+      p,
+      /truncated WAV: the data chunk declares 4000 bytes \(1000 frames\) but only 3001 bytes follow/,
+    );
   });
 
   it("truncated inside the header", async () => {
@@ -108,7 +112,11 @@ describe("WAV problems", () => {
 
 describe("unsupported formats say what the bytes look like", () => {
   it("random bytes", async () => {
-    const p = writeFile(dir, "noise.wav", Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff));
+    const p = writeFile(
+      dir,
+      "noise.wav",
+      Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff),
+    );
     await expectInputError(decodeFile(p), p, /unsupported format \(not WAV, FLAC, MP3 or OGG Vorbis\): starts with 0b 30 55 7a/);
   });
 
@@ -122,7 +130,9 @@ describe("unsupported formats say what the bytes look like", () => {
   it("Ogg Opus is named", async () => {
     // A first Ogg page whose only packet starts with "OpusHead".
     const packet = [..."OpusHead"].map((c) => c.charCodeAt(0)).concat([1, 2, 0, 0, 0x80, 0xbb, 0, 0, 0, 0, 0]);
-    const page = new Uint8Array([..."OggS"].map((c) => c.charCodeAt(0)).concat([0, 2], new Array<number>(20).fill(0), [1, packet.length], packet));
+    const page = new Uint8Array(
+      [..."OggS"].map((c) => c.charCodeAt(0)).concat([0, 2], new Array<number>(20).fill(0), [1, packet.length], packet),
+    );
     const p = writeFile(dir, "x.opus", page);
     await expectInputError(decodeFile(p), p, /Ogg container with Opus/);
   });
@@ -188,34 +198,38 @@ describe("cut-off and corrupt compressed files", () => {
     expect(lines.some((l) => /corrupt\.mp3: \d+ MPEG audio decode error/.test(l))).toBe(true);
   });
 
-  it.each(["wav", "flac", "ogg-flac", "mp3", "ogg"])("%s: 40 truncations and corruptions only ever give audio or an InputFileError", async (k) => {
-    capture();
-    const bytes = files[k] as Uint8Array;
-    let decoded = 0;
-    let refused = 0;
-    for (let t = 0; t < 40; t++) {
-      let b: Uint8Array;
-      if (t < 20) b = bytes.subarray(0, Math.floor((bytes.length * t) / 20) + (t % 3)); // cut points incl. inside headers
-      else {
-        b = bytes.slice();
-        let s = t * 7919;
-        for (let j = 0; j < 64; j++) {
-          s = (Math.imul(1664525, s) + 1013904223) >>> 0;
-          b[s % b.length] = s >>> 24; // scattered byte damage, headers included
+  it.each(["wav", "flac", "ogg-flac", "mp3", "ogg"])(
+    "%s: 40 truncations and corruptions only ever give audio or an InputFileError",
+    async (k) => {
+      capture();
+      const bytes = files[k] as Uint8Array;
+      let decoded = 0;
+      let refused = 0;
+      for (let t = 0; t < 40; t++) {
+        let b: Uint8Array;
+        if (t < 20)
+          b = bytes.subarray(0, Math.floor((bytes.length * t) / 20) + (t % 3)); // cut points incl. inside headers
+        else {
+          b = bytes.slice();
+          let s = t * 7919;
+          for (let j = 0; j < 64; j++) {
+            s = (Math.imul(1664525, s) + 1013904223) >>> 0;
+            b[s % b.length] = s >>> 24; // scattered byte damage, headers included
+          }
+        }
+        try {
+          const got = await decodeBytes(b, `fuzz-${t}.${k}`);
+          expect(got.channels.length).toBeGreaterThan(0);
+          for (const ch of got.channels) for (const v of ch) if (!Number.isFinite(v)) throw new Error("non-finite sample");
+          decoded++;
+        } catch (err) {
+          expect(err, `cut/corruption ${t}`).toBeInstanceOf(InputFileError);
+          expect((err as Error).message.startsWith(`fuzz-${t}.${k}: `)).toBe(true);
+          refused++;
         }
       }
-      try {
-        const got = await decodeBytes(b, `fuzz-${t}.${k}`);
-        expect(got.channels.length).toBeGreaterThan(0);
-        for (const ch of got.channels) for (const v of ch) if (!Number.isFinite(v)) throw new Error("non-finite sample");
-        decoded++;
-      } catch (err) {
-        expect(err, `cut/corruption ${t}`).toBeInstanceOf(InputFileError);
-        expect((err as Error).message.startsWith(`fuzz-${t}.${k}: `)).toBe(true);
-        refused++;
-      }
-    }
-    expect(decoded + refused).toBe(40);
-    expect(refused).toBeGreaterThan(0); // at least the 0-byte cut
-  });
+      expect(decoded + refused).toBe(40);
+      expect(refused).toBeGreaterThan(0); // at least the 0-byte cut
+    },
+  );
 });

@@ -11,7 +11,18 @@ const dir = tempDir();
 const bytes = (...parts: (string | number[])[]): Uint8Array =>
   new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? Array.from(p, (c) => c.charCodeAt(0)) : p)));
 /** An ID3v2.4 header for a body of `size` bytes (sync-safe size). */
-const id3 = (size: number): number[] => [0x49, 0x44, 0x33, 4, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f];
+const id3 = (size: number): number[] => [
+  0x49,
+  0x44,
+  0x33,
+  4,
+  0,
+  0,
+  (size >> 21) & 0x7f,
+  (size >> 14) & 0x7f,
+  (size >> 7) & 0x7f,
+  size & 0x7f,
+];
 
 describe("sniffFormat", () => {
   it("recognises each supported container", () => {
@@ -19,14 +30,22 @@ describe("sniffFormat", () => {
     expect(sniffFormat(bytes("RF64", [255, 255, 255, 255], "WAVE")).kind).toBe("wav");
     expect(sniffFormat(bytes("fLaC", [0, 0, 0, 34]))).toEqual({ kind: "flac", offset: 0 });
     expect(sniffFormat(bytes([0xff, 0xfb, 0x90, 0x64]))).toEqual({ kind: "mp3", offset: 0 });
-    expect(sniffFormat(bytes(id3(20), new Array<number>(20).fill(0), [0, 0, 0], [0xff, 0xfb, 0x90, 0x64]))).toEqual({ kind: "mp3", offset: 33 });
+    expect(sniffFormat(bytes(id3(20), new Array<number>(20).fill(0), [0, 0, 0], [0xff, 0xfb, 0x90, 0x64]))).toEqual({
+      kind: "mp3",
+      offset: 33,
+    });
     expect(sniffFormat(bytes("OggS", new Array<number>(22).fill(0), [1, 30], "\x01vorbis")).kind).toBe("ogg-vorbis");
     expect(sniffFormat(bytes("OggS", new Array<number>(22).fill(0), [1, 30], "\x7fFLAC")).kind).toBe("ogg-flac");
   });
 
   it("names what it does not decode and shows the first bytes", () => {
     const riffAvi = sniffFormat(bytes("RIFF", [0, 0, 0, 0], "AVI LIST"));
-    expect(riffAvi).toEqual({ kind: "unsupported", problem: expect.stringMatching(/not WAV, FLAC, MP3 or OGG Vorbis\): looks like a RIFF file that is not WAVE.*starts with 52 49 46 46 00 00 00 00 \("RIFF\.\.\.\."\)/) as unknown });
+    expect(riffAvi).toEqual({
+      kind: "unsupported",
+      problem: expect.stringMatching(
+        /not WAV, FLAC, MP3 or OGG Vorbis\): looks like a RIFF file that is not WAVE.*starts with 52 49 46 46 00 00 00 00 \("RIFF\.\.\.\."\)/,
+      ) as unknown,
+    });
     expect(sniffFormat(bytes([0, 0, 0, 0x20], "ftypM4A ")).kind).toBe("unsupported");
     expect(JSON.stringify(sniffFormat(bytes([0, 0, 0, 0x20], "ftypM4A ")))).toContain("MP4/M4A");
     expect(JSON.stringify(sniffFormat(bytes([0xff, 0xf1, 0x50, 0x80])))).toContain("AAC (ADTS)");

@@ -20,7 +20,9 @@ function scaled(ints: ArrayLike<number>, bits: number): Float32Array {
 }
 
 function floatSignal(frames: number, channels: number): Float64Array[] {
-  return Array.from({ length: channels }, (_, c) => Float64Array.from({ length: frames }, (_x, i) => Math.sin(i * 0.01 * (c + 1)) * 0.9 + 1e-9 * i));
+  return Array.from({ length: channels }, (_, c) =>
+    Float64Array.from({ length: frames }, (_x, i) => Math.sin(i * 0.01 * (c + 1)) * 0.9 + 1e-9 * i),
+  );
 }
 
 describe("WAV variants decode exactly", () => {
@@ -64,7 +66,18 @@ describe("WAV variants decode exactly", () => {
   it("skips other chunks (odd-sized, padded) before the data chunk", async () => {
     const src = pcmSignal(300, 2, 16);
     const list = new Uint8Array(7).fill(65);
-    const got = await decodeBytes(wavBytes({ sampleRateHz: 8000, encoding: "pcm16", channels: src, chunksBeforeData: [["LIST", list], ["JUNK", new Uint8Array(4096)]] }), "x.wav");
+    const got = await decodeBytes(
+      wavBytes({
+        sampleRateHz: 8000,
+        encoding: "pcm16",
+        channels: src,
+        chunksBeforeData: [
+          ["LIST", list],
+          ["JUNK", new Uint8Array(4096)],
+        ],
+      }),
+      "x.wav",
+    );
     got.channels.forEach((ch, c) => expectAllClose(ch, scaled(src[c] as Int32Array, 16), 0, `ch ${c}`));
   });
 
@@ -79,7 +92,10 @@ describe("WAV variants decode exactly", () => {
 describe("streaming placeholder data sizes read to the end of the file", () => {
   const src = pcmSignal(777, 2, 16);
   it.each([0, 0xffffffff])("declared data size 0x%s", async (declared) => {
-    const got = await decodeBytes(wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: src, declaredDataSize: declared }), "stream.wav");
+    const got = await decodeBytes(
+      wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: src, declaredDataSize: declared }),
+      "stream.wav",
+    );
     expect(got.channels[0]?.length).toBe(777);
     got.channels.forEach((ch, c) => expectAllClose(ch, scaled(src[c] as Int32Array, 16), 0, `ch ${c}`));
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { downmixToMono } from "../../../src/audio/downmix.js";
 import { expectAllClose } from "../../helpers/close.js";
 
-const ch = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.1 * seed) * (0.3 + seed / 10));
+const ch = (n: number, seed: number): Float32Array =>
+  Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.1 * seed) * (0.3 + seed / 10));
 
 describe("downmixToMono", () => {
   it("returns a copy of a single channel", () => {
@@ -16,7 +17,12 @@ describe("downmixToMono", () => {
   it("averages two channels exactly: fround((l + r) / 2)", () => {
     const l = ch(1000, 1);
     const r = ch(1000, 2);
-    expectAllClose(downmixToMono([l, r]), Float32Array.from(l, (v, i) => (v + (r[i] as number)) / 2), 0, "stereo");
+    expectAllClose(
+      downmixToMono([l, r]),
+      Float32Array.from(l, (v, i) => (v + (r[i] as number)) / 2),
+      0,
+      "stereo",
+    );
   });
 
   it.each([3, 6])("averages %i channels (mean, no pan law)", (k) => {

@@ -33,7 +33,11 @@ describe("FileSource", () => {
   });
 
   it("loops seamlessly with full-size chunks and a running sample clock", async () => {
-    const src = FileSource.fromAudio("mem", { channels: a.planar, sampleRateHz: RATE, format: "test" }, { pace: "fast", loop: true, framesPerChunk: 1000 });
+    const src = FileSource.fromAudio(
+      "mem",
+      { channels: a.planar, sampleRateHz: RATE, format: "test" },
+      { pace: "fast", loop: true, framesPerChunk: 1000 },
+    );
     const chunks: AudioChunk[] = [];
     let stop!: () => void;
     const enough = new Promise<void>((r) => (stop = r));

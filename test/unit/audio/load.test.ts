@@ -17,7 +17,15 @@ const sineInt16 = (n: number, rateHz: number, f: number, amp: number, phase: num
 describe("loadMono", () => {
   it("stereo 44.1 kHz -> mono 22.05 kHz: length, source info and the mean signal at the new rate", async () => {
     const n = 44101;
-    const p = writeFile(dir, "stereo.wav", wavBytes({ sampleRateHz: 44100, encoding: "pcm16", channels: [sineInt16(n, 44100, 1000, 0.5, 0), sineInt16(n, 44100, 3000, 0.4, 1)] }));
+    const p = writeFile(
+      dir,
+      "stereo.wav",
+      wavBytes({
+        sampleRateHz: 44100,
+        encoding: "pcm16",
+        channels: [sineInt16(n, 44100, 1000, 0.5, 0), sineInt16(n, 44100, 3000, 0.4, 1)],
+      }),
+    );
     const audio = await loadMono(p);
     expect(audio.samples).toBeInstanceOf(Float32Array);
     expect(audio.sampleRateHz).toBe(22050);
@@ -34,7 +42,11 @@ describe("loadMono", () => {
 
   it("48 kHz -> 44.1 kHz on request", async () => {
     const n = 24000;
-    const p = writeFile(dir, "mono48.wav", wavBytes({ sampleRateHz: 48000, encoding: "pcm16", channels: [sineInt16(n, 48000, 5000, 0.7, 0.3)] }));
+    const p = writeFile(
+      dir,
+      "mono48.wav",
+      wavBytes({ sampleRateHz: 48000, encoding: "pcm16", channels: [sineInt16(n, 48000, 5000, 0.7, 0.3)] }),
+    );
     const audio = await loadMono(p, { sampleRateHz: 44100 });
     expect(audio.samples.length).toBe(22050); // ceil(24000 * 44100 / 48000)
     const want = Array.from({ length: 22050 }, (_, m) => 0.7 * Math.sin(2 * Math.PI * 5000 * (m / 44100) + 0.3));
@@ -44,7 +56,12 @@ describe("loadMono", () => {
   it("returns the decoded samples unchanged when the file is already at the requested rate", async () => {
     const x = sineInt16(5000, 22050, 440, 0.9, 0);
     const audio = await loadMono(writeFile(dir, "mono22.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: [x] })));
-    expectAllClose(audio.samples, Float32Array.from(x, (v) => v / 32768), 0, "unchanged");
+    expectAllClose(
+      audio.samples,
+      Float32Array.from(x, (v) => v / 32768),
+      0,
+      "unchanged",
+    );
   });
 
   it("rejects a bad sampleRateHz and passes file errors through", async () => {

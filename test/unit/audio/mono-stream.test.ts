@@ -42,7 +42,11 @@ describe("openMonoStream", () => {
   for (const c of cases) {
     it(`equals loadMono exactly for ${c.name}, whatever the chunk size`, async () => {
       const frames = Math.round(c.rate * 2.3) + 17;
-      const path = writeFile(dir, `${c.rate}-${c.channels}.wav`, wavBytes({ sampleRateHz: c.rate, encoding: c.encoding, channels: pcmSignal(frames, c.channels, c.bits, c.rate) }));
+      const path = writeFile(
+        dir,
+        `${c.rate}-${c.channels}.wav`,
+        wavBytes({ sampleRateHz: c.rate, encoding: c.encoding, channels: pcmSignal(frames, c.channels, c.bits, c.rate) }),
+      );
       const ref = (await loadMono(path)).samples;
       for (const chunk of [1000, 4096, 65536, 1 << 20]) {
         const [a, b] = await streamed(path, chunk, 2);
@@ -57,7 +61,11 @@ describe("openMonoStream", () => {
     { name: "24-bit mono 48 kHz", rate: 48000, channels: 1, encoding: "pcm24" as const, bits: 24 },
   ]) {
     it(`streams FLAC (${c.name}) in pieces, equal to loadMono, and reports the source format`, async () => {
-      const wav = writeFile(dir, `src-${c.bits}.wav`, wavBytes({ sampleRateHz: c.rate, encoding: c.encoding, channels: pcmSignal(c.rate * 2, c.channels, c.bits, 5) }));
+      const wav = writeFile(
+        dir,
+        `src-${c.bits}.wav`,
+        wavBytes({ sampleRateHz: c.rate, encoding: c.encoding, channels: pcmSignal(c.rate * 2, c.channels, c.bits, 5) }),
+      );
       const flac = `${dir}/src-${c.bits}.flac`;
       tool("flac", ["-s", "-f", "-o", flac, wav]);
       const ref = await loadMono(flac);
@@ -74,8 +82,12 @@ describe("openMonoStream", () => {
   it("rejects missing, empty and non-audio files with one-line errors", async () => {
     await expect(openMonoStream(`${dir}/nope.wav`)).rejects.toThrow(/nope\.wav: file not found$/);
     await expect(openMonoStream(writeFile(dir, "empty.wav", new Uint8Array(0)))).rejects.toThrow(/empty\.wav: empty file \(0 bytes\)$/);
-    await expect(openMonoStream(writeFile(dir, "text.wav", new TextEncoder().encode("hello, not audio")))).rejects.toThrow(/text\.wav: unsupported format/);
+    await expect(openMonoStream(writeFile(dir, "text.wav", new TextEncoder().encode("hello, not audio")))).rejects.toThrow(
+      /text\.wav: unsupported format/,
+    );
     const noData = wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: [new Int32Array(0)] });
-    await expect(openMonoStream(writeFile(dir, "nodata.wav", noData))).rejects.toThrow(/nodata\.wav: no audio samples \(0 frames of wav\/pcm16\)$/);
+    await expect(openMonoStream(writeFile(dir, "nodata.wav", noData))).rejects.toThrow(
+      /nodata\.wav: no audio samples \(0 frames of wav\/pcm16\)$/,
+    );
   });
 });

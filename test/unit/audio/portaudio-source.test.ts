@@ -34,12 +34,28 @@ describe("ClockSlipDetector", () => {
 
 describe("pickDevice", () => {
   const devs: DeviceInfo[] = [
-    { id: 0, name: "HDA Intel PCH: ALC3246 Analog (hw:0,0)", hostAPIName: "ALSA", maxInputChannels: 2, maxOutputChannels: 2, defaultSampleRate: 44100 },
-    { id: 4, name: "Scarlett 18i20 USB: Audio (hw:1,0)", hostAPIName: "ALSA", maxInputChannels: 18, maxOutputChannels: 20, defaultSampleRate: 48000 },
+    {
+      id: 0,
+      name: "HDA Intel PCH: ALC3246 Analog (hw:0,0)",
+      hostAPIName: "ALSA",
+      maxInputChannels: 2,
+      maxOutputChannels: 2,
+      defaultSampleRate: 44100,
+    },
+    {
+      id: 4,
+      name: "Scarlett 18i20 USB: Audio (hw:1,0)",
+      hostAPIName: "ALSA",
+      maxInputChannels: 18,
+      maxOutputChannels: 20,
+      defaultSampleRate: 48000,
+    },
   ];
   it("matches id, exact name, or a unique fragment in any case", () => {
     expect(pickDevice(devs, "4").name).toMatch(/Scarlett/);
     expect(pickDevice(devs, "scarlett").id).toBe(4);
-    expect(() => pickDevice(devs, "hw:")).toThrow('Expected --device to name one capture device, got "hw:", which matches several capture devices');
+    expect(() => pickDevice(devs, "hw:")).toThrow(
+      'Expected --device to name one capture device, got "hw:", which matches several capture devices',
+    );
   });
 });

@@ -16,16 +16,27 @@ const dir = tempDir();
 async function expectProbeMatchesDecode(path: string): Promise<void> {
   const probe = await probeAudio(path);
   const audio = await decodeFile(path);
-  expect(probe).toEqual({ sampleRateHz: audio.sampleRateHz, channels: audio.channels.length, frames: audio.channels[0]?.length, format: audio.format });
+  expect(probe).toEqual({
+    sampleRateHz: audio.sampleRateHz,
+    channels: audio.channels.length,
+    frames: audio.channels[0]?.length,
+    format: audio.format,
+  });
 }
 
 describe("probeAudio agrees with decodeFile", () => {
   it.each([
     ["pcm16 stereo", { sampleRateHz: 44100, encoding: "pcm16", channels: pcmSignal(1234, 2, 16) }],
-    ["float32 mono, extensible", { sampleRateHz: 48000, encoding: "float32", channels: [new Float64Array(777).fill(0.25)], extensible: true }],
+    [
+      "float32 mono, extensible",
+      { sampleRateHz: 48000, encoding: "float32", channels: [new Float64Array(777).fill(0.25)], extensible: true },
+    ],
     ["pcm24 RF64", { sampleRateHz: 96000, encoding: "pcm24", channels: pcmSignal(500, 3, 24), rf64: true }],
     ["pcm16 with streaming size 0", { sampleRateHz: 22050, encoding: "pcm16", channels: pcmSignal(999, 1, 16), declaredDataSize: 0 }],
-    ["pcm8 with a 200 kB chunk before data", { sampleRateHz: 8000, encoding: "pcm8", channels: pcmSignal(300, 2, 8), chunksBeforeData: [["JUNK", new Uint8Array(200_001)]] }],
+    [
+      "pcm8 with a 200 kB chunk before data",
+      { sampleRateHz: 8000, encoding: "pcm8", channels: pcmSignal(300, 2, 8), chunksBeforeData: [["JUNK", new Uint8Array(200_001)]] },
+    ],
   ] as const)("WAV %s", async (name, spec) => {
     await expectProbeMatchesDecode(writeFile(dir, `${name.replace(/\W+/g, "-")}.wav`, wavBytes(spec)));
   });
@@ -70,13 +81,24 @@ describe("probeAudio errors", () => {
   it.each([
     ["missing", () => join(dir, "missing.wav"), /file not found/],
     ["truncated WAV", () => { const b = wavBytes({ sampleRateHz: 8000, encoding: "pcm16", channels: [new Array<number>(100).fill(1)] }); return writeFile(dir, "t.wav", b.subarray(0, 100)); }, /truncated WAV: the data chunk declares 200 bytes/], // prettier-ignore
-    ["zero frames", () => writeFile(dir, "z.wav", wavBytes({ sampleRateHz: 8000, encoding: "pcm16", channels: [[]] })), /no audio samples \(0 frames/],
+    [
+      "zero frames",
+      () => writeFile(dir, "z.wav", wavBytes({ sampleRateHz: 8000, encoding: "pcm16", channels: [[]] })),
+      /no audio samples \(0 frames/,
+    ],
     ["empty", () => writeFile(dir, "e.mp3", new Uint8Array(0)), /empty file/],
-    ["unsupported", () => writeFile(dir, "u.flac", new TextEncoder().encode("MThd this is MIDI")), /unsupported format .*starts with 4d 54 68 64/],
+    [
+      "unsupported",
+      () => writeFile(dir, "u.flac", new TextEncoder().encode("MThd this is MIDI")),
+      /unsupported format .*starts with 4d 54 68 64/,
+    ],
     ["directory", () => dir, /is a directory/],
   ] as const)("%s", async (_name, make, problem) => {
     const p = make();
-    const err: unknown = await probeAudio(p).then(() => undefined, (e: unknown) => e);
+    const err: unknown = await probeAudio(p).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InputFileError);
     expect((err as Error).message.startsWith(`${p}: `)).toBe(true);
     expect((err as Error).message).toMatch(problem);

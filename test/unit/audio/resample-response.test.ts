@@ -96,7 +96,8 @@ describe("HQ resampling of sines, end to end", () => {
       expect(Math.abs(gainDb), `${f} Hz gain ${gainDb} dB`).toBeLessThanOrEqual(0.01);
       // Output sample m must be the sine at time m / 22050: no delay left, no misalignment.
       let worst = 0;
-      for (let m = EDGE; m < y.length - EDGE; m++) worst = Math.max(worst, Math.abs((y[m] as number) - Math.sin((2 * Math.PI * f * m) / 22050)));
+      for (let m = EDGE; m < y.length - EDGE; m++)
+        worst = Math.max(worst, Math.abs((y[m] as number) - Math.sin((2 * Math.PI * f * m) / 22050)));
       expect(worst, `${f} Hz: max |y - sine at output times|`).toBeLessThan(2e-4);
     }
     for (const f of [11100, 12000, 15000, 20000]) {

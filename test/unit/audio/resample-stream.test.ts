@@ -20,10 +20,16 @@ function signal(n: number, seed = 7): Float64Array {
 }
 
 /** Pushes x in chunks whose sizes come from `sizes` (cycled) and concatenates push/flush outputs. */
-function chunked(x: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, inHz: number, outHz: number, sizes: () => number, opts: ResampleOptions = {}): Float64Array {
+function chunked(
+  x: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  inHz: number,
+  outHz: number,
+  sizes: () => number,
+  opts: ResampleOptions = {},
+): Float64Array {
   const r = new StreamingResampler(inHz, outHz, opts);
   const parts: Float64Array[] = [];
-  for (let off = 0; off < x.length; ) {
+  for (let off = 0; off < x.length;) {
     const n = sizes();
     parts.push(r.push(x.subarray(off, off + n)));
     off += n;
@@ -40,7 +46,10 @@ function chunked(x: ArrayLike<number> & { subarray(a: number, b: number): ArrayL
 
 /** True when a and b have the same length and identical bytes (so -0 vs 0 would also fail). */
 function bitIdentical(a: Float64Array, b: Float64Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  return (
+    a.length === b.length &&
+    Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0
+  );
 }
 
 function randomSizes(seed: number, max: number): () => number {
@@ -71,28 +80,36 @@ const PAIRS: [number, number][] = [
 describe("StreamingResampler chunking", () => {
   const x = signal(9001);
   describe.each(PAIRS)("%i Hz -> %i Hz", (inHz, outHz) => {
-    it.each(["hq", "scipy-poly"] as const)("%s: chunks of 1, 7, 256, 4096 and random sizes equal one whole-buffer call bit for bit", (filter) => {
-      const whole = resample(x, inHz, outHz, { filter });
-      expect(whole.length).toBe(expectedLength(x.length, inHz, outHz));
-      for (const [label, sizes] of [
-        ["1", () => 1],
-        ["7", () => 7],
-        ["256", () => 256],
-        ["4096", () => 4096],
-        ["random", randomSizes(inHz + outHz, 3000)],
-        ["random incl. empty", (() => { const r = randomSizes(3, 50); return () => r() - 1; })()], // prettier-ignore
-      ] as const) {
-        const got = chunked(x, inHz, outHz, sizes, { filter });
-        expect(bitIdentical(got, whole), `chunk size ${label}`).toBe(true);
-      }
-    });
+    it.each(["hq", "scipy-poly"] as const)(
+      "%s: chunks of 1, 7, 256, 4096 and random sizes equal one whole-buffer call bit for bit",
+      (filter) => {
+        const whole = resample(x, inHz, outHz, { filter });
+        expect(whole.length).toBe(expectedLength(x.length, inHz, outHz));
+        for (const [label, sizes] of [
+          ["1", () => 1],
+          ["7", () => 7],
+          ["256", () => 256],
+          ["4096", () => 4096],
+          ["random", randomSizes(inHz + outHz, 3000)],
+          ["random incl. empty", (() => { const r = randomSizes(3, 50); return () => r() - 1; })()], // prettier-ignore
+        ] as const) {
+          const got = chunked(x, inHz, outHz, sizes, { filter });
+          expect(bitIdentical(got, whole), `chunk size ${label}`).toBe(true);
+        }
+      },
+    );
   });
 
   it("handles chunks longer than its internal 65536-sample slice", () => {
     const long = signal(200_003, 11);
     const whole = resample(long, 44100, 22050);
     expect(bitIdentical(chunked(long, 44100, 22050, randomSizes(5, 150_000)), whole)).toBe(true);
-    expect(bitIdentical(chunked(long, 44100, 22050, () => 4096), whole)).toBe(true);
+    expect(
+      bitIdentical(
+        chunked(long, 44100, 22050, () => 4096),
+        whole,
+      ),
+    ).toBe(true);
   });
 
   it("gives the same samples for Float32Array, Float64Array and plain-array input", () => {
@@ -132,7 +149,12 @@ describe("lengths, identity and errors", () => {
   it("passes samples through unchanged when the rates are equal", () => {
     const x = signal(1234);
     expect(bitIdentical(resample(x, 22050, 22050), x)).toBe(true);
-    expect(bitIdentical(chunked(x, 44100, 44100, () => 100), x)).toBe(true);
+    expect(
+      bitIdentical(
+        chunked(x, 44100, 44100, () => 100),
+        x,
+      ),
+    ).toBe(true);
   });
 
   it("rejects non-integer or non-positive rates with a UserError naming the value", () => {

@@ -27,7 +27,14 @@ function runWindower(w: Windower, ch: Float32Array[], rateHz: number, sizes: rea
     const frames = Math.min(sizes[k % sizes.length] as number, n - at);
     const data = new Float32Array(frames * ch.length);
     for (let i = 0; i < frames; i++) ch.forEach((x, c) => (data[i * ch.length + c] = x[at + i] as number));
-    const chunk: AudioChunk = { data, channels: ch.length, frames, sampleRateHz: rateHz, startFrame: at, captureTimeMs: 1000 + ((at + frames) / rateHz) * 1000 };
+    const chunk: AudioChunk = {
+      data,
+      channels: ch.length,
+      frames,
+      sampleRateHz: rateHz,
+      startFrame: at,
+      captureTimeMs: 1000 + ((at + frames) / rateHz) * 1000,
+    };
     out.push(...w.push(chunk));
     at += frames;
   }
@@ -76,24 +83,57 @@ describe("Windower", () => {
     out.push(...w.flush());
     // the next window keeps the old schedule (1 s), then every 0.25 s: 1.25, 1.5, ... 3.0 s
     expect(out.map((x) => x.startSample)).toEqual([0, 11025, 22050, 27563, 33075, 38588, 44100, 49613, 55125, 60638, 66150]);
-    for (const win of out) expect(Buffer.from(win.samples.buffer).equals(Buffer.from(whole.slice(win.startSample, win.startSample + W).buffer))).toBe(true);
+    for (const win of out)
+      expect(Buffer.from(win.samples.buffer).equals(Buffer.from(whole.slice(win.startSample, win.startSample + W).buffer))).toBe(true);
     expect(() => w.setHop(1.5)).toThrow("Expected hopSec in (0, 1] seconds, got 1.5");
   });
 
   it("selects channels and analyses each one on its own in per-channel mode", () => {
     const ch = planar(44100 * 2, 3, 11);
-    const per = runWindower(new Windower({ inputRateHz: 44100, inputChannels: 3, hopSec: 1, channelMode: { kind: "per-channel", channels: [2, 0] }, normalization: { kind: "none" } }), ch, 44100, [441]);
-    expect(per.map((w) => [w.index, w.lane, w.channel])).toEqual([[0, 0, 2], [0, 1, 0], [1, 0, 2], [1, 1, 0]]);
+    const per = runWindower(
+      new Windower({
+        inputRateHz: 44100,
+        inputChannels: 3,
+        hopSec: 1,
+        channelMode: { kind: "per-channel", channels: [2, 0] },
+        normalization: { kind: "none" },
+      }),
+      ch,
+      44100,
+      [441],
+    );
+    expect(per.map((w) => [w.index, w.lane, w.channel])).toEqual([
+      [0, 0, 2],
+      [0, 1, 0],
+      [1, 0, 2],
+      [1, 1, 0],
+    ]);
     const ref2 = new Float32Array(resample(ch[2] as Float32Array, 44100, W));
     expect(Array.from((per[2] as AudioWindow).samples)).toEqual(Array.from(ref2.subarray(W, 2 * W)));
-    const mix = runWindower(new Windower({ inputRateHz: 44100, inputChannels: 3, hopSec: 1, channelMode: { kind: "mix", channels: [0, 1] }, normalization: { kind: "none" } }), ch, 44100, [441]);
+    const mix = runWindower(
+      new Windower({
+        inputRateHz: 44100,
+        inputChannels: 3,
+        hopSec: 1,
+        channelMode: { kind: "mix", channels: [0, 1] },
+        normalization: { kind: "none" },
+      }),
+      ch,
+      44100,
+      [441],
+    );
     const refMix = new Float32Array(resample(downmixToMono([ch[0] as Float32Array, ch[1] as Float32Array]), 44100, W));
     expect(Array.from((mix[0] as AudioWindow).samples)).toEqual(Array.from(refMix.subarray(0, W)));
   });
 
   it("stamps each window with the capture time of its last sample", () => {
     const ch = planar(48000 * 2, 1);
-    const wins = runWindower(new Windower({ inputRateHz: 48000, inputChannels: 1, hopSec: 0.5, normalization: { kind: "none" } }), ch, 48000, [480]);
+    const wins = runWindower(
+      new Windower({ inputRateHz: 48000, inputChannels: 1, hopSec: 0.5, normalization: { kind: "none" } }),
+      ch,
+      48000,
+      [480],
+    );
     for (const w of wins) {
       // last analysis sample e-1 is input frame f = (e-1) * 48000/22050, captured at 1000 + (f+1)/48 ms
       const f = ((w.startSample + W - 1) * 48000) / W;
@@ -104,14 +144,23 @@ describe("Windower", () => {
   it("divides each window by the level: fixed RMS r gives samples / r", () => {
     const ch = planar(22050 * 2, 1);
     const none = runWindower(new Windower({ inputRateHz: W, inputChannels: 1, hopSec: 1, normalization: { kind: "none" } }), ch, W, [512]);
-    const fixed = runWindower(new Windower({ inputRateHz: W, inputChannels: 1, hopSec: 1, normalization: { kind: "fixed", rms: 0.2 } }), ch, W, [512]);
+    const fixed = runWindower(
+      new Windower({ inputRateHz: W, inputChannels: 1, hopSec: 1, normalization: { kind: "fixed", rms: 0.2 } }),
+      ch,
+      W,
+      [512],
+    );
     expect(fixed[1]?.levelRms).toBe(0.2);
     expect(Array.from(fixed[1]!.samples)).toEqual(Array.from(none[1]!.samples, (x) => Math.fround(x / 0.2)));
   });
 
   it("rejects bad settings with messages naming the value", () => {
     expect(() => new Windower({ inputRateHz: 48000, inputChannels: 2, hopSec: 1.5 })).toThrow("Expected hopSec in (0, 1] seconds, got 1.5");
-    expect(() => new Windower({ inputRateHz: 48000, inputChannels: 2, channelMode: { kind: "mix", channels: [2] } })).toThrow("Expected channels between 1 and 2, got 3");
-    expect(() => new Windower({ inputRateHz: 48000, inputChannels: 10, channelMode: { kind: "per-channel" } })).toThrow(/at most 8 channels/);
+    expect(() => new Windower({ inputRateHz: 48000, inputChannels: 2, channelMode: { kind: "mix", channels: [2] } })).toThrow(
+      "Expected channels between 1 and 2, got 3",
+    );
+    expect(() => new Windower({ inputRateHz: 48000, inputChannels: 10, channelMode: { kind: "per-channel" } })).toThrow(
+      /at most 8 channels/,
+    );
   });
 });

@@ -46,7 +46,8 @@ describe("bench parsers", () => {
     const line = "live: done: 473 windows scored, 2 dropped, 0 xruns; latency p50 61.2 ms, p95 83.0 ms, p99 97.5 ms; sink drops: ws 3";
     expect(parseLiveSummary(`noise\n${line}\n`)).toEqual({ dropped: 2, p50: 61.2, p95: 83, p99: 97.5 });
     expect(parseLiveSummary("live: done: nothing")).toBeUndefined();
-    const train = "cnn on wasm (SIMD, 1 thread), batch 32: 12.4 windows/s (2581 ms/step over 3 steps; 2.18 M parameters, 782 MFLOP/window)\n";
+    const train =
+      "cnn on wasm (SIMD, 1 thread), batch 32: 12.4 windows/s (2581 ms/step over 3 steps; 2.18 M parameters, 782 MFLOP/window)\n";
     expect(parseTrainBenchmark(train)).toEqual({ samplesPerSec: 12.4, msPerStep: 2581 });
   });
 
@@ -66,8 +67,11 @@ describe("bench parsers", () => {
   it("summarises a CPU profile by self time", () => {
     const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
     const profile = {
-      nodes: [{ id: 1, callFrame: frame("", "") }, { id: 2, callFrame: frame("compute", "file:///x/dist/src/features/stft.js") },
-        { id: 3, callFrame: frame("realTransform", "file:///x/node_modules/fft.js/lib/fft.js") }],
+      nodes: [
+        { id: 1, callFrame: frame("", "") },
+        { id: 2, callFrame: frame("compute", "file:///x/dist/src/features/stft.js") },
+        { id: 3, callFrame: frame("realTransform", "file:///x/node_modules/fft.js/lib/fft.js") },
+      ],
       samples: [2, 2, 2, 3, 3, 1, 2, 3, 2, 2],
     };
     const top = summarizeProfile(profile, 2);

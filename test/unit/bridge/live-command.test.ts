@@ -17,7 +17,10 @@ const stereo = [sceneInt16([{ seconds: 2.2, classes: [2] }], 44100)[0]!, sceneIn
 const wav = writeFile(dir, "st.wav", wavBytes({ sampleRateHz: 44100, encoding: "pcm16", channels: stereo }));
 
 /** Runs `live ARGS` on a program of its own; returns the exit code (0/1) and the log lines. */
-function runLive(args: readonly string[], deps: LiveCliDeps = { scorerFor: () => fakeScorerSpec() }): Promise<{ code: number; log: string[] }> {
+function runLive(
+  args: readonly string[],
+  deps: LiveCliDeps = { scorerFor: () => fakeScorerSpec() },
+): Promise<{ code: number; log: string[] }> {
   return runLiveInProcess(args, deps);
 }
 
@@ -26,10 +29,19 @@ const flags = (over: Partial<LiveFlags>): LiveFlags => ({ hop: "0.25", osc: [], 
 describe("live flags", () => {
   it("builds a plan with defaults", () => {
     expect(planLive(flags({ input: "a.wav" }))).toEqual({
-      source: { kind: "file", path: "a.wav", pace: "realtime", loop: false }, perChannel: false, hopSec: 0.25, oscTargets: [], port: 8080, modelDir: "m", backend: "auto",
+      source: { kind: "file", path: "a.wav", pace: "realtime", loop: false },
+      perChannel: false,
+      hopSec: 0.25,
+      oscTargets: [],
+      port: 8080,
+      modelDir: "m",
+      backend: "auto",
     });
     expect(planLive(flags({ device: "2", rate: "44100", channels: "1,3", perChannel: true, server: false, duration: "5" }))).toMatchObject({
-      source: { kind: "device", device: "2", rateHz: 44100 }, channels: [0, 2], perChannel: true, durationSec: 5,
+      source: { kind: "device", device: "2", rateHz: 44100 },
+      channels: [0, 2],
+      perChannel: true,
+      durationSec: 5,
     });
   });
 
@@ -61,13 +73,33 @@ describe("timbrescope live", () => {
     const rec = `${dir}/run.jsonl`;
     let run: LiveRun | undefined;
     let page = "";
-    const r = await runLive(["--model", "m", "--input", wav, "--fast", "--per-channel", "--channels", "2,1", "--hop", "0.5", "--port", "0", "--record", rec, "--triggers", "config/triggers.example.yaml"], {
-      scorerFor: () => fakeScorerSpec({ modelId: "fake-cli" }),
-      onStarted: (x) => {
-        run = x;
-        void fetch(x.server!.url).then(async (res) => (page = await res.text()));
+    const r = await runLive(
+      [
+        "--model",
+        "m",
+        "--input",
+        wav,
+        "--fast",
+        "--per-channel",
+        "--channels",
+        "2,1",
+        "--hop",
+        "0.5",
+        "--port",
+        "0",
+        "--record",
+        rec,
+        "--triggers",
+        "config/triggers.example.yaml",
+      ],
+      {
+        scorerFor: () => fakeScorerSpec({ modelId: "fake-cli" }),
+        onStarted: (x) => {
+          run = x;
+          void fetch(x.server!.url).then(async (res) => (page = await res.text()));
+        },
       },
-    });
+    );
     expect(r.code, r.log.join("\n")).toBe(0);
     expect(run?.server).toBeDefined();
     expect(r.log).toContain("live: model fake-cli; file " + wav + " at 44100 Hz, 2 ch -> 2 channels, 1 s windows every 0.5 s");
@@ -80,7 +112,14 @@ describe("timbrescope live", () => {
     expect(log.records[0]).toMatchObject({ type: "session", lanes: [1, 0], rules: ["guitar-solo", "vocals-in", "drop"] });
     const frames = logFrames(log);
     // 2.2 s at a 0.5 s hop: windows at 0, 0.5, 1 s for each of channels 2 and 1
-    expect(frames.map((f) => [f.index, f.channel])).toEqual([[0, 1], [0, 0], [1, 1], [1, 0], [2, 1], [2, 0]]);
+    expect(frames.map((f) => [f.index, f.channel])).toEqual([
+      [0, 1],
+      [0, 0],
+      [1, 1],
+      [1, 0],
+      [2, 1],
+      [2, 0],
+    ]);
     // channel 2 carries the guitar (class 3), channel 1 the singer (class 2)
     expect(frames.filter((f) => f.channel === 1).every((f) => f.active[3] === 1 && f.active[2] === 0)).toBe(true);
     expect(frames.filter((f) => f.channel === 0).every((f) => f.active[2] === 1 && f.active[3] === 0)).toBe(true);
@@ -104,7 +143,10 @@ describe("timbrescope live", () => {
     const c = await client!;
     expect(c.of("hello")[0]!.controls).toContain("set-hop");
     // an out-of-range hop is refused by the protocol's validation (before any id is trusted)
-    expect(c.of("ack").map((a) => [a.id, a.ok])).toEqual([[7, true], [null, false]]);
+    expect(c.of("ack").map((a) => [a.id, a.ok])).toEqual([
+      [7, true],
+      [null, false],
+    ]);
     expect(c.of("ack")[1]!.error).toMatch(/hopSec/);
     expect(c.of("hello").map((h) => h.hopSec)).toEqual([1, 0.25]);
     expect(r.log).toContain("live: hop now 0.25 s");
@@ -117,17 +159,20 @@ describe("timbrescope live", () => {
 
   it("--duration counts audio, not windows, when the hop changes during the run", async () => {
     const rec = `${dir}/duration-hop.jsonl`;
-    const r = await runLive(["--model", "m", "--input", wav, "--realtime", "--loop", "--hop", "1", "--duration", "2", "--port", "0", "--record", rec], {
-      scorerFor: () => fakeScorerSpec(),
-      onStarted: (x) => {
-        void TestClient.connect(x.server!.url.replace("http", "ws") + "ws").then(async (c) => {
-          await c.until((m) => m.of("hello").length === 1);
-          c.send({ v: 1, type: "set-hop", id: 1, hopSec: 0.25 });
-          await c.until((m) => m.of("ack").length === 1);
-          c.close();
-        });
+    const r = await runLive(
+      ["--model", "m", "--input", wav, "--realtime", "--loop", "--hop", "1", "--duration", "2", "--port", "0", "--record", rec],
+      {
+        scorerFor: () => fakeScorerSpec(),
+        onStarted: (x) => {
+          void TestClient.connect(x.server!.url.replace("http", "ws") + "ws").then(async (c) => {
+            await c.until((m) => m.of("hello").length === 1);
+            c.send({ v: 1, type: "set-hop", id: 1, hopSec: 0.25 });
+            await c.until((m) => m.of("ack").length === 1);
+            c.close();
+          });
+        },
       },
-    });
+    );
     expect(r.code, r.log.join("\n")).toBe(0);
     // Every 0.25 s window that ends within the first 2 s (44,100 samples), not the 2 windows a count at hop 1 s gives.
     const starts = logFrames(await readActivityLog(rec)).map((f) => f.startSample);
@@ -141,10 +186,14 @@ describe("timbrescope live", () => {
   });
 
   it("fails in one line for a missing model loader, a missing file and a bad trigger config", async () => {
-    expect((await runLive(["--model", "m", "--input", wav], {})).log.at(-1)).toBe("live: this build has no model loader wired in (registerLive needs scorerFor)");
+    expect((await runLive(["--model", "m", "--input", wav], {})).log.at(-1)).toBe(
+      "live: this build has no model loader wired in (registerLive needs scorerFor)",
+    );
     expect((await runLive(["--model", "m", "--input", `${dir}/none.wav`, "--no-server"])).log.at(-1)).toMatch(/none\.wav/);
     const bad = writeFile(dir, "bad.yaml", new TextEncoder().encode("rules:\n  - name: x\n    any: [banjo]\n"));
-    expect((await runLive(["--model", "m", "--input", wav, "--triggers", bad])).log.at(-1)).toBe(`${bad}: rules[0].any[0]: expected a class id, label or name (e.g. drums, male-singer), got "banjo"`);
+    expect((await runLive(["--model", "m", "--input", wav, "--triggers", bad])).log.at(-1)).toBe(
+      `${bad}: rules[0].any[0]: expected a class id, label or name (e.g. drums, male-singer), got "banjo"`,
+    );
   });
 
   it("uses models/default without --model, as analyze does", async () => {
@@ -167,8 +216,10 @@ describe("timbrescope live", () => {
 
 describe("timbrescope devices", () => {
   it("formats an aligned table", () => {
-    expect(formatDeviceTable([{ id: 3, name: "USB Audio", hostAPIName: "ALSA", maxInputChannels: 2, maxOutputChannels: 2, defaultSampleRate: 48000 }])).toBe(
-      "id  name       host API  inputs  default rate\n3   USB Audio  ALSA      2       48000 Hz\n",
-    );
+    expect(
+      formatDeviceTable([
+        { id: 3, name: "USB Audio", hostAPIName: "ALSA", maxInputChannels: 2, maxOutputChannels: 2, defaultSampleRate: 48000 },
+      ]),
+    ).toBe("id  name       host API  inputs  default rate\n3   USB Audio  ALSA      2       48000 Hz\n");
   });
 });

@@ -45,7 +45,12 @@ describe("OSC encoding", () => {
   it("builds one bundle per frame: activity f and active i per class, trigger i per edge, /ch/<n>/ per channel", () => {
     const b = frameBundle(makeFrame(5), SESSION);
     const addr = b.packets.map((p) => ("address" in p ? p.address : ""));
-    expect(addr.slice(0, 4)).toEqual(["/timbrescope/activity/drums", "/timbrescope/active/drums", "/timbrescope/activity/electric-bass", "/timbrescope/active/electric-bass"]);
+    expect(addr.slice(0, 4)).toEqual([
+      "/timbrescope/activity/drums",
+      "/timbrescope/active/drums",
+      "/timbrescope/activity/electric-bass",
+      "/timbrescope/active/electric-bass",
+    ]);
     expect(b.packets.length).toBe(18 * 2 + 1);
     expect(b.packets.at(-1)).toEqual({ address: "/timbrescope/trigger/guitar-solo", args: [{ type: "i", value: 1 }] });
     expect(b.timeTag.raw).toEqual(ntpTimeTag(makeFrame(5).captureTimeMs));
@@ -58,9 +63,15 @@ describe("OSC encoding", () => {
     expect(m("/timbrescope/threshold/drums", { type: "f", value: 0.25 })).toEqual({ type: "set-threshold", label: "drums", value: 0.25 });
     expect(m("/timbrescope/mute/piano", { type: "i", value: 1 })).toEqual({ type: "mute", label: "piano", muted: true });
     expect(m("/timbrescope/mute/piano", { type: "F" })).toEqual({ type: "mute", label: "piano", muted: false });
-    expect(m("/timbrescope/smoothing", { type: "f", value: 0 }, { type: "f", value: 2 })).toEqual({ type: "set-smoothing", attackSec: 0, releaseSec: 2 });
+    expect(m("/timbrescope/smoothing", { type: "f", value: 0 }, { type: "f", value: 2 })).toEqual({
+      type: "set-smoothing",
+      attackSec: 0,
+      releaseSec: 2,
+    });
     expect(m("/timbrescope/record", { type: "i", value: 0 })).toEqual({ type: "record", on: false });
-    expect(() => m("/timbrescope/threshold/drums", { type: "s", value: "x" })).toThrow('/timbrescope/threshold/drums: expected a number argument 1, got {"type":"s","value":"x"}');
+    expect(() => m("/timbrescope/threshold/drums", { type: "s", value: "x" })).toThrow(
+      '/timbrescope/threshold/drums: expected a number argument 1, got {"type":"s","value":"x"}',
+    );
     expect(() => m("/other/threshold/drums")).toThrow("Expected an address under /timbrescope/, got /other/threshold/drums");
   });
 });
@@ -69,7 +80,9 @@ describe("OSC with liblo", () => {
   it("oscdump receives each frame as one bundle time-tagged with the capture time", () => {
     const log = join(dir, "osc.log");
     const port = 57000 + Math.floor(Math.random() * 1000);
-    const node = [process.execPath, ...tsNodeArgs("test/helpers/osc-child.ts", [String(port)])].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    const node = [process.execPath, ...tsNodeArgs("test/helpers/osc-child.ts", [String(port)])]
+      .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+      .join(" ");
     // oscdump binds all interfaces; in a private network namespace "all" is only a loopback.
     const script = `ip link set lo up; oscdump -L ${port} > '${log}' & P=$!; sleep 0.3; ${node}; sleep 0.3; kill $P`;
     execFileSync("unshare", ["-rn", "sh", "-c", script], { stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
@@ -97,7 +110,10 @@ describe("OSC with liblo", () => {
     const prev = setLogWriter((l) => warnings.push(l));
     const sink = await OscSink.open({ targets: [], listenPort: 0, onControl: (c) => void got.push(c) });
     try {
-      const send = (...args: string[]) => new Promise<void>((r, j) => execFile("oscsend", ["127.0.0.1", String(sink.port), ...args], (e) => (e === null ? r() : j(new Error(e.message)))));
+      const send = (...args: string[]) =>
+        new Promise<void>((r, j) =>
+          execFile("oscsend", ["127.0.0.1", String(sink.port), ...args], (e) => (e === null ? r() : j(new Error(e.message)))),
+        );
       await send("/timbrescope/threshold/drums", "f", "0.75");
       await send("/timbrescope/mute/male-singer", "i", "1");
       await send("/timbrescope/smoothing", "ff", "0", "1.5");

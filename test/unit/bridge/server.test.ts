@@ -51,7 +51,9 @@ describe("BridgeServer", () => {
   it("a port in use is a one-line user error", async () => {
     const a = await BridgeServer.start({ port: 0 }, new WsSink());
     try {
-      await expect(BridgeServer.start({ port: a.port }, new WsSink())).rejects.toThrow(new RegExp(`Cannot serve on 127.0.0.1:${a.port} .*pick another --port`));
+      await expect(BridgeServer.start({ port: a.port }, new WsSink())).rejects.toThrow(
+        new RegExp(`Cannot serve on 127.0.0.1:${a.port} .*pick another --port`),
+      );
     } finally {
       await a.close();
     }
@@ -69,7 +71,13 @@ describe("live pipeline over WebSocket", () => {
     });
     const server = await BridgeServer.start({ port: 0 }, ws);
     const client = await TestClient.connect(`ws://127.0.0.1:${server.port}/ws`);
-    const pipeline = (ref.pipeline = await LivePipeline.start({ source, scorer: fakeScorerSpec({ modelId: "fake-ws" }), sinks: [ws], hopSec: 0.25, statusIntervalMs: 200 }));
+    const pipeline = (ref.pipeline = await LivePipeline.start({
+      source,
+      scorer: fakeScorerSpec({ modelId: "fake-ws" }),
+      sinks: [ws],
+      hopSec: 0.25,
+      statusIntervalMs: 200,
+    }));
     expect(await client.until((c) => c.of("frame").length >= 2 && c.of("status").length >= 1)).toBe(true);
     client.send({ v: 1, type: "set-threshold", id: 7, label: "drums", value: 0.9 });
     client.send({ v: 1, type: "mute", id: 8, label: "distorted-guitar", muted: true });

@@ -113,7 +113,7 @@ describe("WsSink", () => {
       { v: 1, type: "ack", id: 2, ok: true },
       { v: 1, type: "ack", id: 3, ok: false, error: 'Expected a class the model outputs, got "nope"' },
       { v: 1, type: "ack", id: null, ok: false, error: "record.on: invalid value 1" },
-      { v: 1, type: "ack", id: null, ok: false, error: "expected a JSON object, got \"not json\"" },
+      { v: 1, type: "ack", id: null, ok: false, error: 'expected a JSON object, got "not json"' },
     ]);
     expect(got).toEqual([
       { type: "set-threshold", label: "drums", value: 0.7 },

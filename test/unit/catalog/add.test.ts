@@ -30,8 +30,11 @@ const list = put("lists/set.m3u", "#EXTM3U\n# a comment\n../other/d.mp3\n\n" + j
 describe("catalog add", () => {
   it("finds audio files in folders (recursively, not through folder links) and in path lists", async () => {
     expect(await expandInputs([join(root, "lib")])).toEqual(
-      ["lib/a.WAV", "lib/deep/c.Ogg", "lib/deep/er/b.flac", "lib/link.mp3"].map((p) => join(root, p)));
-    expect(await expandInputs([list])).toEqual(["other/d.mp3", "other/e.oga", "lib/deep/c.Ogg", "lib/deep/er/b.flac"].map((p) => join(root, p)));
+      ["lib/a.WAV", "lib/deep/c.Ogg", "lib/deep/er/b.flac", "lib/link.mp3"].map((p) => join(root, p)),
+    );
+    expect(await expandInputs([list])).toEqual(
+      ["other/d.mp3", "other/e.oga", "lib/deep/c.Ogg", "lib/deep/er/b.flac"].map((p) => join(root, p)),
+    );
     // Duplicates across inputs are listed once.
     expect(await expandInputs([join(root, "other"), join(root, "other", "d.mp3")])).toHaveLength(2);
   });

@@ -13,10 +13,25 @@ import { tempDir } from "../../helpers/audio-files.js";
 
 describe("parseQuery", () => {
   it("reads the three questions of the issue", () => {
-    expect(parseQuery("distorted-guitar >= 30s").expr)
-      .toEqual({ kind: "seconds", cls: "distorted-guitar", op: ">=", value: 30, unit: "s" });
+    expect(parseQuery("distorted-guitar >= 30s").expr).toEqual({
+      kind: "seconds",
+      cls: "distorted-guitar",
+      op: ">=",
+      value: 30,
+      unit: "s",
+    });
     expect(parseQuery("top is piano").expr).toEqual({ kind: "top", cls: "piano" });
-    expect(parseQuery("when violin and flute")).toMatchObject({ kind: "when", minSec: 0, expr: { kind: "and", items: [{ kind: "class", cls: "violin" }, { kind: "class", cls: "flute" }] } });
+    expect(parseQuery("when violin and flute")).toMatchObject({
+      kind: "when",
+      minSec: 0,
+      expr: {
+        kind: "and",
+        items: [
+          { kind: "class", cls: "violin" },
+          { kind: "class", cls: "flute" },
+        ],
+      },
+    });
   });
 
   it("takes units, labels, names, synonyms and precedence", () => {
@@ -28,7 +43,17 @@ describe("parseQuery", () => {
     expect(parseQuery("top = organ").expr).toEqual({ kind: "top", cls: "organ" });
     // and binds tighter than or; not tighter than and.
     expect(parseQuery("piano or violin & !drums").expr).toEqual({
-      kind: "or", items: [{ kind: "tag", cls: "piano" }, { kind: "and", items: [{ kind: "tag", cls: "violin" }, { kind: "not", item: { kind: "tag", cls: "drums" } }] }],
+      kind: "or",
+      items: [
+        { kind: "tag", cls: "piano" },
+        {
+          kind: "and",
+          items: [
+            { kind: "tag", cls: "violin" },
+            { kind: "not", item: { kind: "tag", cls: "drums" } },
+          ],
+        },
+      ],
     });
     expect(parseQuery("(piano or violin) and drums").expr).toMatchObject({ kind: "and", items: [{ kind: "or" }, { kind: "tag" }] });
     expect(parseQuery("when piano and not drums for >= 5s")).toMatchObject({ kind: "when", minSec: 5 });
@@ -59,11 +84,24 @@ describe("parseQuery", () => {
 
 describe("intervals", () => {
   it("merges, intersects and complements", () => {
-    const a = normalize([{ start: 5, end: 8 }, { start: 0, end: 2 }, { start: 2, end: 3 }]);
-    expect(a).toEqual([{ start: 0, end: 3 }, { start: 5, end: 8 }]);
-    expect(intersect(a, [{ start: 1, end: 6 }])).toEqual([{ start: 1, end: 3 }, { start: 5, end: 6 }]);
+    const a = normalize([
+      { start: 5, end: 8 },
+      { start: 0, end: 2 },
+      { start: 2, end: 3 },
+    ]);
+    expect(a).toEqual([
+      { start: 0, end: 3 },
+      { start: 5, end: 8 },
+    ]);
+    expect(intersect(a, [{ start: 1, end: 6 }])).toEqual([
+      { start: 1, end: 3 },
+      { start: 5, end: 6 },
+    ]);
     expect(union(a, [{ start: 3, end: 5 }])).toEqual([{ start: 0, end: 8 }]);
-    expect(complement(a, 10)).toEqual([{ start: 3, end: 5 }, { start: 8, end: 10 }]);
+    expect(complement(a, 10)).toEqual([
+      { start: 3, end: 5 },
+      { start: 8, end: 10 },
+    ]);
     expect(complement([], 4)).toEqual([{ start: 0, end: 4 }]);
   });
 });
@@ -71,15 +109,32 @@ describe("intervals", () => {
 const CLASSES = ["drums", "piano", "violin", "flute", "distorted-guitar"];
 
 /** A result with given active seconds per class as segments. */
-function result(hash: string, durationSec: number, segs: Record<string, [number, number][]>, scores: Record<string, number> = {}): TrackResult {
+function result(
+  hash: string,
+  durationSec: number,
+  segs: Record<string, [number, number][]>,
+  scores: Record<string, number> = {},
+): TrackResult {
   const tags = CLASSES.map((c) => {
     const activeSec = (segs[c] ?? []).reduce((s, [a, b]) => s + b - a, 0);
     return { class: c, score: scores[c] ?? (activeSec > 0 ? 0.9 : 0.1), active: activeSec > 0, activeSec };
   });
   const top = [...tags].sort((x, y) => y.activeSec - x.activeSec)[0];
   return {
-    schema: "timbrescope-catalog-result", schemaVersion: 1, hash, bytes: 1, modelKey: "m1", modelId: "test-model", analysis: CATALOG_ANALYSIS,
-    inputRateHz: 44100, durationSec, windows: durationSec, windowSec: 1, classes: CLASSES, thresholds: CLASSES.map(() => 0.5), tags,
+    schema: "timbrescope-catalog-result",
+    schemaVersion: 1,
+    hash,
+    bytes: 1,
+    modelKey: "m1",
+    modelId: "test-model",
+    analysis: CATALOG_ANALYSIS,
+    inputRateHz: 44100,
+    durationSec,
+    windows: durationSec,
+    windowSec: 1,
+    classes: CLASSES,
+    thresholds: CLASSES.map(() => 0.5),
+    tags,
     top: top !== undefined && top.activeSec > 0 ? top.class : null,
     segments: Object.entries(segs).flatMap(([c, list]) => list.map(([start, end]) => ({ class: c, start, end, peak: 0.9 }))),
     scores: { file: `${hash}.scores.npy`, dtype: "<f2", shape: [durationSec, CLASSES.length], sha256: "" },
@@ -96,9 +151,32 @@ describe("runQuery", () => {
     { path: "/lib/chamber.wav", size: 1, mtimeMs: 1, hash: "h-chamber" },
     { path: "/lib/pending.wav", size: 1, mtimeMs: 1, hash: "h-pending" },
   ]);
-  ingestResult(cat.db, result("h-rock", 200, { "distorted-guitar": [[10, 30], [60, 75]], drums: [[0, 200]] }), "x", "test");
+  ingestResult(
+    cat.db,
+    result("h-rock", 200, {
+      "distorted-guitar": [
+        [10, 30],
+        [60, 75],
+      ],
+      drums: [[0, 200]],
+    }),
+    "x",
+    "test",
+  );
   ingestResult(cat.db, result("h-ballad", 180, { piano: [[0, 150]], drums: [[100, 180]], "distorted-guitar": [[150, 160]] }), "x", "test");
-  ingestResult(cat.db, result("h-chamber", 120, { violin: [[0, 60], [90, 120]], flute: [[30, 100]], piano: [[0, 20]] }), "x", "test");
+  ingestResult(
+    cat.db,
+    result("h-chamber", 120, {
+      violin: [
+        [0, 60],
+        [90, 120],
+      ],
+      flute: [[30, 100]],
+      piano: [[0, 20]],
+    }),
+    "x",
+    "test",
+  );
   const ask = (text: string): ReturnType<typeof runQuery> => runQuery(cat.db, "m1", parseQuery(text));
   const paths = (text: string): string[] => ask(text).hits.map((h) => h.path);
 
@@ -113,7 +191,12 @@ describe("runQuery", () => {
     expect(paths("violin score >= 0.9 or top is drums")).toEqual(["/lib/chamber.wav", "/lib/rock.flac"]);
     expect(paths("piano < 1s")).toEqual(["/lib/rock.flac"]);
     const hit = ask("distorted-guitar >= 30s").hits[0];
-    expect(hit).toMatchObject({ hash: "h-rock", durationSec: 200, top: "drums", classes: { "distorted-guitar": { activeSec: 35, active: true } } });
+    expect(hit).toMatchObject({
+      hash: "h-rock",
+      durationSec: 200,
+      top: "drums",
+      classes: { "distorted-guitar": { activeSec: 35, active: true } },
+    });
     expect(ask("top is piano").hits[0]?.paths).toEqual(["/lib/ballad.flac", "/lib/copy/ballad.flac"]);
   });
 
@@ -122,7 +205,10 @@ describe("runQuery", () => {
     expect(r.kind).toBe("when");
     expect(r.hits.map((h) => h.path)).toEqual(["/lib/chamber.wav"]);
     const h = r.kind === "when" ? r.hits[0] : undefined;
-    expect(h?.stretches).toEqual([{ start: 30, end: 60 }, { start: 90, end: 100 }]);
+    expect(h?.stretches).toEqual([
+      { start: 30, end: 60 },
+      { start: 90, end: 100 },
+    ]);
     expect(h?.totalSec).toBe(40);
     const long = ask("when violin and flute for >= 20s");
     expect(long.kind === "when" ? long.hits[0]?.stretches : []).toEqual([{ start: 30, end: 60 }]);
@@ -136,9 +222,15 @@ describe("runQuery", () => {
   it("prints table, CSV and JSON", () => {
     const tracks = ask("distorted-guitar >= 30s");
     expect(formatQuery(tracks, "csv", "q", "test-model")).toBe(
-      "path,hash,duration_sec,top,distorted-guitar_sec,distorted-guitar_score\n/lib/rock.flac,h-rock,200,drums,35,0.9\n");
-    expect(formatQuery(tracks, "table", "q", "test-model")).toMatch(/^path +duration +top +distorted-guitar_sec +distorted-guitar_score\n\/lib\/rock\.flac +3 min 20 s +drums +35\.0 +0\.900\n1 track\(s\)\n$/);
-    const json = JSON.parse(formatQuery(ask("when violin and flute"), "json", "when violin and flute", "test-model")) as { count: number; tracks: { stretches: unknown[] }[] };
+      "path,hash,duration_sec,top,distorted-guitar_sec,distorted-guitar_score\n/lib/rock.flac,h-rock,200,drums,35,0.9\n",
+    );
+    expect(formatQuery(tracks, "table", "q", "test-model")).toMatch(
+      /^path +duration +top +distorted-guitar_sec +distorted-guitar_score\n\/lib\/rock\.flac +3 min 20 s +drums +35\.0 +0\.900\n1 track\(s\)\n$/,
+    );
+    const json = JSON.parse(formatQuery(ask("when violin and flute"), "json", "when violin and flute", "test-model")) as {
+      count: number;
+      tracks: { stretches: unknown[] }[];
+    };
     expect(json).toMatchObject({ kind: "when", count: 1, model: "test-model", tracks: [{ path: "/lib/chamber.wav", totalSec: 40 }] });
   });
 });

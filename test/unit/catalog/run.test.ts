@@ -23,9 +23,22 @@ const root = tempDir("timbrescope-catalog-run-");
 const lib = join(root, "lib");
 const cat = join(root, "cat");
 mkdirSync(join(lib, "sub"), { recursive: true });
-const scene = (segs: { seconds: number; classes: number[] }[]): Uint8Array => wavBytes({ sampleRateHz: RATE, encoding: "pcm16", channels: sceneInt16(segs, RATE) });
-writeFileSync(join(lib, "duo.wav"), scene([{ seconds: 3, classes: [id("violin"), id("flute")] }, { seconds: 3, classes: [id("piano")] }]));
-writeFileSync(join(lib, "sub", "rock.wav"), scene([{ seconds: 4, classes: [id("distorted-guitar"), id("drums")] }, { seconds: 2, classes: [id("drums")] }]));
+const scene = (segs: { seconds: number; classes: number[] }[]): Uint8Array =>
+  wavBytes({ sampleRateHz: RATE, encoding: "pcm16", channels: sceneInt16(segs, RATE) });
+writeFileSync(
+  join(lib, "duo.wav"),
+  scene([
+    { seconds: 3, classes: [id("violin"), id("flute")] },
+    { seconds: 3, classes: [id("piano")] },
+  ]),
+);
+writeFileSync(
+  join(lib, "sub", "rock.wav"),
+  scene([
+    { seconds: 4, classes: [id("distorted-guitar"), id("drums")] },
+    { seconds: 2, classes: [id("drums")] },
+  ]),
+);
 tool("sox", [join(lib, "duo.wav"), join(lib, "sub", "duo-copy.flac")]); // other bytes: its own content
 writeFileSync(join(lib, "notes.txt"), "not audio, not listed\n");
 writeFileSync(join(lib, "broken.mp3"), "definitely not an mp3 file");
@@ -38,7 +51,9 @@ async function ok(argv: string[]): Promise<{ stdout: string; log: string[] }> {
   return r;
 }
 
-const status = async (extra: string[] = []): Promise<{ done: number; failed: number; pending: number; failures?: { path: string; reason: string }[] }> =>
+const status = async (
+  extra: string[] = [],
+): Promise<{ done: number; failed: number; pending: number; failures?: { path: string; reason: string }[] }> =>
   JSON.parse((await ok(["catalog", "status", "--catalog", cat, "--json", ...extra])).stdout) as never;
 
 describe("catalog (embedded)", () => {
@@ -79,7 +94,10 @@ describe("catalog (embedded)", () => {
     expect(together.tracks[0]?.stretches?.[0]?.start).toBe(0);
     const csv = (await ok(["catalog", "query", "--catalog", cat, "when violin and flute", "--format", "csv"])).stdout;
     expect(csv.split("\n")[0]).toBe("path,hash,start_sec,end_sec,seconds");
-    const exported = (await ok(["catalog", "export", "--catalog", cat])).stdout.trim().split("\n").map((l) => JSON.parse(l) as { status: string; tags?: object });
+    const exported = (await ok(["catalog", "export", "--catalog", cat])).stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { status: string; tags?: object });
     expect(exported.map((t) => t.status).sort()).toEqual(["done", "done", "done", "failed", "failed"]);
     expect(Object.keys(exported.find((t) => t.status === "done")?.tags ?? {})).toHaveLength(18);
   });
@@ -94,9 +112,13 @@ describe("catalog (embedded)", () => {
     expect((await ok(["catalog", "run", "--catalog", cat])).log.join("\n")).toMatch(/0 track\(s\) to analyse/);
     expect(readdirSync(join(cat, "results"), { recursive: true }).map(String).sort()).toEqual(resultsBefore);
     expect(resultsBefore.map((f) => statSync(join(cat, "results", f)).mtimeMs)).toEqual(mtimes);
-    const rock = JSON.parse((await ok(["catalog", "query", "--catalog", cat, "top is drums", "--format", "json"])).stdout) as { tracks: { path: string }[] };
+    const rock = JSON.parse((await ok(["catalog", "query", "--catalog", cat, "top is drums", "--format", "json"])).stdout) as {
+      tracks: { path: string }[];
+    };
     expect(rock.tracks.map((t) => t.path)).toEqual([join(lib, "moved", "rock.wav")]);
-    expect((await ok(["catalog", "run", "--catalog", cat, "--retry-failed"])).log.join("\n")).toMatch(/0 analysed, 0 already on disk, 2 failed of 2/);
+    expect((await ok(["catalog", "run", "--catalog", cat, "--retry-failed"])).log.join("\n")).toMatch(
+      /0 analysed, 0 already on disk, 2 failed of 2/,
+    );
   });
 
   it("re-analyses with a new model into its own results, and refuses content changed behind its back", async () => {

@@ -16,8 +16,19 @@ import { captureCli } from "../../helpers/cli.js";
 const CLIP = "assets/demo/demo-clip.flac";
 const dir = tempDir("timbrescope-cli-analyze-");
 
-interface Seg { class: string; start: number; end: number; peak: number }
-interface FileDoc { classes: string[]; segmentSource: string; segments: Seg[]; rawSegments: Seg[]; rows: { start: number; end: number; scores: number[]; active: number[] }[] }
+interface Seg {
+  class: string;
+  start: number;
+  end: number;
+  peak: number;
+}
+interface FileDoc {
+  classes: string[];
+  segmentSource: string;
+  segments: Seg[];
+  rawSegments: Seg[];
+  rows: { start: number; end: number; scores: number[]; active: number[] }[];
+}
 
 async function analyzeJson(extra: readonly string[]): Promise<FileDoc> {
   const r = await captureCli(["analyze", CLIP, "--format", "json", "--workers", "1", ...extra]);

@@ -79,7 +79,9 @@ describe("timbrescope dataset stats --json", () => {
   it("prints a readable table without --json", async () => {
     const r = await captureCli(["dataset", "stats", ...ROOTS]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^26 tracks, 6740 windows of 1 s \(1\.87 h\); label map: ms-label-map-\d+; filters: bleed \(tabla kept\), no class/);
+    expect(r.stdout).toMatch(
+      /^26 tracks, 6740 windows of 1 s \(1\.87 h\); label map: ms-label-map-\d+; filters: bleed \(tabla kept\), no class/,
+    );
     expect(r.stdout).toMatch(/\ntabla +1 +510\n/);
     expect(r.stdout).toContain("MusicDelta_ChineseYaoZu: none of the 18 classes");
   });
@@ -105,7 +107,9 @@ describe("timbrescope dataset stats --json", () => {
     writeFileSync(join(root, "annotations", `${id}_ACTIVATION_CONF.lab`), lab.replace(/\n(\d)/, "\nnope,$1"));
     const s = await statsJson([root]);
     expect(s.tracks).toBe(0);
-    expect(s.skipped).toEqual([{ track: id, reason: expect.stringMatching(/^malformed: .*_ACTIVATION_CONF\.lab: line 2: expected 31 fields, got 32$/) as unknown }]);
+    expect(s.skipped).toEqual([
+      { track: id, reason: expect.stringMatching(/^malformed: .*_ACTIVATION_CONF\.lab: line 2: expected 31 fields, got 32$/) as unknown },
+    ]);
     const strict = await captureCli(["dataset", "stats", root, "--json", "--strict"]);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/^error: .*LeadInc_InnerCircle_ACTIVATION_CONF\.lab: line 2: expected 31 fields, got 32\n$/);
@@ -124,7 +128,14 @@ describe("timbrescope dataset split", () => {
   it("prints a versioned manifest, writes it with --out, and validates --seed", async () => {
     const r = await captureCli(["dataset", "split", ...ROOTS, "--seed", "5"]);
     expect(r.code, r.stderr).toBe(0);
-    const m = JSON.parse(r.stdout) as { schema: string; version: number; seed: number; train: string[]; test: string[]; provenance: Record<string, string> };
+    const m = JSON.parse(r.stdout) as {
+      schema: string;
+      version: number;
+      seed: number;
+      train: string[];
+      test: string[];
+      provenance: Record<string, string>;
+    };
     expect(m.schema).toBe("timbrescope-split");
     expect(m.seed).toBe(5);
     expect(m.provenance["labelMap"]).toMatch(/^ms-label-map-/);

@@ -15,14 +15,30 @@ import { captureCli } from "../../helpers/cli.js";
 
 const dir = tempDir("timbrescope-cli-eval-real-");
 
-interface Fp { n: number; count: number; rate: number | null }
+interface Fp {
+  n: number;
+  count: number;
+  rate: number | null;
+}
 interface ReportDoc {
   schema: string;
   schemaVersion: number;
   model: { id: string; dir: string };
   sources: string[];
-  set: { labelledSeconds: number; secondsBySource: Record<string, number>; recordings: { id: string; source: string; seconds: number; labelledSeconds: number }[]; packages: { name: string; licence: string }[] };
-  electricGuitar: { positivesFof: number; positivesAll: number; negatives: number; auc: number | null; aucAllPositives: number | null; fp: Fp };
+  set: {
+    labelledSeconds: number;
+    secondsBySource: Record<string, number>;
+    recordings: { id: string; source: string; seconds: number; labelledSeconds: number }[];
+    packages: { name: string; licence: string }[];
+  };
+  electricGuitar: {
+    positivesFof: number;
+    positivesAll: number;
+    negatives: number;
+    auc: number | null;
+    aucAllPositives: number | null;
+    fp: Fp;
+  };
   drumsOnOrchestral: Fp;
   perClass: Record<string, { positives: number; negatives: number; auc: number | null; threshold: number; fp: Fp }>;
   notes: Record<string, string>;
@@ -94,7 +110,9 @@ describe("eval-real errors", () => {
   it("refuses a bad --sources and a folder without a model, one line each", async () => {
     const bad = await runWithEmptyRoots(["eval-real", "--sources", "fof,salamander"]);
     expect(bad.code).toBe(1);
-    expect(bad.lines).toEqual(['error: Expected --sources all or a comma-separated list of fof, wesnoth, lmms, sonic-pi, got "fof,salamander"']);
+    expect(bad.lines).toEqual([
+      'error: Expected --sources all or a comma-separated list of fof, wesnoth, lmms, sonic-pi, got "fof,salamander"',
+    ]);
     const noModel = await runWithEmptyRoots(["eval-real", "--model", dir]);
     expect(noModel.lines).toEqual([`error: --model ${dir}: no model.json there (expected a model folder)`]);
   });

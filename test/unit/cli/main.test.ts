@@ -16,7 +16,20 @@ function leafCommands(): string[][] {
 describe("timbrescope CLI", () => {
   it("has the foundation's subcommands", () => {
     const names = leafCommands().map((p) => p.join(" "));
-    for (const want of ["mel", "metrics", "dataset stats", "dataset split", "inspect", "synth", "devices", "live", "train", "evaluate", "analyze"]) expect(names).toContain(want);
+    for (const want of [
+      "mel",
+      "metrics",
+      "dataset stats",
+      "dataset split",
+      "inspect",
+      "synth",
+      "devices",
+      "live",
+      "train",
+      "evaluate",
+      "analyze",
+    ])
+      expect(names).toContain(want);
   });
 
   it("prints --help for every subcommand with usage and exit 0", async () => {

@@ -25,7 +25,15 @@ interface CliJson {
   meanAuc: number | null;
   nDefinedClasses: number;
   bestF1: Array<{ threshold: number; f1: number }>;
-  prf: { precision: number[]; recall: number[]; f1: number[]; support: number[]; micro: { f1: number }; macro: { f1: number }; samples: { f1: number } };
+  prf: {
+    precision: number[];
+    recall: number[];
+    f1: number[];
+    support: number[];
+    micro: { f1: number };
+    macro: { f1: number };
+    samples: { f1: number };
+  };
   confusion: number[][];
 }
 
@@ -68,10 +76,20 @@ async function runJson(args: string[]): Promise<CliJson> {
 
 function expectMatchesCase(out: CliJson, c: MetricsCase, lrap: number): void {
   const ref = c["prf_at_threshold_0.5"];
-  expectAllClose([out.lrapMicro, out.lrapMacro, out.meanAuc ?? NaN], [c.lrap, lrap, c.roc_auc_mean_over_defined_classes], TOL, `${c.name} scalars`);
+  expectAllClose(
+    [out.lrapMicro, out.lrapMacro, out.meanAuc ?? NaN],
+    [c.lrap, lrap, c.roc_auc_mean_over_defined_classes],
+    TOL,
+    `${c.name} scalars`,
+  );
   expectAllClose(nullsAs(out.aucPerClass), nullsAs(c.roc_auc_per_class), TOL, `${c.name} aucPerClass`);
   expect(out.nDefinedClasses).toBe(c.roc_auc_n_defined_classes);
-  expectAllClose(out.bestF1.flatMap((b) => [b.threshold, b.f1]), c.best_f1_per_class.flatMap((b) => [b.threshold, b.f1]), TOL, `${c.name} bestF1`);
+  expectAllClose(
+    out.bestF1.flatMap((b) => [b.threshold, b.f1]),
+    c.best_f1_per_class.flatMap((b) => [b.threshold, b.f1]),
+    TOL,
+    `${c.name} bestF1`,
+  );
   expectAllClose(
     [...out.prf.precision, ...out.prf.recall, ...out.prf.f1, out.prf.micro.f1, out.prf.macro.f1, out.prf.samples.f1],
     [...ref.precision, ...ref.recall, ...ref.f1, ref.micro.f1, ref.macro.f1, ref.samples.f1],
@@ -86,9 +104,19 @@ describe("timbrescope metrics --json vs the scikit-learn fixture", () => {
     it(`${c.name}: one track, default names and 0.5 thresholds`, async () => {
       const f = await caseFiles(c);
       const out = await runJson(["--scores", f.s, "--labels", f.l]);
-      expect(Object.keys(out).slice(0, 11)).toEqual(
-        ["resolution", "rows", "classes", "lrapMicro", "lrapMacro", "aucPerClass", "meanAuc", "nDefinedClasses", "bestF1", "prf", "confusion"],
-      );
+      expect(Object.keys(out).slice(0, 11)).toEqual([
+        "resolution",
+        "rows",
+        "classes",
+        "lrapMicro",
+        "lrapMacro",
+        "aucPerClass",
+        "meanAuc",
+        "nDefinedClasses",
+        "bestF1",
+        "prf",
+        "confusion",
+      ]);
       expect([out.resolution, out.rows, out.classes]).toEqual([1, f.n, Array.from({ length: f.c }, (_, i) => `c${i}`)]);
       expectMatchesCase(out, c, c.lrap);
       expect(out.confusion.map((row) => row.length)).toEqual(new Array<number>(f.c).fill(f.c));
@@ -98,7 +126,11 @@ describe("timbrescope metrics --json vs the scikit-learn fixture", () => {
   it("macro LRAP over two tracks is the mean of the fixture's per-track means", async () => {
     const c = CASES.find((k) => k.name === "lcg_20x6") as MetricsCase;
     const f = await caseFiles(c);
-    const tracks = await npy(Array.from({ length: f.n }, (_, r) => (r < 7 ? 5 : 2)), [f.n], "<i4");
+    const tracks = await npy(
+      Array.from({ length: f.n }, (_, r) => (r < 7 ? 5 : 2)),
+      [f.n],
+      "<i4",
+    );
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     const macro = (mean(c.lrap_per_sample.slice(0, 7)) + mean(c.lrap_per_sample.slice(7))) / 2;
     const out = await runJson(["--scores", f.s, "--labels", f.l, "--tracks", tracks, "--classes", "a,b,c,d,e,f"]);
@@ -128,9 +160,17 @@ describe("timbrescope metrics --json vs the scikit-learn fixture", () => {
     expect(out.classes).toEqual(ids);
     expectMatchesCase(out, c, c.lrap);
     // Thresholds for the selection only: the fixture's best-F1 thresholds reach the best F1s.
-    const best = await npy(c.best_f1_per_class.map((b) => b.threshold), [4]);
+    const best = await npy(
+      c.best_f1_per_class.map((b) => b.threshold),
+      [4],
+    );
     const tuned = await runJson([...files, "--classes", ids.join(","), "--thresholds", best]);
-    expectAllClose(tuned.prf.f1, c.best_f1_per_class.map((b) => b.f1), TOL, "F1 at best thresholds");
+    expectAllClose(
+      tuned.prf.f1,
+      c.best_f1_per_class.map((b) => b.f1),
+      TOL,
+      "F1 at best thresholds",
+    );
     // Default names for 18 columns are the class ids.
     expect((await runJson(files)).classes).toEqual(CLASSES.map((k) => k.id));
   });
@@ -164,7 +204,10 @@ describe("timbrescope metrics rejects bad input with one line naming what was re
   it("track ids of the wrong length, and non-contiguous tracks", async () => {
     const { s, l } = await good();
     const t5 = await npy([0, 0, 1, 1, 1], [5], "<i4");
-    await expectError(["--scores", s, "--labels", l, "--tracks", t5], new RegExp(`tracks ${t5} has shape \\(5\\) but scores ${s} has 6 rows`));
+    await expectError(
+      ["--scores", s, "--labels", l, "--tracks", t5],
+      new RegExp(`tracks ${t5} has shape \\(5\\) but scores ${s} has 6 rows`),
+    );
     const split = await npy([0, 0, 1, 1, 0, 0], [6], "<i4");
     await expectError(["--scores", s, "--labels", l, "--tracks", split], /track id 0 reappears at row 4 after its rows ended at row 2/);
   });

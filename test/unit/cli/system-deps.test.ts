@@ -43,7 +43,10 @@ function stubs(dir: string, commands: Record<string, string>): string {
 }
 
 function run(repo: string, opts: { bin?: string; asNobody?: boolean } = {}): { code: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: opts.bin === undefined ? (process.env["PATH"] ?? "") : `${opts.bin}:${process.env["PATH"] ?? ""}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: opts.bin === undefined ? (process.env["PATH"] ?? "") : `${opts.bin}:${process.env["PATH"] ?? ""}`,
+  };
   delete env["DEBIAN_FRONTEND"];
   const cmd = opts.asNobody === true ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash"] : ["bash"];
   const r = spawnSync(cmd[0] as string, [...cmd.slice(1), join(repo, SCRIPT)], { env, encoding: "utf8", timeout: 30_000 });

@@ -35,7 +35,10 @@ describe("trigger config", () => {
 
   it("reads JSON too and resolves labels and names to class ids", async () => {
     const p = join(dir, "t.json");
-    writeFileSync(p, JSON.stringify({ thresholds: { "drum set": 0.3 }, mute: ["Electric organ"], rules: [{ name: "x", all: ["electric bass"] }] }));
+    writeFileSync(
+      p,
+      JSON.stringify({ thresholds: { "drum set": 0.3 }, mute: ["Electric organ"], rules: [{ name: "x", all: ["electric bass"] }] }),
+    );
     const cfg = await loadPostConfig(p);
     expect(cfg.thresholds).toEqual({ drums: 0.3 });
     expect(cfg.mute).toEqual(["organ"]);
@@ -48,13 +51,28 @@ describe("trigger config", () => {
   });
 
   it("names the field and the value received in one line", () => {
-    expect(bad({ rules: [{ name: "a", any: ["guitr"] }] })).toBe('t.yaml: rules[0].any[0]: expected a class id, label or name (e.g. drums, male-singer), got "guitr"');
-    expect(bad({ rules: [{ name: "a", any: ["drums"], minActiveSec: "2s" }] })).toBe('t.yaml: rules[0].minActiveSec: expected a number >= 0 (seconds), got "2s"');
+    expect(bad({ rules: [{ name: "a", any: ["guitr"] }] })).toBe(
+      't.yaml: rules[0].any[0]: expected a class id, label or name (e.g. drums, male-singer), got "guitr"',
+    );
+    expect(bad({ rules: [{ name: "a", any: ["drums"], minActiveSec: "2s" }] })).toBe(
+      't.yaml: rules[0].minActiveSec: expected a number >= 0 (seconds), got "2s"',
+    );
     expect(bad({ rules: [{ name: "a b", any: ["drums"] }] })).toMatch(/^t\.yaml: rules\[0\]\.name: expected a name of letters.*got "a b"$/);
     expect(bad({ rules: [{ name: "a" }] })).toMatch(/^t\.yaml: rules\[0\]: expected at least one class in all or any/);
-    expect(bad({ rules: [{ name: "a", any: ["drums"] }, { name: "a", all: ["piano"] }] })).toBe('t.yaml: rules[1].name: expected a name not used by an earlier rule, got "a"');
-    expect(bad({ rules: [{ name: "a", any: ["drums"], none: ["drums"] }] })).toMatch(/rules\[0\]\.none: expected no class that is also in all\/any, got "drums"/);
-    expect(bad({ rules: [{ name: "a", any: ["drums"], minActive: 2 }] })).toMatch(/^t\.yaml: rules\[0\]\.minActive: expected one of the keys name, all, any/);
+    expect(
+      bad({
+        rules: [
+          { name: "a", any: ["drums"] },
+          { name: "a", all: ["piano"] },
+        ],
+      }),
+    ).toBe('t.yaml: rules[1].name: expected a name not used by an earlier rule, got "a"');
+    expect(bad({ rules: [{ name: "a", any: ["drums"], none: ["drums"] }] })).toMatch(
+      /rules\[0\]\.none: expected no class that is also in all\/any, got "drums"/,
+    );
+    expect(bad({ rules: [{ name: "a", any: ["drums"], minActive: 2 }] })).toMatch(
+      /^t\.yaml: rules\[0\]\.minActive: expected one of the keys name, all, any/,
+    );
     expect(bad({ hysteresis: { band: 1 } })).toBe("t.yaml: hysteresis.band: expected a number in [0, 1), got 1");
     expect(bad({ thresholds: { drums: 2 } })).toBe("t.yaml: thresholds.drums: expected a number in [0, 1], got 2");
     expect(bad({ version: 2 })).toBe("t.yaml: version: expected 1, got 2");

@@ -49,7 +49,7 @@ function syntheticStems(): StemSignal[] {
   ];
 }
 
-/** An independent numpy/scipy transcription of notes/datasets.md §5 (MedleyDB's recipe). */
+/** An independent numpy/scipy transcription of docs/datasets.md §5 (MedleyDB's recipe). */
 const ORACLE = String.raw`
 import sys, json, base64, io
 import numpy as np, scipy.signal
@@ -137,7 +137,10 @@ describe("activation confidence (MedleyDB recipe) vs an independent numpy/scipy 
   });
 
   it("gives C(H=0) everywhere for an all-silent track, like numpy's masked 0/0", () => {
-    const silent = [{ key: "S01", samples: new Float32Array(RATE) }, { key: "S02", samples: new Float32Array(RATE) }];
+    const silent = [
+      { key: "S01", samples: new Float32Array(RATE) },
+      { key: "S02", samples: new Float32Array(RATE) },
+    ];
     const r = oracle(silent);
     const c = computeActivationConfidence(silent);
     c.values.forEach((col, i) => expectAllClose(col, r.C[i] as number[], 1e-12, `silent ${i}`));

@@ -74,7 +74,7 @@ function buildRoot(): string {
   return root;
 }
 
-/** numpy/scipy: stems read like librosa (int16 / 32768 as float32), S03 = float32 mean of its raws, recipe of notes §5. */
+/** numpy/scipy: stems read like librosa (int16 / 32768 as float32), S03 = float32 mean of its raws, recipe of docs/datasets.md §5. */
 const ORACLE = String.raw`
 import sys, io, json, numpy as np, scipy.signal, scipy.io.wavfile as wf
 arg = json.loads(sys.stdin.read())

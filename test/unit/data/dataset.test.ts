@@ -94,7 +94,9 @@ describe("dataset reader on the fixture roots", async () => {
   it("logs the header mismatches without failing", async () => {
     const lines = captureLog();
     await loadDataset([MEDLEYDB_ROOT], { unfiltered: true, trackIds: new Set(["PurlingHiss_Lolita"]) });
-    expect(lines.join("\n")).toMatch(/PurlingHiss_Lolita: .*1 column\(s\) without a stem ignored \(S07\); 1 stem\(s\) without a column never active \(S05\)/);
+    expect(lines.join("\n")).toMatch(
+      /PurlingHiss_Lolita: .*1 column\(s\) without a stem ignored \(S07\); 1 stem\(s\) without a column never active \(S05\)/,
+    );
   });
 
   it("records artist keys, datasets and a track record the training code can use", () => {
@@ -180,7 +182,9 @@ describe("dataset reader on constructed roots", () => {
     expect(ds.tracks.map((t) => t.id)).toEqual(["AmarLal_SpringDay1"]);
     const reasons = Object.fromEntries(ds.skipped.map((s) => [s.track, s.reason]));
     expect(reasons["KarimDouaidy_Yatora"]).toMatch(/^malformed: .*KarimDouaidy_Yatora_METADATA\.yaml: malformed YAML/);
-    expect(reasons["MusicDelta_FunkJazz"]).toMatch(/^malformed: .*MusicDelta_FunkJazz_ACTIVATION_CONF\.lab: line 3: expected 5 fields, got 6/);
+    expect(reasons["MusicDelta_FunkJazz"]).toMatch(
+      /^malformed: .*MusicDelta_FunkJazz_ACTIVATION_CONF\.lab: line 3: expected 5 fields, got 6/,
+    );
     expect(reasons["Auctioneer_OurFutureFaces"]).toMatch(/no activation-confidence file, and the stem audio to compute one was not found/);
     expect(lines.filter((l) => l.startsWith("warn: skipping"))).toHaveLength(2);
     await expect(loadDataset([root], { strict: true })).rejects.toThrow(/KarimDouaidy_Yatora_METADATA\.yaml: malformed YAML/);
@@ -199,4 +203,3 @@ describe("dataset reader on constructed roots", () => {
     expect(ds.skipped).toEqual([]);
   });
 });
-

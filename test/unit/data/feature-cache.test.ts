@@ -37,7 +37,10 @@ describe("feature cache", () => {
     for (let w = 0; w < 3; w++) {
       const direct = melWindowDb(x, w * 22050, DEFAULT_MEL_PARAMS);
       const cached = first.mel.subarray(w * PER_WINDOW, (w + 1) * PER_WINDOW);
-      expect(cached.every((v, i) => Object.is(v, direct[i])), `window ${w} bit-identical`).toBe(true);
+      expect(
+        cached.every((v, i) => Object.is(v, direct[i])),
+        `window ${w} bit-identical`,
+      ).toBe(true);
     }
 
     const second = await getTrackFeatures({ trackId: "T_A", audioPath: wav, labels, nClasses: N_CLASSES }, { cacheDir });

@@ -46,7 +46,9 @@ describe(".lab parser", () => {
 describe(".lab writer", () => {
   it("formats like Python's '%.4f', including exact ties (round half to even)", () => {
     const xs = [0, 0.03125, 0.09375, 0.15625, 1.00005, 0.5, 0.04742587317756678, 2.3219954648526078, 256.209, 0.99995, 3.046875, 1e-9];
-    const py = JSON.parse(runPython("import sys, json; print(json.dumps(['%.4f' % x for x in json.load(sys.stdin)]))", JSON.stringify(xs))) as string[];
+    const py = JSON.parse(
+      runPython("import sys, json; print(json.dumps(['%.4f' % x for x in json.load(sys.stdin)]))", JSON.stringify(xs)),
+    ) as string[];
     expect(xs.map(formatFixed4)).toEqual(py);
   });
 

@@ -33,13 +33,14 @@ describe("Mixing Secrets label map table", () => {
     for (const f of readdirSync(dir)) {
       const m = await readTrackMetadata(resolve(dir, f));
       for (const s of m.stems) {
-        for (const l of s.instruments) if (!taxonomy.leaves.has(l) && MS_LABEL_MAP_TABLE.labels[l] === undefined) missing.push(`${m.id} ${s.key} ${l}`);
+        for (const l of s.instruments)
+          if (!taxonomy.leaves.has(l) && MS_LABEL_MAP_TABLE.labels[l] === undefined) missing.push(`${m.id} ${s.key} ${l}`);
       }
     }
     expect(missing).toEqual([]);
   });
 
-  it("maps the strings the notes state (§8)", () => {
+  it("maps the strings docs/datasets.md states (§8)", () => {
     const map = createLabelMap();
     const to = (label: string): string | null => map.map("AnyTrack_X", "S01", label).to;
     for (const l of ["bass", "bassdi", "bassmic", "electric bassdi", "electric bassampmic"]) expect(to(l)).toBe("electric bass");

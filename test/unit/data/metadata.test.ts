@@ -81,8 +81,14 @@ describe("metadata YAML -> typed record", () => {
     ["- just a list", /document: expected a mapping/],
     ["artist: A\nhas_bleed: 'no'\nmix_filename: m.wav\nstem_dir: s", /stems: expected a mapping/],
     ["artist: A\nhas_bleed: maybe\nmix_filename: m.wav\nstem_dir: s\nstems: {}", /has_bleed: expected 'yes' or 'no', got "maybe"/],
-    ["artist: A\nhas_bleed: 'no'\nmix_filename: m.wav\nstem_dir: s\nstems:\n  S01: {filename: a.wav, instrument: 3}", /stems\.S01\.instrument: expected a label/],
-    ["artist: A\nhas_bleed: 'no'\nmix_filename: m.wav\nstem_dir: s\nstems:\n  X1: {filename: a.wav, instrument: piano}", /stems\.X1: expected a key like S01/],
+    [
+      "artist: A\nhas_bleed: 'no'\nmix_filename: m.wav\nstem_dir: s\nstems:\n  S01: {filename: a.wav, instrument: 3}",
+      /stems\.S01\.instrument: expected a label/,
+    ],
+    [
+      "artist: A\nhas_bleed: 'no'\nmix_filename: m.wav\nstem_dir: s\nstems:\n  X1: {filename: a.wav, instrument: piano}",
+      /stems\.X1: expected a key like S01/,
+    ],
   ])("rejects malformed metadata with a one-line error naming the file (%#)", (text, re) => {
     let err: unknown;
     try {
@@ -97,6 +103,8 @@ describe("metadata YAML -> typed record", () => {
   });
 
   it("names a missing file", async () => {
-    await expect(readTrackMetadata("/nonexistent/X_Y_METADATA.yaml")).rejects.toThrow(/X_Y_METADATA\.yaml: cannot read metadata \(ENOENT\)/);
+    await expect(readTrackMetadata("/nonexistent/X_Y_METADATA.yaml")).rejects.toThrow(
+      /X_Y_METADATA\.yaml: cannot read metadata \(ENOENT\)/,
+    );
   });
 });

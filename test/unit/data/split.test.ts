@@ -7,7 +7,7 @@ import type { SplitManifest, SplitTrack } from "../../../src/data/split.js";
 import { MEDLEYDB_ROOT, MIXING_SECRETS_ROOT } from "./expected-labels.js";
 
 describe("artist key", () => {
-  it("joins the spellings of notes §9", () => {
+  it("joins the spellings of docs/datasets.md §9", () => {
     expect(artistKey("Music Delta", "MusicDelta_FunkJazz")).toBe(artistKey("Music Delta Multitracks", "MusicDelta_Rock"));
     expect(artistKey("Hops 'n Vinyl", "HopsNVinyl_A")).toBe(artistKey("Hops ’n Vinyl", "HopsNVinyl_B"));
     expect(artistKey("Declare a String", "X_A")).toBe(artistKey("Declare A String", "X_B"));
@@ -26,7 +26,7 @@ const fixturePool: SplitTrack[] = ds.tracks.map((t) => ({ id: t.id, artistKey: t
 /** A synthetic pool of paper size: 150 artists with 1-4 tracks and random class sets. */
 function syntheticPool(n: number): SplitTrack[] {
   let s = 12345;
-  const rnd = (): number => ((s = (Math.imul(1664525, s) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = (): number => (s = (Math.imul(1664525, s) + 1013904223) >>> 0) / 2 ** 32;
   const pool: SplitTrack[] = [];
   for (let a = 0; pool.length < n; a++) {
     const k = 1 + Math.floor(rnd() * 4);
@@ -44,7 +44,11 @@ function syntheticPool(n: number): SplitTrack[] {
 function checkInvariants(m: SplitManifest, pool: readonly SplitTrack[]): void {
   const artistOf = new Map(pool.map((t) => [t.id, t.artistKey]));
   const sideOf = new Map<string, string>();
-  for (const [side, ids] of [["train", m.train], ["val-train", m.validationFrom.train], ["test", m.test]] as const) {
+  for (const [side, ids] of [
+    ["train", m.train],
+    ["val-train", m.validationFrom.train],
+    ["test", m.test],
+  ] as const) {
     for (const id of ids) {
       const a = artistOf.get(id) as string;
       const prev = sideOf.get(a);
@@ -126,7 +130,15 @@ describe("extending a split to a grown pool (fine-tuning on more data)", () => {
   const cut = pool.findIndex((t, i) => i >= 200 && pool[i - 1]?.artistKey === t.artistKey);
   const first = makeSplit(pool.slice(0, cut), { seed: 7 });
   const side = (m: SplitManifest, id: string): string =>
-    m.validationFrom.train.includes(id) ? "val-train" : m.validationFrom.test.includes(id) ? "val-test" : m.train.includes(id) ? "train" : m.test.includes(id) ? "test" : "none";
+    m.validationFrom.train.includes(id)
+      ? "val-train"
+      : m.validationFrom.test.includes(id)
+        ? "val-test"
+        : m.train.includes(id)
+          ? "train"
+          : m.test.includes(id)
+            ? "test"
+            : "none";
 
   it("gives back the same split for the same pool", () => {
     expect(extendSplit(first, pool.slice(0, cut), { seed: 7 })).toEqual({ ...first, provenance: { extends: first.poolHash } });
@@ -144,7 +156,10 @@ describe("extending a split to a grown pool (fine-tuning on more data)", () => {
       expect(side(grown, t.id).replace("val-test", "test")).toBe(was.replace("val-test", "test"));
     }
     // new artists land on all sides, about in the paper's proportions
-    const fresh = pool.slice(cut).filter((t) => !straddling.includes(t)).map((t) => side(grown, t.id));
+    const fresh = pool
+      .slice(cut)
+      .filter((t) => !straddling.includes(t))
+      .map((t) => side(grown, t.id));
     expect(new Set(fresh)).toEqual(new Set(["train", "val-train", "test", "val-test"]));
     const testShare = fresh.filter((s) => s === "test" || s === "val-test").length / fresh.length;
     expect(testShare).toBeGreaterThan(0.15);
@@ -161,4 +176,3 @@ describe("extending a split to a grown pool (fine-tuning on more data)", () => {
     for (const t of pool.slice(0, 10)) expect(side(shrunk, t.id)).toBe("none");
   });
 });
-

@@ -17,7 +17,11 @@ describe("FP/FN confusion matrix (paper §4.4)", () => {
     const labels = matrix(Uint8Array.from([0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 1, 1]), 5, 3);
     const preds = matrix(Uint8Array.from([1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0]), 5, 3);
     const r = fpFnConfusion(labels, preds);
-    expect(r.counts).toEqual([[0, 3, 1], [0, 0, 0], [1, 1, 0]]);
+    expect(r.counts).toEqual([
+      [0, 3, 1],
+      [0, 0, 0],
+      [1, 1, 0],
+    ]);
     expectAllClose(r.matrix.flat(), [0, 0.75, 0.25, 0, 0, 0, 0.5, 0.5, 0], 1e-15, "normalised");
     expect(r.rowTotals).toEqual([4, 0, 2]);
     expect(r.fpWindows).toEqual([3, 1, 2]);

@@ -29,7 +29,9 @@ export interface MetricsCase {
     samples: FixturePrf;
   };
   best_f1_per_class: Array<{ threshold: number; f1: number; highest_threshold_with_same_f1: number }>;
-  f1_threshold_scan_per_class: Array<Array<{ threshold: number; precision: number; recall: number; f1: number; tp: number; fp: number; fn: number }>>;
+  f1_threshold_scan_per_class: Array<
+    Array<{ threshold: number; precision: number; recall: number; f1: number; tp: number; fp: number; fn: number }>
+  >;
 }
 
 /** The four cases: basic_no_ties, ties, all_negative_class, lcg_20x6. */

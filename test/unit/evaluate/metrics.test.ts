@@ -19,7 +19,12 @@ describe("computeReport bundles every fixture figure at 1 s resolution", () => {
       expectAllClose(r.lrapPerSample, c.lrap_per_sample, TOL, "lrap_per_sample");
       expectAllClose(nullsAs(r.aucPerClass), nullsAs(c.roc_auc_per_class), TOL, "roc_auc_per_class");
       expectAllClose([...r.prf.precision, ...r.prf.recall, ...r.prf.f1], [...ref.precision, ...ref.recall, ...ref.f1], TOL, "prf");
-      expectAllClose(r.bestF1.map((b) => b.threshold), c.best_f1_per_class.map((b) => b.threshold), TOL, "best thresholds");
+      expectAllClose(
+        r.bestF1.map((b) => b.threshold),
+        c.best_f1_per_class.map((b) => b.threshold),
+        TOL,
+        "best thresholds",
+      );
       expect(r.f1Scan?.map((s) => s.length)).toEqual(c.f1_threshold_scan_per_class.map((s) => s.length));
       expect(r.confusion.matrix).toHaveLength(c.y_true[0]?.length ?? 0);
     });
@@ -27,7 +32,9 @@ describe("computeReport bundles every fixture figure at 1 s resolution", () => {
 
   it("rejects empty input and wrong threshold counts", () => {
     const m = matrix(new Float64Array(4), 2, 2);
-    expect(() => computeReport({ scores: matrix(new Float64Array(0), 0, 2), labels: matrix(new Float64Array(0), 0, 2) })).toThrow(/no rows/);
+    expect(() => computeReport({ scores: matrix(new Float64Array(0), 0, 2), labels: matrix(new Float64Array(0), 0, 2) })).toThrow(
+      /no rows/,
+    );
     expect(() => computeReport({ scores: m, labels: m }, { thresholds: [0.5] })).toThrow(/1 thresholds for 2 classes/);
   });
 });
@@ -43,7 +50,10 @@ describe("the paper's scale", () => {
     const y = matrix(labels, rows, cols);
     const auc = rocAucPerClass(s, y);
     const lrap = lrapMicro(s, y);
-    const report = computeReport({ scores: s, labels: y, trackIds: Int32Array.from({ length: rows }, (_, r) => Math.floor(r / 200)) }, { resolution: 5 });
+    const report = computeReport(
+      { scores: s, labels: y, trackIds: Int32Array.from({ length: rows }, (_, r) => Math.floor(r / 200)) },
+      { resolution: 5 },
+    );
     expect(auc.every((a) => a !== null && a > 0.5 && a < 1)).toBe(true);
     expect(lrap).toBeGreaterThan(0);
     expect(report.rows).toBe(20_000);

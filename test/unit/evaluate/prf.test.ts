@@ -20,7 +20,12 @@ describe("P/R/F1 at 0.5 vs scikit-learn 1.2.1 fixture", () => {
       expectAllClose(got.f1, ref.f1, TOL, `${c.name} f1`);
       expect(got.support).toEqual(ref.support);
       const flat = (p: typeof got.micro): number[] => [p.precision, p.recall, p.f1];
-      expectAllClose(AVERAGES.flatMap((a) => flat(got[a])), AVERAGES.flatMap((a) => flat(ref[a])), TOL, `${c.name} averages`);
+      expectAllClose(
+        AVERAGES.flatMap((a) => flat(got[a])),
+        AVERAGES.flatMap((a) => flat(ref[a])),
+        TOL,
+        `${c.name} averages`,
+      );
     });
   }
 });
@@ -54,7 +59,12 @@ describe("P/R/F1 by hand", () => {
     const scores = matrix(Float64Array.from([0.3, 0.5, 0.2, 0.8]), 2, 2);
     const labels = matrix(Uint8Array.from([1, 0, 0, 1]), 2, 2);
     const r = precisionRecallF1(labels, binarize(scores, [0.3, 0.9]));
-    expect([r.precision, r.recall, r.f1, r.support]).toEqual([[1, 0], [1, 0], [1, 0], [1, 1]]);
+    expect([r.precision, r.recall, r.f1, r.support]).toEqual([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [1, 1],
+    ]);
     // Row 1 has one miss and nothing predicted: P = 0, R = 0; row 0: P = R = 1 -> samples mean 1/2.
     expect(r.samples).toEqual({ precision: 0.5, recall: 0.5, f1: 0.5 });
     expect(r.micro).toEqual({ precision: 1, recall: 0.5, f1: 2 / 3 });

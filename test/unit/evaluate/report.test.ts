@@ -41,10 +41,21 @@ afterAll(() => {
 async function saveTinyModel(dir: string, arch: "cnn" | "crnn", seed: number): Promise<void> {
   const model = buildModel(paperSpec(arch, { widthScale: 1 / 16 }), seed);
   const s = modelStats(model);
-  await saveModelDir(dir, model, buildManifest({
-    labels: LABELS, melParams: DEFAULT_MEL_PARAMS, architecture: paperSpec(arch, { widthScale: 1 / 16 }), params: s.params, trainableParams: s.trainableParams,
-    flopsPerWindow: s.flopsPerWindow, thresholds: LABELS.map((_, c) => 0.3 + 0.01 * c), training: null, validation: null,
-  }));
+  await saveModelDir(
+    dir,
+    model,
+    buildManifest({
+      labels: LABELS,
+      melParams: DEFAULT_MEL_PARAMS,
+      architecture: paperSpec(arch, { widthScale: 1 / 16 }),
+      params: s.params,
+      trainableParams: s.trainableParams,
+      flopsPerWindow: s.flopsPerWindow,
+      thresholds: LABELS.map((_, c) => 0.3 + 0.01 * c),
+      training: null,
+      validation: null,
+    }),
+  );
   model.dispose();
 }
 
@@ -57,7 +68,18 @@ async function run(argv: string[]): Promise<void> {
 beforeAll(async () => {
   setLogLevel("error");
   await initBackend("wasm");
-  await generateCorpus({ outDir: corpus, tracks: 4, seed: 8, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0 });
+  await generateCorpus({
+    outDir: corpus,
+    tracks: 4,
+    seed: 8,
+    minutesPerTrack: 0.25,
+    soundfonts: ["timgm6mb"],
+    sampleRateHz: 22050,
+    keepStems: false,
+    styles: [],
+    voices: [],
+    firstTrack: 0,
+  });
   await saveTinyModel(join(root, "cnn"), "cnn", 1);
   await saveTinyModel(join(root, "crnn"), "crnn", 2);
 }, 120_000);
@@ -65,7 +87,22 @@ beforeAll(async () => {
 describe("evaluate --model", () => {
   it("writes report.json equal to computeReport on the models' scores, and an HTML page with the SVG figures", async () => {
     const out = join(root, "report");
-    await run(["evaluate", "--model", join(root, "cnn"), join(root, "crnn"), "--data", corpus, "--split", "all", "--out", out, "--cache", cache, "--backend", "wasm"]);
+    await run([
+      "evaluate",
+      "--model",
+      join(root, "cnn"),
+      join(root, "crnn"),
+      "--data",
+      corpus,
+      "--split",
+      "all",
+      "--out",
+      out,
+      "--cache",
+      cache,
+      "--backend",
+      "wasm",
+    ]);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as EvaluationReport;
     expect(report.models.map((m) => m.name)).toEqual(["cnn", "crnn"]);
     // Independent scoring: features straight from the cache module, the classifier on each track.
@@ -76,7 +113,10 @@ describe("evaluate --model", () => {
       const labels: number[] = [];
       const tracks: number[] = [];
       for (const [t, m] of [...mixes].sort((a, b) => (a.id < b.id ? -1 : 1)).entries()) {
-        const f = await getTrackFeatures({ trackId: m.id, audioPath: m.mixPath, labels: m.labels.classes, nClasses: 18 }, { cacheDir: cache });
+        const f = await getTrackFeatures(
+          { trackId: m.id, audioPath: m.mixPath, labels: m.labels.classes, nClasses: 18 },
+          { cacheDir: cache },
+        );
         scores.push(...clf.predict(f.mel, f.header.nWindows));
         labels.push(...f.labels);
         for (let w = 0; w < f.header.nWindows; w++) tracks.push(t);
@@ -86,7 +126,11 @@ describe("evaluate --model", () => {
       expectAllClose(written.data, scores, 1e-6, `${name} scores`);
       // report.json == computeReport on those scores, at every resolution.
       const rows = tracks.length;
-      const input = { scores: matrix(written.data, rows, 18), labels: matrix(Uint8Array.from(labels), rows, 18), trackIds: Int32Array.from(tracks) };
+      const input = {
+        scores: matrix(written.data, rows, 18),
+        labels: matrix(Uint8Array.from(labels), rows, 18),
+        trackIds: Int32Array.from(tracks),
+      };
       const m = report.models[k];
       if (m === undefined) throw new Error("model missing");
       expect(m.windows).toBe(rows);
@@ -106,14 +150,22 @@ describe("evaluate --model", () => {
       const cols = VOCAL_CLASS_IDS.map((id) => LABELS.indexOf(id));
       const pooledS = Float64Array.from({ length: rows }, (_, r) => Math.max(...cols.map((c) => written.data[r * 18 + c] as number)));
       const pooledL = Uint8Array.from({ length: rows }, (_, r) => Math.max(...cols.map((c) => labels[r * 18 + c] as number)));
-      expect(m.vocals[0]?.pooledAuc).toBe(computeReport({ scores: matrix(pooledS, rows, 1), labels: matrix(pooledL, rows, 1), trackIds: input.trackIds }).aucPerClass[0]);
+      expect(m.vocals[0]?.pooledAuc).toBe(
+        computeReport({ scores: matrix(pooledS, rows, 1), labels: matrix(pooledL, rows, 1), trackIds: input.trackIds }).aucPerClass[0],
+      );
     }
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(html).not.toMatch(/<script|<link |src="http/);
     // Fig. 2 once, then Fig. 3 and Fig. 4 per model.
     expect(html.match(/<svg/g)?.length).toBe(1 + 2 * 2);
-    for (const title of ["LRAP vs time resolution", "AUC per instrument: cnn", "AUC per instrument: crnn", "False negatives given a false positive: crnn"]) expect(html).toContain(title);
+    for (const title of [
+      "LRAP vs time resolution",
+      "AUC per instrument: cnn",
+      "AUC per instrument: crnn",
+      "False negatives given a false positive: crnn",
+    ])
+      expect(html).toContain(title);
     expect(html).toContain("Mean AUC (%) per time resolution (Table 3)");
     expect(html).toContain("Vocals (Table 4)");
   }, 120_000);
@@ -121,10 +173,23 @@ describe("evaluate --model", () => {
 
 describe("evaluate --activations", () => {
   it("--split test scores the test tracks of the model's own split.json", async () => {
-    const ids = labelledMixes(await loadDataset([corpus], { requireMix: true })).map((m) => m.id).sort();
+    const ids = labelledMixes(await loadDataset([corpus], { requireMix: true }))
+      .map((m) => m.id)
+      .sort();
     const [kept, ...held] = ids as [string, ...string[]];
-    const own = { schema: "timbrescope-split", version: 1, seed: 1, params: { testFraction: 0.2, validationFromTrain: 50, validationFromTest: 50, referencePoolSize: 461 },
-      provenance: {}, poolHash: "", train: [kept], validation: [], validationFrom: { train: [], test: [] }, test: held, classTracks: { train: {}, validation: {}, test: {} } };
+    const own = {
+      schema: "timbrescope-split",
+      version: 1,
+      seed: 1,
+      params: { testFraction: 0.2, validationFromTrain: 50, validationFromTest: 50, referencePoolSize: 461 },
+      provenance: {},
+      poolHash: "",
+      train: [kept],
+      validation: [],
+      validationFrom: { train: [], test: [] },
+      test: held,
+      classTracks: { train: {}, validation: {}, test: {} },
+    };
     const dir = join(root, "cnn-own-split");
     await saveTinyModel(dir, "cnn", 1);
     writeFileSync(join(dir, "split.json"), JSON.stringify(own));
@@ -134,7 +199,9 @@ describe("evaluate --activations", () => {
     expect(report.models[0]?.tracks).toBe(held.length); // a fresh split of 4 tracks puts 1 in test
     expect(held.length).toBe(3);
     writeFileSync(join(dir, "split.json"), JSON.stringify({ schema: "timbrescope-split", train: "all" }));
-    await expect(run(["evaluate", "--model", dir, "--data", corpus, "--out", out, "--cache", cache])).rejects.toThrow(/split\.json: not a timbrescope split manifest/);
+    await expect(run(["evaluate", "--model", dir, "--data", corpus, "--out", out, "--cache", cache])).rejects.toThrow(
+      /split\.json: not a timbrescope split manifest/,
+    );
   });
 
   it("scores saved activity logs against labels .npy like computeReport", async () => {
@@ -149,11 +216,46 @@ describe("evaluate --activations", () => {
     const tracks: number[] = [];
     for (let t = 0; t < 2; t++) {
       const n = 7 + t;
-      const lines = [JSON.stringify({ type: "session", v: 1, labels: LABELS, classIds: LABELS, modelId: "live-cnn", thresholds: LABELS.map(() => 0.5), sampleRateHz: 22050, inputRateHz: 44100, hopSec: 0.5, windowSec: 1, source: { name: `/x/track${t}.wav`, kind: "file", channels: 2 }, lanes: [null], rules: [], startedAtMs: 0 })];
+      const lines = [
+        JSON.stringify({
+          type: "session",
+          v: 1,
+          labels: LABELS,
+          classIds: LABELS,
+          modelId: "live-cnn",
+          thresholds: LABELS.map(() => 0.5),
+          sampleRateHz: 22050,
+          inputRateHz: 44100,
+          hopSec: 0.5,
+          windowSec: 1,
+          source: { name: `/x/track${t}.wav`, kind: "file", channels: 2 },
+          lanes: [null],
+          rules: [],
+          startedAtMs: 0,
+        }),
+      ];
       const lab: number[] = [];
       for (let k = 0; k < 2 * n; k++) {
         const raw = LABELS.map((_, c) => Number((((k * 7 + c * 13 + t) % 17) / 17).toPrecision(9)));
-        lines.push(JSON.stringify({ type: "frame", v: 1, seq: k, lane: 0, channel: null, index: k, startSample: k * 11025, sampleRateHz: 22050, timeSec: k / 2, captureTimeMs: null, levelRms: 1, raw, smoothed: raw, active: raw.map(() => 0), triggers: [] }));
+        lines.push(
+          JSON.stringify({
+            type: "frame",
+            v: 1,
+            seq: k,
+            lane: 0,
+            channel: null,
+            index: k,
+            startSample: k * 11025,
+            sampleRateHz: 22050,
+            timeSec: k / 2,
+            captureTimeMs: null,
+            levelRms: 1,
+            raw,
+            smoothed: raw,
+            active: raw.map(() => 0),
+            triggers: [],
+          }),
+        );
         if (k % 2 === 0) {
           const row = LABELS.map((_, c) => ((k + c + t) % 3 === 0 ? 1 : 0));
           lab.push(...row);
@@ -170,7 +272,11 @@ describe("evaluate --activations", () => {
     const out = join(dir, "report");
     await run(["evaluate", "--activations", ...files, "--labels", ...labelFiles, "--out", out]);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as EvaluationReport;
-    const input = { scores: matrix(Float32Array.from(allScores), tracks.length, 18), labels: matrix(Uint8Array.from(allLabels), tracks.length, 18), trackIds: Int32Array.from(tracks) };
+    const input = {
+      scores: matrix(Float32Array.from(allScores), tracks.length, 18),
+      labels: matrix(Uint8Array.from(allLabels), tracks.length, 18),
+      trackIds: Int32Array.from(tracks),
+    };
     const m = report.models[0];
     expect(m?.name).toBe("live-cnn");
     expect(m?.windows).toBe(15);

@@ -59,7 +59,12 @@ function checkInput(y: Float64Array, c: InputCheck, label: string): void {
   }
   // Sums of sines cancel to ~1e-12, so `sum` gets an absolute tolerance; sum of squares a relative one.
   expectAllClose([sum], [c.sum], 1e-9, `${label} sum`);
-  expectAllClose([ss / Math.max(1, c.sum_of_squares)], [c.sum_of_squares / Math.max(1, c.sum_of_squares)], 1e-12, `${label} sum_of_squares (rel)`);
+  expectAllClose(
+    [ss / Math.max(1, c.sum_of_squares)],
+    [c.sum_of_squares / Math.max(1, c.sum_of_squares)],
+    1e-12,
+    `${label} sum_of_squares (rel)`,
+  );
   expectAllClose([Math.sqrt(ss / y.length)], [c.rms], 1e-12, `${label} rms`);
 }
 

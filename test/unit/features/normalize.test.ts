@@ -23,7 +23,12 @@ describe("rmsNormalize", () => {
       expect(y).toBeInstanceOf(Float64Array);
       expect(y).not.toBe(x);
       expectAllClose(y.subarray(0, 8), c.input_check.first8, 1e-14, `${normed} first8`);
-      expectAllClose([y[11025] as number, y[y.length - 1] as number], [c.input_check.y_11025, c.input_check.last], 1e-14, `${normed} y[11025], last`);
+      expectAllClose(
+        [y[11025] as number, y[y.length - 1] as number],
+        [c.input_check.y_11025, c.input_check.last],
+        1e-14,
+        `${normed} y[11025], last`,
+      );
       expectAllClose([rms(y)], [c.input_check.rms], 1e-12, `${normed} rms`);
       expectAllClose([rms(x)], [cases.find((q) => q.name === base)?.input_check.rms ?? NaN], 1e-12, `${base} rms`);
     });

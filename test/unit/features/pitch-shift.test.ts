@@ -64,13 +64,19 @@ describe("pitchShift", () => {
     let seed = 9;
     const x = Float32Array.from({ length: n }, (_, i) => {
       seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      return 0.5 * Math.sin((2 * Math.PI * 330 * i) / SR) + 0.3 * Math.sin((2 * Math.PI * 1234.5 * i) / SR) * Math.exp(-i / SR) + 0.05 * (seed / 2 ** 32 - 0.5);
+      return (
+        0.5 * Math.sin((2 * Math.PI * 330 * i) / SR) +
+        0.3 * Math.sin((2 * Math.PI * 1234.5 * i) / SR) * Math.exp(-i / SR) +
+        0.05 * (seed / 2 ** 32 - 0.5)
+      );
     });
     const shifts = [-6, -1, 3, 5];
-    const rates = Object.fromEntries(shifts.map((s) => {
-      const r = pitchResampleRates(s);
-      return [String(s), [r.outRate, r.inRate]];
-    }));
+    const rates = Object.fromEntries(
+      shifts.map((s) => {
+        const r = pitchResampleRates(s);
+        return [String(s), [r.outRate, r.inRate]];
+      }),
+    );
     const ref = JSON.parse(runPython(ORACLE, JSON.stringify({ x: Array.from(x), shifts: rates }) + "\n")) as Record<string, number[]>;
     for (const s of shifts) {
       const got = pitchShift(x, s, { filter: "scipy-poly" });

@@ -35,7 +35,12 @@ describe("RealFftPower", () => {
       expect([wasm.backend, js.backend]).toEqual(["wasm", "js"]);
       const got = Array.from(wasm.transform(x, start));
       const scale = Math.max(...want);
-      expectAllClose(got.map((v) => v / scale), want.map((v) => v / scale), 1e-13, `nFft ${n} power / max`);
+      expectAllClose(
+        got.map((v) => v / scale),
+        want.map((v) => v / scale),
+        1e-13,
+        `nFft ${n} power / max`,
+      );
       expect(Array.from(js.transform(x, start))).toEqual(got);
       // float32 input reads the same way (the live path passes float32 samples).
       const x32 = Float32Array.from(x);

@@ -49,7 +49,12 @@ describe("STFT power frames vs numpy", () => {
         for (let t = 0; t < expected.length; t++) got.push(...spec.compute(x, t * hop - nFft / 2, mode));
         const want = expected.flat();
         const scale = Math.max(...want);
-        const r = expectAllClose(got.map((v) => v / scale), want.map((v) => v / scale), 1e-12, `${mode} power / max`);
+        const r = expectAllClose(
+          got.map((v) => v / scale),
+          want.map((v) => v / scale),
+          1e-12,
+          `${mode} power / max`,
+        );
         console.log(`stft ${len} samples ${mode}: max |Δ|/max power ${r.maxAbs.toExponential(2)}`);
       }
     });

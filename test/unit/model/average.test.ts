@@ -39,10 +39,21 @@ async function savedModel(arch: "cnn" | "mlp", seed: number, training: TrainingS
   const spec = paperSpec(arch, { widthScale: 1 / 16 });
   const model = buildModel(spec, seed);
   const s = modelStats(model);
-  await saveModelDir(dir, model, buildManifest({
-    labels: LABELS, melParams: DEFAULT_MEL_PARAMS, architecture: spec, params: s.params, trainableParams: s.trainableParams,
-    flopsPerWindow: s.flopsPerWindow, thresholds: LABELS.map(() => 0.5), training, validation: null,
-  }));
+  await saveModelDir(
+    dir,
+    model,
+    buildManifest({
+      labels: LABELS,
+      melParams: DEFAULT_MEL_PARAMS,
+      architecture: spec,
+      params: s.params,
+      trainableParams: s.trainableParams,
+      flopsPerWindow: s.flopsPerWindow,
+      thresholds: LABELS.map(() => 0.5),
+      training,
+      validation: null,
+    }),
+  );
   model.dispose();
   return dir;
 }
@@ -69,7 +80,10 @@ describe("averageModelDirs", () => {
     expect(manifest.training?.averagedFrom).toEqual(dirs);
     expect(readFileSync(join(out, "split.json"), "utf8")).toBe('{"seed":7}\n');
     const clf = await loadClassifier(out);
-    const scores = clf.predict(randomArray(2 * 96 * 87, 5).map((v) => 2 * v), 2);
+    const scores = clf.predict(
+      randomArray(2 * 96 * 87, 5).map((v) => 2 * v),
+      2,
+    );
     expect(scores.length).toBe(2 * C);
     expect(scores.every((v) => v > 0 && v < 1)).toBe(true);
     clf.dispose();
@@ -104,7 +118,12 @@ describe("retuneModelDir", () => {
     mkdirSync(join(rep, "scores"), { recursive: true });
     await writeNpy(join(rep, "scores", "m-scores.npy"), scores, [rows, C]);
     await writeNpy(join(rep, "scores", "m-labels.npy"), labels, [rows, C]);
-    await writeNpy(join(rep, "scores", "m-tracks.npy"), Int32Array.from({ length: rows }, (_, r) => (r < 10 ? 0 : 1)), [rows], "<i4");
+    await writeNpy(
+      join(rep, "scores", "m-tracks.npy"),
+      Int32Array.from({ length: rows }, (_, r) => (r < 10 ? 0 : 1)),
+      [rows],
+      "<i4",
+    );
     const scored = await readSavedScores(rep, "m");
     const before = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ModelManifest;
     const report = await retuneModelDir(dir, scored, 3);

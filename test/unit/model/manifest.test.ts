@@ -30,8 +30,15 @@ const LABELS = CLASSES.map((c) => c.id);
 function tinyManifest(model: tf.LayersModel, name: "cnn" | "crnn" | "mlp" = "cnn"): ModelManifest {
   const s = modelStats(model);
   return buildManifest({
-    labels: LABELS, melParams: DEFAULT_MEL_PARAMS, architecture: paperSpec(name, { widthScale: 1 / 16 }),
-    params: s.params, trainableParams: s.trainableParams, flopsPerWindow: s.flopsPerWindow, thresholds: LABELS.map(() => 0.3), training: null, validation: null,
+    labels: LABELS,
+    melParams: DEFAULT_MEL_PARAMS,
+    architecture: paperSpec(name, { widthScale: 1 / 16 }),
+    params: s.params,
+    trainableParams: s.trainableParams,
+    flopsPerWindow: s.flopsPerWindow,
+    thresholds: LABELS.map(() => 0.3),
+    training: null,
+    validation: null,
   });
 }
 
@@ -49,16 +56,24 @@ describe("manifest validation", () => {
 
   it("refuses a MelParams hash mismatch and names the differing field", () => {
     const live = { melParams: withPadMode("reflect") };
-    expect(() => validateManifest(good, live, "m/manifest.json")).toThrow(/^model manifest m\/manifest\.json: melParamsHash \w+ differs from the live front-end's \w+ \(model vs live: padMode: constant != reflect\)$/);
+    expect(() => validateManifest(good, live, "m/manifest.json")).toThrow(
+      /^model manifest m\/manifest\.json: melParamsHash \w+ differs from the live front-end's \w+ \(model vs live: padMode: constant != reflect\)$/,
+    );
   });
 
   it("refuses a wrong label count, a wrong label, wrong thresholds and a wrong input shape", () => {
     const bad = (patch: Partial<Record<keyof ModelManifest, unknown>>): unknown => ({ ...good, ...patch });
     expect(() => validateManifest(bad({ labels: LABELS.slice(1) }))).toThrow(/architecture\.nClasses: 18 outputs but 17 labels/);
-    expect(() => validateManifest(good, { melParams: DEFAULT_MEL_PARAMS, labels: LABELS.slice(1) })).toThrow(/labels: the model has 18 labels, expected 17/);
-    expect(() => validateManifest(good, { melParams: DEFAULT_MEL_PARAMS, labels: [...LABELS.slice(0, 17), "kazoo"] })).toThrow(/labels\[17\]: expected "kazoo", got "flute"/);
+    expect(() => validateManifest(good, { melParams: DEFAULT_MEL_PARAMS, labels: LABELS.slice(1) })).toThrow(
+      /labels: the model has 18 labels, expected 17/,
+    );
+    expect(() => validateManifest(good, { melParams: DEFAULT_MEL_PARAMS, labels: [...LABELS.slice(0, 17), "kazoo"] })).toThrow(
+      /labels\[17\]: expected "kazoo", got "flute"/,
+    );
     expect(() => validateManifest(bad({ thresholds: [0.5] }))).toThrow(/thresholds: expected 18 finite numbers, got 1 values/);
-    expect(() => validateManifest(bad({ inputShape: [96, 86, 1] }))).toThrow(/inputShape: expected \[96, 87, 1\] for the live front-end, got \[96,86,1\]/);
+    expect(() => validateManifest(bad({ inputShape: [96, 86, 1] }))).toThrow(
+      /inputShape: expected \[96, 87, 1\] for the live front-end, got \[96,86,1\]/,
+    );
     expect(() => validateManifest(bad({ schemaVersion: 99 }))).toThrow(/schemaVersion: this timbrescope reads version 1, got 99/);
   });
 });
@@ -103,12 +118,14 @@ describe("model folder and Classifier", () => {
 
 describe("architectures", () => {
   it("have the paper's sizes: parameters and forward FLOPs per 96 x 87 window", () => {
-    const stats = Object.fromEntries((["mlp", "cnn", "crnn"] as const).map((a) => {
-      const m = buildModel(paperSpec(a), 1);
-      const s = modelStats(m);
-      m.dispose();
-      return [a, s];
-    }));
+    const stats = Object.fromEntries(
+      (["mlp", "cnn", "crnn"] as const).map((a) => {
+        const m = buildModel(paperSpec(a), 1);
+        const s = modelStats(m);
+        m.dispose();
+        return [a, s];
+      }),
+    );
     // CNN: conv 640 + 73,856 + 295,168 + 1,475,200; BN 4 x (64+128+256+640); FC 2560*128+128; out 128*18+18.
     expect(stats["cnn"]?.params).toBe(640 + 73856 + 295168 + 1475200 + 4 * 1088 + 327808 + 2322);
     expect(stats["cnn"]?.flopsPerWindow).toBeGreaterThan(0.77e9);
@@ -125,7 +142,9 @@ describe("architectures", () => {
 describe("backend selection", () => {
   it("reports a missing native backend and falls back for auto", async () => {
     const loader = (name: string): Promise<unknown> => Promise.reject(new Error(`Cannot find package '${name}'`));
-    await expect(initBackend("tensorflow", { loader })).rejects.toThrow(/Could not initialise the tensorflow backend \(tensorflow: @tensorflow\/tfjs-node-gpu not loadable/);
+    await expect(initBackend("tensorflow", { loader })).rejects.toThrow(
+      /Could not initialise the tensorflow backend \(tensorflow: @tensorflow\/tfjs-node-gpu not loadable/,
+    );
     await tf.setBackend("cpu");
     const info = await initBackend("auto", { loader });
     expect(info.kind).toBe("wasm");

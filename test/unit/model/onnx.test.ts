@@ -37,16 +37,27 @@ beforeAll(async () => {
 /** Seeded random biases and batch-norm statistics (kernels keep their Glorot values), so batch norm is not the identity. */
 function randomiseWeights(model: tf.LayersModel, seed: number): void {
   let s = seed;
-  const around = (centre: number, spread: number) => (x: number): number => centre + x * spread; // x in [-1, 1)
+  const around =
+    (centre: number, spread: number) =>
+    (x: number): number =>
+      centre + x * spread; // x in [-1, 1)
   for (const layer of model.layers) {
     const ws = layer.getWeights();
     if (ws.length === 0) continue;
-    layer.setWeights(layer.weights.map((w, i) => {
-      const t = ws[i] as tf.Tensor;
-      const name = w.originalName.split("/").pop() ?? "";
-      const f = { bias: around(0, 0.1), gamma: around(1, 0.5), beta: around(0, 0.2), moving_mean: around(0, 0.3), moving_variance: around(1.5, 1) }[name];
-      return f === undefined ? t : tf.tensor(randomArray(t.size, s++).map(f), t.shape);
-    }));
+    layer.setWeights(
+      layer.weights.map((w, i) => {
+        const t = ws[i] as tf.Tensor;
+        const name = w.originalName.split("/").pop() ?? "";
+        const f = {
+          bias: around(0, 0.1),
+          gamma: around(1, 0.5),
+          beta: around(0, 0.2),
+          moving_mean: around(0, 0.3),
+          moving_variance: around(1.5, 1),
+        }[name];
+        return f === undefined ? t : tf.tensor(randomArray(t.size, s++).map(f), t.shape);
+      }),
+    );
   }
 }
 
@@ -55,10 +66,21 @@ async function saved(arch: "cnn" | "mlp" | "crnn", widthScale: number, seed: num
   const model = buildModel(paperSpec(arch, { widthScale }), seed);
   randomiseWeights(model, seed * 100);
   const s = modelStats(model);
-  await saveModelDir(dir, model, buildManifest({
-    labels: LABELS, melParams: DEFAULT_MEL_PARAMS, architecture: paperSpec(arch, { widthScale }),
-    params: s.params, trainableParams: s.trainableParams, flopsPerWindow: s.flopsPerWindow, thresholds: LABELS.map(() => 0.5), training: null, validation: null,
-  }));
+  await saveModelDir(
+    dir,
+    model,
+    buildManifest({
+      labels: LABELS,
+      melParams: DEFAULT_MEL_PARAMS,
+      architecture: paperSpec(arch, { widthScale }),
+      params: s.params,
+      trainableParams: s.trainableParams,
+      flopsPerWindow: s.flopsPerWindow,
+      thresholds: LABELS.map(() => 0.5),
+      training: null,
+      validation: null,
+    }),
+  );
   return { dir, model };
 }
 
@@ -69,7 +91,10 @@ function tfjsScores(model: tf.LayersModel, windows: Float32Array, n: number): Fl
 const windowsOf = (n: number, seed: number, scale = 2): Float32Array => randomArray(n * PER, seed).map((v) => scale * v);
 
 describe("tfjs -> ONNX conversion", () => {
-  for (const [arch, width] of [["cnn", 0.25], ["mlp", 0.125]] as const) {
+  for (const [arch, width] of [
+    ["cnn", 0.25],
+    ["mlp", 0.125],
+  ] as const) {
     it(`scores a ${arch} (random weights, trained-like batch-norm statistics) like tfjs within 1e-5`, async () => {
       const { dir, model } = await saved(arch, width, arch === "cnn" ? 3 : 4);
       const n = 5;

@@ -25,22 +25,41 @@ const CONV_CASES: ConvCase[] = [
   { x: [3, 12, 11, 1], k: [3, 3], cout: 4, stride: 1, pad: "same" }, // first layer: one input channel
   { x: [2, 10, 7, 4], k: [3, 3], cout: 6, stride: 1, pad: "valid" },
   { x: [1, 12, 11, 2], k: [5, 3], cout: 3, stride: 1, pad: "same" }, // non-square kernel
-  { x: [2, 8, 9, 3], k: [3, 3], cout: 2, stride: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [2, 8, 9, 3],
+    k: [3, 3],
+    cout: 2,
+    stride: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { x: [2, 9, 9, 3], k: [3, 3], cout: 4, stride: 2, pad: "same" }, // fallback paths
 ];
 
 describe("convolution gradients on wasm vs cpu", () => {
   for (const c of CONV_CASES) {
     it(`x ${c.x.join("x")}, kernel ${c.k.join("x")} -> ${c.cout}, stride ${c.stride}, pad ${JSON.stringify(c.pad)}`, async () => {
-      const xData = randomArray(c.x.reduce((a, b) => a * b, 1), 11);
+      const xData = randomArray(
+        c.x.reduce((a, b) => a * b, 1),
+        11,
+      );
       const fShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.cout];
-      const fData = randomArray(fShape.reduce((a, b) => a * b, 1), 12);
+      const fData = randomArray(
+        fShape.reduce((a, b) => a * b, 1),
+        12,
+      );
       const run = (): tf.Tensor[] => {
         const x = tf.tensor4d(xData, c.x);
         const f = tf.tensor4d(fData, fShape);
         const y = tf.conv2d(x, f, c.stride, c.pad);
         const dy = tf.tensor(randomArray(y.size, 13), y.shape);
-        const g = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.stride, c.pad), dy)));
+        const g = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.stride, c.pad), dy)),
+        );
         return g([x, f]);
       };
       const [dxCpu, dfCpu] = await onBackend("cpu", run);
@@ -60,7 +79,10 @@ describe("convolution gradients on wasm vs cpu", () => {
       const x = tf.tensor4d(xData, xShape);
       const f = tf.tensor4d(fData, fShape);
       const dy = tf.tensor4d(dyData, [2, 48, 43, 32]);
-      return tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 1, "same"), dy)))([x, f]);
+      return tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 1, "same"), dy)))([
+        x,
+        f,
+      ]);
     };
     const [dxCpu, dfCpu] = await onBackend("cpu", run);
     const [dxWasm, dfWasm] = await onBackend("wasm", run);
@@ -96,17 +118,31 @@ describe("other kernels on wasm vs cpu", () => {
     const data = randomArray(4 * 5 * 6 * 7, 41);
     const run = (): tf.Tensor[] => {
       const x = tf.tensor4d(data, [4, 5, 6, 7]);
-      return [tf.sum(x, [0, 1, 2]), tf.mean(x, [0, 1, 2], true), tf.sum(x, 0), tf.mean(x, [0, 1]), tf.sum(x, [-1]), tf.mean(x, [1, 2]), tf.sum(x)];
+      return [
+        tf.sum(x, [0, 1, 2]),
+        tf.mean(x, [0, 1, 2], true),
+        tf.sum(x, 0),
+        tf.mean(x, [0, 1]),
+        tf.sum(x, [-1]),
+        tf.mean(x, [1, 2]),
+        tf.sum(x),
+      ];
     };
     const cpu = await onBackend("cpu", run);
     const wasm = await onBackend("wasm", run);
     cpu.forEach((ref, i) => expectAllClose(wasm[i] as Float32Array, ref, 1e-5 * maxAbs(ref) + 1e-6, `reduction ${i}`));
   });
 
-  const POOLS: Array<[number, [number, number, number, number]]> = [[2, [2, 9, 7, 3]], [3, [1, 8, 8, 2]]];
+  const POOLS: Array<[number, [number, number, number, number]]> = [
+    [2, [2, 9, 7, 3]],
+    [3, [1, 8, 8, 2]],
+  ];
   for (const [size, shape] of POOLS) {
     it(`MaxPoolGrad, pool ${size} (odd edge dropped)`, async () => {
-      const data = randomArray(shape.reduce((a, b) => a * b, 1), 51 + size);
+      const data = randomArray(
+        shape.reduce((a, b) => a * b, 1),
+        51 + size,
+      );
       const run = (): tf.Tensor[] => {
         const x = tf.tensor4d(data, shape);
         const y = tf.maxPool(x, size, size, "valid");

@@ -1,5 +1,5 @@
 /**
- * Live == offline (STYLE.md habit 5): a WAV streamed through pipeline/live.ts in PortAudio-sized
+ * Live == offline (CONTRIBUTING.md, habit 3): a WAV streamed through pipeline/live.ts in PortAudio-sized
  * chunks (10 ms), scored in the worker, gives the same frames as pipeline/offline.ts at the same
  * hop: identical startSample, scores within float tolerance, identical post-processing.
  */
@@ -42,7 +42,16 @@ const post = validatePostConfig({
 async function live(hopSec: number, normalization: LevelNormalization, scorer: FakeScorerOptions): Promise<Frame[]> {
   const sink = new CollectSink();
   const source = await FileSource.open(wav, { pace: "fast", framesPerChunk: 441 });
-  const p = await LivePipeline.start({ source, scorer: fakeScorerSpec(scorer), sinks: [sink], hopSec, normalization, post, overflow: "wait", maxBatch: 5 });
+  const p = await LivePipeline.start({
+    source,
+    scorer: fakeScorerSpec(scorer),
+    sinks: [sink],
+    hopSec,
+    normalization,
+    post,
+    overflow: "wait",
+    maxBatch: 5,
+  });
   const summary = await p.done;
   expect(summary.droppedWindows).toBe(0);
   expect(sink.closed).toBe(true);
@@ -55,11 +64,26 @@ async function offline(hopSec: number, normalization: OfflineNormalization, scor
 
 function expectSameFrames(a: Frame[], b: Frame[]): void {
   expect(a.map((f) => f.startSample)).toEqual(b.map((f) => f.startSample));
-  expectAllClose(a.flatMap((f) => Array.from(f.raw)), b.flatMap((f) => Array.from(f.raw)), 1e-6, "raw scores");
-  expectAllClose(a.flatMap((f) => Array.from(f.smoothed)), b.flatMap((f) => Array.from(f.smoothed)), 1e-6, "smoothed scores");
+  expectAllClose(
+    a.flatMap((f) => Array.from(f.raw)),
+    b.flatMap((f) => Array.from(f.raw)),
+    1e-6,
+    "raw scores",
+  );
+  expectAllClose(
+    a.flatMap((f) => Array.from(f.smoothed)),
+    b.flatMap((f) => Array.from(f.smoothed)),
+    1e-6,
+    "smoothed scores",
+  );
   expect(a.map((f) => Array.from(f.active).join(""))).toEqual(b.map((f) => Array.from(f.active).join("")));
   expect(a.map((f) => f.triggers)).toEqual(b.map((f) => f.triggers));
-  expectAllClose(a.map((f) => f.levelRms), b.map((f) => f.levelRms), 0, "level");
+  expectAllClose(
+    a.map((f) => f.levelRms),
+    b.map((f) => f.levelRms),
+    0,
+    "level",
+  );
 }
 
 describe("live == offline", () => {

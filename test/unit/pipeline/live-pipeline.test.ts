@@ -39,7 +39,14 @@ describe("LivePipeline", () => {
   it("keeps capture on time while the model hogs its (worker) thread, and counts the windows it drops", async () => {
     const { source, lateMs } = timed(FileSource.fromAudio("busy", audio(3), { pace: "realtime" }));
     const sink = new CollectSink();
-    const p = await LivePipeline.start({ source, scorer: fakeScorerSpec({ busyMs: 500 }), sinks: [sink], maxBatch: 1, maxPendingWindows: 2, statusIntervalMs: 100 });
+    const p = await LivePipeline.start({
+      source,
+      scorer: fakeScorerSpec({ busyMs: 500 }),
+      sinks: [sink],
+      maxBatch: 1,
+      maxPendingWindows: 2,
+      statusIntervalMs: 100,
+    });
     const s = await p.done;
     // 3 s at a 0.25 s hop = 9 windows; one is scored per 500 ms, two may wait: some are dropped
     expect(s.windowsScored + s.droppedWindows).toBe(9);
@@ -55,7 +62,11 @@ describe("LivePipeline", () => {
   });
 
   it("reports low latency with a fast model on a paced source", async () => {
-    const p = await LivePipeline.start({ source: FileSource.fromAudio("fast", audio(2.5), { pace: "realtime" }), scorer: fakeScorerSpec(), sinks: [] });
+    const p = await LivePipeline.start({
+      source: FileSource.fromAudio("fast", audio(2.5), { pace: "realtime" }),
+      scorer: fakeScorerSpec(),
+      sinks: [],
+    });
     const s = await p.done;
     expect(s.windowsScored).toBe(7);
     expect(s.droppedWindows).toBe(0);
@@ -64,11 +75,17 @@ describe("LivePipeline", () => {
   });
 
   it("a scorer that cannot be loaded is a one-line user error; a failing one ends the run with its message", async () => {
-    await expect(LivePipeline.start({ source: FileSource.fromAudio("x", audio(1.5)), scorer: { module: "/nonexistent/scorer.js" } })).rejects.toThrow(UserError);
+    await expect(
+      LivePipeline.start({ source: FileSource.fromAudio("x", audio(1.5)), scorer: { module: "/nonexistent/scorer.js" } }),
+    ).rejects.toThrow(UserError);
     const lines: string[] = [];
     const prev = setLogWriter((l) => lines.push(l));
     try {
-      const p = await LivePipeline.start({ source: FileSource.fromAudio("x", audio(1.5), { pace: "fast" }), scorer: fakeScorerSpec({ failWith: "out of memory" }), overflow: "wait" });
+      const p = await LivePipeline.start({
+        source: FileSource.fromAudio("x", audio(1.5), { pace: "fast" }),
+        scorer: fakeScorerSpec({ failWith: "out of memory" }),
+        overflow: "wait",
+      });
       await expect(p.done).rejects.toThrow("scorer failed: out of memory");
     } finally {
       setLogWriter(prev);
@@ -85,7 +102,9 @@ describe("LivePipeline", () => {
       stats: () => ({ chunks: 0, frames: 0, xruns: 0 }),
       health: () => ({ state: "stopped", gaps: 0 }),
     };
-    await expect(LivePipeline.start({ source: broken, scorer: fakeScorerSpec(), sinks: [sink] })).rejects.toThrow("Cannot open capture device broken");
+    await expect(LivePipeline.start({ source: broken, scorer: fakeScorerSpec(), sinks: [sink] })).rejects.toThrow(
+      "Cannot open capture device broken",
+    );
     expect(sink.closed).toBe(true);
   });
 
@@ -95,7 +114,9 @@ describe("LivePipeline", () => {
     p.control({ type: "mute", label: "piano", muted: true });
     expect(p.state().thresholds[0]).toBe(0.8);
     expect(p.state().muted[7]).toBe(true);
-    expect(() => p.control({ type: "set-threshold", label: "banjo", value: 0.5 })).toThrow('Expected a class the model outputs, got "banjo"');
+    expect(() => p.control({ type: "set-threshold", label: "banjo", value: 0.5 })).toThrow(
+      'Expected a class the model outputs, got "banjo"',
+    );
     expect(() => p.control({ type: "set-threshold", label: "drums", value: 2 })).toThrow("Expected threshold in [0, 1], got 2");
     expect(() => p.control({ type: "record", on: true })).toThrow("recording is not available: start live with --record FILE.jsonl");
     await p.stop();
@@ -103,7 +124,11 @@ describe("LivePipeline", () => {
   });
 
   it("is created, then given sinks and controls, then started; its state holds the smoothing in effect", async () => {
-    const p = await LivePipeline.create({ source: FileSource.fromAudio("c", audio(2.2), { pace: "fast" }), scorer: fakeScorerSpec(), overflow: "wait" });
+    const p = await LivePipeline.create({
+      source: FileSource.fromAudio("c", audio(2.2), { pace: "fast" }),
+      scorer: fakeScorerSpec(),
+      overflow: "wait",
+    });
     // Controls and the hop work before the run starts (sinks and control inputs are built around the pipeline).
     expect(p.state().smoothing).toEqual({ attackSec: 0, releaseSec: 0.5 });
     p.control({ type: "set-smoothing", attackSec: 0.1, releaseSec: 2 });

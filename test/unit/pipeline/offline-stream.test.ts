@@ -14,10 +14,19 @@ import { createScorer, fakeScorerSpec } from "../../helpers/fake-scorer.js";
 import { sceneInt16 } from "../../helpers/live-signals.js";
 
 const dir = tempDir("timbrescope-offline-stream-");
-const scene = sceneInt16([{ seconds: 1.7, classes: [2] }, { seconds: 2.1, classes: [3, 0] }, { seconds: 1.4, classes: [7] }], 44100, 2);
+const scene = sceneInt16(
+  [
+    { seconds: 1.7, classes: [2] },
+    { seconds: 2.1, classes: [3, 0] },
+    { seconds: 1.4, classes: [7] },
+  ],
+  44100,
+  2,
+);
 const wav = writeFile(dir, "scene.wav", wavBytes({ sampleRateHz: 44100, encoding: "pcm16", channels: scene }));
 
-const view = (frames: readonly Frame[]): unknown[] => frames.map((f) => [f.index, f.startSample, f.levelRms, Array.from(f.raw), Array.from(f.active), f.triggers]);
+const view = (frames: readonly Frame[]): unknown[] =>
+  frames.map((f) => [f.index, f.startSample, f.levelRms, Array.from(f.raw), Array.from(f.active), f.triggers]);
 
 describe("streaming offline pipeline", () => {
   it("two passes, one pass with replay and the whole signal agree exactly (track level)", async () => {
@@ -41,7 +50,13 @@ describe("streaming offline pipeline", () => {
       expect(pool.size).toBe(2);
       const ref = await analyzeFile(wav, createScorer({ mode: "absolute" }), { hopSec: 0.1, normalization: { kind: "running" } });
       const seen: number[] = [];
-      const got = await analyzeFile(wav, pool, { hopSec: 0.1, normalization: { kind: "running" }, batchSize: 4, inFlight: 4, onProgress: (s) => seen.push(s) });
+      const got = await analyzeFile(wav, pool, {
+        hopSec: 0.1,
+        normalization: { kind: "running" },
+        batchSize: 4,
+        inFlight: 4,
+        onProgress: (s) => seen.push(s),
+      });
       expect(view(got.frames)).toEqual(view(ref.frames));
       expect(Number.isNaN(got.trackRms)).toBe(true);
       // progress rises to the last window's end

@@ -102,7 +102,10 @@ for r in [1, 5, 10, "track"]:
     res[str(r)] = {"rows": len(S), "scores": S.ravel().tolist(), "labels": Y.ravel().tolist(), "ids": T.tolist(), "micro": terms.mean(), "macro": macro}
 print(json.dumps(res))
 `);
-    const ref = JSON.parse(out) as Record<string, { rows: number; scores: number[]; labels: number[]; ids: number[]; micro: number; macro: number }>;
+    const ref = JSON.parse(out) as Record<
+      string,
+      { rows: number; scores: number[]; labels: number[]; ids: number[]; micro: number; macro: number }
+    >;
     for (const res of RESOLUTIONS) {
       const want = ref[String(res)];
       if (want === undefined) throw new Error(`oracle gave no result for ${res}`);

@@ -35,7 +35,10 @@ describe("Ballistics", () => {
   });
 
   it("supports per-class times and changing them at run time", () => {
-    const b = new Ballistics(2, [{ attackSec: 0, releaseSec: 0 }, { attackSec: 0, releaseSec: HALVING }]);
+    const b = new Ballistics(2, [
+      { attackSec: 0, releaseSec: 0 },
+      { attackSec: 0, releaseSec: HALVING },
+    ]);
     b.step([1, 1], 0);
     const y = b.step([0, 0], 0.25);
     expect(y[0]).toBe(0);

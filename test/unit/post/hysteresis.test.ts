@@ -30,7 +30,8 @@ describe("Hysteresis", () => {
     const h = new Hysteresis({ thresholds: [0.5], band: 0, minHoldSec: 0.5 });
     // t:      0    .25  .5   .75  1    1.25 1.5
     const s = [0.9, 0.1, 0.1, 0.9, 0.9, 0.1, 0.9];
-    // on at 0; may change from 0.5 (0.5 s later): off at .5; may change from 1.0: on at 1.0; off allowed from 1.5? score .9 at 1.5 -> stays on
+    // on at 0; may change from 0.5 (0.5 s later): off at .5; may change from 1.0: on at 1.0;
+    // off allowed from 1.5? score .9 at 1.5 -> stays on
     expect(run(h, s)).toEqual([1, 1, 0, 0, 1, 1, 1]);
   });
 

@@ -3,7 +3,15 @@ import { TriggerMachine, TriggerSet, ruleCondition } from "../../../src/post/tri
 import type { TriggerRule } from "../../../src/post/triggers.js";
 
 const rule = (over: Partial<TriggerRule>): TriggerRule => ({
-  name: "r", all: [], any: [], none: [], minActiveSec: 0, minAbsentBeforeSec: 0, releaseSec: 0, cooldownSec: 0, ...over,
+  name: "r",
+  all: [],
+  any: [],
+  none: [],
+  minActiveSec: 0,
+  minAbsentBeforeSec: 0,
+  releaseSec: 0,
+  cooldownSec: 0,
+  ...over,
 });
 
 /** Steps a machine over a timeline of active-flag vectors at a 0.25 s hop; returns "t:edge" strings. */

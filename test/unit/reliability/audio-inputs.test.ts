@@ -28,7 +28,10 @@ async function analyseFinite(path: string): Promise<number> {
 }
 
 async function expectInputError(p: Promise<unknown>, problem: RegExp): Promise<void> {
-  const err: unknown = await p.then(() => new Error("resolved"), (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => new Error("resolved"),
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(InputFileError);
   expect((err as Error).message).toMatch(problem);
   expect((err as Error).message).not.toContain("\n");
@@ -41,7 +44,11 @@ const quiet = <T>(fn: () => Promise<T>): Promise<T> => {
 
 describe("unusual but valid audio is analysed", () => {
   it.each([8000, 192000])("%i Hz WAV, FLAC and MP3 (MP3 at 8 kHz only: MPEG has no 192 kHz)", async (rate) => {
-    const wav = writeFile(dir, `r${rate}.wav`, wavBytes({ sampleRateHz: rate, encoding: "pcm16", channels: toneInt16(Math.round(2.2 * rate), 2, rate) }));
+    const wav = writeFile(
+      dir,
+      `r${rate}.wav`,
+      wavBytes({ sampleRateHz: rate, encoding: "pcm16", channels: toneInt16(Math.round(2.2 * rate), 2, rate) }),
+    );
     expect(await analyseFinite(wav)).toBe(3);
     const flac = join(dir, `r${rate}.flac`);
     tool("flac", ["--silent", "--force", "-o", flac, wav]);
@@ -56,7 +63,11 @@ describe("unusual but valid audio is analysed", () => {
 
   it("1 to 8 channels (WAV and FLAC)", async () => {
     for (let ch = 1; ch <= 8; ch++) {
-      const wav = writeFile(dir, `c${ch}.wav`, wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: toneInt16(22050 * 2, ch, 22050) }));
+      const wav = writeFile(
+        dir,
+        `c${ch}.wav`,
+        wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: toneInt16(22050 * 2, ch, 22050) }),
+      );
       expect((await decodeFile(wav)).channels.length).toBe(ch);
       expect(await analyseFinite(wav), `${ch} ch`).toBe(3);
       const flac = join(dir, `c${ch}.flac`);
@@ -67,20 +78,32 @@ describe("unusual but valid audio is analysed", () => {
 
   it("NaN / Inf float samples (replaced by 0 with a warning), digital silence, and hard clipping", async () => {
     const n = 22050 * 2;
-    const nan = Float32Array.from({ length: n }, (_, i) => (i % 97 === 0 ? Number.NaN : i % 101 === 0 ? Number.POSITIVE_INFINITY : i % 103 === 0 ? -Infinity : 0.3 * Math.sin(i / 5)));
+    const nan = Float32Array.from({ length: n }, (_, i) =>
+      i % 97 === 0 ? Number.NaN : i % 101 === 0 ? Number.POSITIVE_INFINITY : i % 103 === 0 ? -Infinity : 0.3 * Math.sin(i / 5),
+    );
     const lines: string[] = [];
     const prev = setLogWriter((l) => lines.push(l));
     try {
-      expect(await analyseFinite(writeFile(dir, "nan.wav", wavBytes({ sampleRateHz: 22050, encoding: "float32", channels: [nan] })))).toBe(3);
+      expect(await analyseFinite(writeFile(dir, "nan.wav", wavBytes({ sampleRateHz: 22050, encoding: "float32", channels: [nan] })))).toBe(
+        3,
+      );
     } finally {
       setLogWriter(prev);
     }
     expect(lines.some((l) => /nan\.wav: replaced \d+ non-finite sample\(s\) \(NaN\/Inf\) with 0/.test(l))).toBe(true);
-    expect(await analyseFinite(writeFile(dir, "silence.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: [new Int32Array(n)] })))).toBe(3);
+    expect(
+      await analyseFinite(
+        writeFile(dir, "silence.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: [new Int32Array(n)] })),
+      ),
+    ).toBe(3);
     const clipped = Float64Array.from({ length: n }, (_, i) => 40 * Math.sin(i / 7)); // 32 dB over full scale
-    expect(await analyseFinite(writeFile(dir, "clip.wav", wavBytes({ sampleRateHz: 22050, encoding: "float64", channels: [clipped] })))).toBe(3);
+    expect(
+      await analyseFinite(writeFile(dir, "clip.wav", wavBytes({ sampleRateHz: 22050, encoding: "float64", channels: [clipped] }))),
+    ).toBe(3);
     const square = Int32Array.from({ length: n }, (_, i) => (Math.sin(i / 7) >= 0 ? 32767 : -32768));
-    expect(await analyseFinite(writeFile(dir, "square.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: [square] })))).toBe(3);
+    expect(
+      await analyseFinite(writeFile(dir, "square.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: [square] }))),
+    ).toBe(3);
   });
 });
 
@@ -98,7 +121,10 @@ describe("damaged files and lying headers are one clear error", () => {
       await expectInputError(decodeFile(writeFile(dir, `head.${ext}`, full.subarray(0, 10))), new RegExp(`head\\.${ext}: `));
       const garbage = full.slice();
       garbage.fill(0x55, ext === "flac" ? 42 : 1); // FLAC: STREAMINFO kept, frames gone; MP3: no frame sync left
-      await expectInputError(quiet(() => decodeFile(writeFile(dir, `garbage.${ext}`, garbage))), /no audio could be decoded|unsupported format/);
+      await expectInputError(
+        quiet(() => decodeFile(writeFile(dir, `garbage.${ext}`, garbage))),
+        /no audio could be decoded|unsupported format/,
+      );
     }
   });
 
@@ -112,16 +138,33 @@ describe("damaged files and lying headers are one clear error", () => {
     };
     // fmt body starts at byte 20: tag 20, channels 22, rate 24, byte rate 28, block align 32, bits 34; data size at 40
     await expectInputError(decodeFile(writeFile(dir, "rate0.wav", set(base(), 24, 0, 4))), /invalid WAV header: sample rate 0 Hz/);
-    await expectInputError(decodeFile(writeFile(dir, "rate4g.wav", set(base(), 24, 0xffffffff, 4))), /unsupported sample rate 4294967295 Hz in the wav\/pcm16 header \(expected 1000\.\.768000 Hz/);
+    await expectInputError(
+      decodeFile(writeFile(dir, "rate4g.wav", set(base(), 24, 0xffffffff, 4))),
+      /unsupported sample rate 4294967295 Hz in the wav\/pcm16 header \(expected 1000\.\.768000 Hz/,
+    );
     await expectInputError(decodeFile(writeFile(dir, "rate1.wav", set(base(), 24, 1, 4))), /unsupported sample rate 1 Hz/);
-    await expectInputError(decodeFile(writeFile(dir, "ch7.wav", set(base(), 22, 7, 2))), /invalid WAV header: block align 4 bytes for 7 channel\(s\) of 16 bits/);
+    await expectInputError(
+      decodeFile(writeFile(dir, "ch7.wav", set(base(), 22, 7, 2))),
+      /invalid WAV header: block align 4 bytes for 7 channel\(s\) of 16 bits/,
+    );
     await expectInputError(decodeFile(writeFile(dir, "ch0.wav", set(base(), 22, 0, 2))), /invalid WAV header: 0 channels/);
-    await expectInputError(decodeFile(writeFile(dir, "big.wav", set(base(), 40, 0x7ffffff0, 4))), /truncated WAV: the data chunk declares 2147483632 bytes/);
+    await expectInputError(
+      decodeFile(writeFile(dir, "big.wav", set(base(), 40, 0x7ffffff0, 4))),
+      /truncated WAV: the data chunk declares 2147483632 bytes/,
+    );
     // a RIFF size that lies is harmless: chunks are walked by their own sizes
     expect((await decodeFile(writeFile(dir, "riff.wav", set(base(), 4, 12, 4)))).channels[0]!.length).toBe(4410);
     // a chunk before "data" whose size runs past the end of the file
-    const list = wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: toneInt16(100, 1, 22050), chunksBeforeData: [["LIST", new Uint8Array(4)]] });
-    await expectInputError(decodeFile(writeFile(dir, "list.wav", set(list, 40, 0xfffffff0, 4))), /truncated or malformed WAV: no data chunk before the end of the file/);
+    const list = wavBytes({
+      sampleRateHz: 22050,
+      encoding: "pcm16",
+      channels: toneInt16(100, 1, 22050),
+      chunksBeforeData: [["LIST", new Uint8Array(4)]],
+    });
+    await expectInputError(
+      decodeFile(writeFile(dir, "list.wav", set(list, 40, 0xfffffff0, 4))),
+      /truncated or malformed WAV: no data chunk before the end of the file/,
+    );
     // an ID3 tag that claims more bytes than the file holds
     const id3 = new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0x7f, 0x7f, 0x7f, 0x7f, ...new Array<number>(50).fill(0)]);
     await expectInputError(decodeFile(writeFile(dir, "id3.mp3", id3)), /ID3 tag with no audio after it/);

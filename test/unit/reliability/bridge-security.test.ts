@@ -81,7 +81,10 @@ describe("origin, host and client limit (no token)", () => {
   let server: BridgeServer;
   const sink = new WsSink();
   beforeAll(async () => {
-    server = await BridgeServer.start({ port: 0, uiDir: ui, maxClients: 2, access: planAccess({ allowOrigin: ["http://localhost:5173"] }, {}) }, sink);
+    server = await BridgeServer.start(
+      { port: 0, uiDir: ui, maxClients: 2, access: planAccess({ allowOrigin: ["http://localhost:5173"] }, {}) },
+      sink,
+    );
   });
   afterAll(async () => {
     await sink.close();
@@ -89,7 +92,8 @@ describe("origin, host and client limit (no token)", () => {
   });
 
   it("a page of another origin cannot open the socket; the bridge's own origin, its aliases and --allow-origin can", async () => {
-    const up = async (origin?: string): Promise<number> => (await rawRequest(server.port, "/ws", { upgrade: true, ...(origin === undefined ? {} : { headers: { origin } }) })).status;
+    const up = async (origin?: string): Promise<number> =>
+      (await rawRequest(server.port, "/ws", { upgrade: true, ...(origin === undefined ? {} : { headers: { origin } }) })).status;
     expect(await up("https://evil.example")).toBe(403);
     expect(await up(`http://evil.example:${server.port}`)).toBe(403);
     expect(await up("null")).toBe(403);
@@ -102,7 +106,14 @@ describe("origin, host and client limit (no token)", () => {
 
   it("a Host header that is not loopback (DNS rebinding) gets 403 on HTTP and WebSocket", async () => {
     expect((await rawRequest(server.port, "/", { headers: { host: `rebind.attacker.test:${server.port}` } })).status).toBe(403);
-    expect((await rawRequest(server.port, "/ws", { upgrade: true, headers: { host: `rebind.attacker.test:${server.port}`, origin: `http://rebind.attacker.test:${server.port}` } })).status).toBe(403);
+    expect(
+      (
+        await rawRequest(server.port, "/ws", {
+          upgrade: true,
+          headers: { host: `rebind.attacker.test:${server.port}`, origin: `http://rebind.attacker.test:${server.port}` },
+        })
+      ).status,
+    ).toBe(403);
     expect((await rawRequest(server.port, "/", { headers: { host: `localhost:${server.port}` } })).status).toBe(200);
   });
 
@@ -117,8 +128,20 @@ describe("origin, host and client limit (no token)", () => {
 
   it("static files never leave ui/dist: traversal, encoded traversal, NUL, bad escapes, symlinks out", async () => {
     const attempts = [
-      "/../secret.txt", "/..%2fsecret.txt", "/%2e%2e/secret.txt", "/%2e%2e%2fsecret.txt", "/assets/../../secret.txt", "/assets/%2e%2e/%2e%2e/secret.txt",
-      "/..\\secret.txt", "/%5c..%5csecret.txt", "/index.html%00.js", "/%E0%A4%A", "/%", "//etc/passwd", "/assets/leak.txt", `/${"../".repeat(20)}etc/passwd`,
+      "/../secret.txt",
+      "/..%2fsecret.txt",
+      "/%2e%2e/secret.txt",
+      "/%2e%2e%2fsecret.txt",
+      "/assets/../../secret.txt",
+      "/assets/%2e%2e/%2e%2e/secret.txt",
+      "/..\\secret.txt",
+      "/%5c..%5csecret.txt",
+      "/index.html%00.js",
+      "/%E0%A4%A",
+      "/%",
+      "//etc/passwd",
+      "/assets/leak.txt",
+      `/${"../".repeat(20)}etc/passwd`,
     ];
     for (const p of attempts) {
       const r = await rawRequest(server.port, p);

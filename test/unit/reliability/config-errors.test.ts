@@ -24,11 +24,27 @@ const rule = (extra: Record<string, unknown>): unknown => ({ rules: [{ name: "r"
 describe("trigger config: field and value in one line", () => {
   it.each<[string, unknown, string]>([
     // unknown keys, at every level
-    ["top-level key", { smothing: {} }, 'c.yaml: smothing: expected one of the keys version, smoothing, hysteresis, thresholds, mute, rules, got "smothing"'],
-    ["smoothing key", { smoothing: { attack: 0 } }, 'c.yaml: smoothing.attack: expected one of the keys attackSec, releaseSec, got "attack"'],
+    [
+      "top-level key",
+      { smothing: {} },
+      'c.yaml: smothing: expected one of the keys version, smoothing, hysteresis, thresholds, mute, rules, got "smothing"',
+    ],
+    [
+      "smoothing key",
+      { smoothing: { attack: 0 } },
+      'c.yaml: smoothing.attack: expected one of the keys attackSec, releaseSec, got "attack"',
+    ],
     ["hysteresis key", { hysteresis: { hold: 1 } }, 'c.yaml: hysteresis.hold: expected one of the keys band, minHoldSec, got "hold"'],
-    ["rule key", rule({ cooldown: 1 }), 'c.yaml: rules[0].cooldown: expected one of the keys name, all, any, none, minActiveSec, minAbsentBeforeSec, releaseSec, cooldownSec, got "cooldown"'],
-    ["threshold class", { thresholds: { banjo: 0.5 } }, 'c.yaml: thresholds.banjo: expected a class id, label or name (e.g. drums, male-singer), got "banjo"'],
+    [
+      "rule key",
+      rule({ cooldown: 1 }),
+      'c.yaml: rules[0].cooldown: expected one of the keys name, all, any, none, minActiveSec, minAbsentBeforeSec, releaseSec, cooldownSec, got "cooldown"',
+    ],
+    [
+      "threshold class",
+      { thresholds: { banjo: 0.5 } },
+      'c.yaml: thresholds.banjo: expected a class id, label or name (e.g. drums, male-singer), got "banjo"',
+    ],
     // wrong types
     ["document", [1, 2], "c.yaml: the document: expected a mapping, got [1,2]"],
     ["smoothing", { smoothing: 0.5 }, "c.yaml: smoothing: expected a mapping, got 0.5"],
@@ -39,7 +55,11 @@ describe("trigger config: field and value in one line", () => {
     ["mute item", { mute: [3] }, "c.yaml: mute[0]: expected a class id, label or name (e.g. drums, male-singer), got 3"],
     ["rules", { rules: "guitar-solo" }, 'c.yaml: rules: expected a list of rules, got "guitar-solo"'],
     ["rule", { rules: [7] }, "c.yaml: rules[0]: expected a mapping, got 7"],
-    ["rule name", { rules: [{ name: 5, any: ["drums"] }] }, "c.yaml: rules[0].name: expected a name of letters, digits, - and _ (at most 64), got 5"],
+    [
+      "rule name",
+      { rules: [{ name: 5, any: ["drums"] }] },
+      "c.yaml: rules[0].name: expected a name of letters, digits, - and _ (at most 64), got 5",
+    ],
     ["rule any", rule({ any: "drums" }), 'c.yaml: rules[0].any: expected a list of classes, got "drums"'],
     ["rule seconds", rule({ releaseSec: null }), "c.yaml: rules[0].releaseSec: expected a number >= 0 (seconds), got null"],
     // out of range
@@ -50,8 +70,16 @@ describe("trigger config: field and value in one line", () => {
     ["threshold > 1", { thresholds: { piano: 1.5 } }, "c.yaml: thresholds.piano: expected a number in [0, 1], got 1.5"],
     ["threshold < 0", { thresholds: { piano: -0.5 } }, "c.yaml: thresholds.piano: expected a number in [0, 1], got -0.5"],
     ["version", { version: 2 }, "c.yaml: version: expected 1, got 2"],
-    ["long name", { rules: [{ name: "x".repeat(65), any: ["drums"] }] }, `c.yaml: rules[0].name: expected a name of letters, digits, - and _ (at most 64), got "${"x".repeat(65)}"`],
-    ["long value shown briefly", { mute: ["y".repeat(500)] }, `c.yaml: mute[0]: expected a class id, label or name (e.g. drums, male-singer), got "${"y".repeat(76)}...`],
+    [
+      "long name",
+      { rules: [{ name: "x".repeat(65), any: ["drums"] }] },
+      `c.yaml: rules[0].name: expected a name of letters, digits, - and _ (at most 64), got "${"x".repeat(65)}"`,
+    ],
+    [
+      "long value shown briefly",
+      { mute: ["y".repeat(500)] },
+      `c.yaml: mute[0]: expected a class id, label or name (e.g. drums, male-singer), got "${"y".repeat(76)}...`,
+    ],
   ])("%s", (_what, doc, message) => {
     expect(bad(doc)).toBe(message);
   });
@@ -66,7 +94,10 @@ describe("trigger config files", () => {
     await expect(loadPostConfig(join(dir, "folder.yaml"))).rejects.toThrow(/folder\.yaml: the trigger config is not a regular file$/);
     const bomb = join(dir, "bomb.yaml");
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${new Array<string>(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${new Array<string>(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`,
+      );
     writeFileSync(bomb, levels.join("\n") + "\n");
     await expect(loadPostConfig(bomb)).rejects.toThrow(/bomb\.yaml: (not valid YAML or JSON|smoothing|a: expected one of the keys)/);
   });

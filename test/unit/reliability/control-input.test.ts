@@ -30,7 +30,8 @@ function noise(n: number, seed: number): Buffer {
   return b;
 }
 
-const enc = (address: string, ...args: { type: string; value?: unknown }[]): Buffer => Buffer.from(osc.writePacket({ address, args }, { metadata: true }));
+const enc = (address: string, ...args: { type: string; value?: unknown }[]): Buffer =>
+  Buffer.from(osc.writePacket({ address, args }, { metadata: true }));
 
 describe("OSC control input", () => {
   it("counts random bytes, oversized packets, wrong types and unknown addresses, applies the good ones, and logs a bounded number of lines", async () => {
@@ -50,7 +51,10 @@ describe("OSC control input", () => {
         enc("/other/app", { type: "i", value: 1 }), // not ours
         enc("/timbrescope/record", { type: "s", value: "/etc/passwd" }), // no control can name a path
       ];
-      const goodOnes = [enc("/timbrescope/threshold/drums", { type: "f", value: 0.25 }), enc("/timbrescope/mute/piano", { type: "i", value: 1 })];
+      const goodOnes = [
+        enc("/timbrescope/threshold/drums", { type: "f", value: 0.25 }),
+        enc("/timbrescope/mute/piano", { type: "i", value: 1 }),
+      ];
       // Paced a little: a burst larger than the socket's receive buffer would be dropped by the kernel.
       for (const [i, b] of [...bad, ...goodOnes].entries()) {
         await new Promise<void>((r) => tx.send(b, sink.port, "127.0.0.1", () => r()));
@@ -58,7 +62,10 @@ describe("OSC control input", () => {
       }
       // each random datagram that happens to decode still fails as a control message: every bad one counts once or more
       expect(await waitFor(() => sink.badMessages + got.length, bad.length + 2)).toBeGreaterThanOrEqual(bad.length + 2);
-      expect(got).toEqual([{ type: "set-threshold", label: "drums", value: 0.25 }, { type: "mute", label: "piano", muted: true }]);
+      expect(got).toEqual([
+        { type: "set-threshold", label: "drums", value: 0.25 },
+        { type: "mute", label: "piano", muted: true },
+      ]);
       expect(sink.controlMessages).toBe(2);
       // 3 single lines, then summaries at most every 10 s: here none yet (flushed on close)
       expect(lines.length).toBe(3);
@@ -115,9 +122,18 @@ describe("WebSocket control input", () => {
     const watcher = await TestClient.connect(url);
     const bad = await TestClient.connect(url);
     const garbage: unknown[] = [
-      "not json", "{", "[]", "null", '"str"', { v: 2, type: "mute" }, { v: 1, type: "nope" }, { v: 1, type: "set-threshold", label: "drums", value: "0.5" },
-      { v: 1, type: "set-threshold", label: "drums", value: 7 }, { v: 1, type: "mute", label: "drums", muted: true, extra: 1 },
-      { v: 1, type: "record", on: true, file: "/etc/passwd" }, { v: 1, type: "set-smoothing", attackSec: -1, releaseSec: 1 },
+      "not json",
+      "{",
+      "[]",
+      "null",
+      '"str"',
+      { v: 2, type: "mute" },
+      { v: 1, type: "nope" },
+      { v: 1, type: "set-threshold", label: "drums", value: "0.5" },
+      { v: 1, type: "set-threshold", label: "drums", value: 7 },
+      { v: 1, type: "mute", label: "drums", muted: true, extra: 1 },
+      { v: 1, type: "record", on: true, file: "/etc/passwd" },
+      { v: 1, type: "set-smoothing", attackSec: -1, releaseSec: 1 },
     ];
     for (const g of garbage) bad.ws.send(typeof g === "string" ? g : JSON.stringify(g));
     bad.ws.send(noise(100, 3)); // binary frame
@@ -136,7 +152,9 @@ describe("WebSocket control input", () => {
     // raw bytes that are not WebSocket frames on an upgraded socket
     const raw = connect(server.port, "127.0.0.1");
     await new Promise((r) => raw.once("connect", r));
-    raw.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    raw.write(
+      `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
     raw.write(noise(4096, 9));
     // The server answers with a close frame (opcode 0x8) and drops the connection.
     let answer = Buffer.alloc(0);

@@ -90,7 +90,9 @@ class FuzzPool {
     this.worker = FuzzPool.spawn();
   }
   private static spawn(): Worker {
-    return new Worker(new URL("../../helpers/decode-fuzz-worker.ts", import.meta.url), { execArgv: [...process.execArgv, ...tsExecArgv()] });
+    return new Worker(new URL("../../helpers/decode-fuzz-worker.ts", import.meta.url), {
+      execArgv: [...process.execArgv, ...tsExecArgv()],
+    });
   }
   /** Runs one case; a case that exceeds the limit kills the worker (replaced) and reports "hang". */
   run(c: FuzzCase): Promise<FuzzOutcome | { id: number; kind: "hang"; message: string }> {
@@ -137,9 +139,13 @@ describe("decoder fuzzing", () => {
         if (o.kind === "audio" || o.kind === "error") t[o.kind]++;
         if ("ms" in o) slowestMs = Math.max(slowestMs, o.ms);
         const bad =
-          o.kind === "hang" || o.kind === "crash" ? `${o.kind}: ${o.message}`
-            : o.kind === "error" && (!o.message.startsWith(`${name}: `) || o.message.includes("\n")) ? `unclear error: ${o.message}`
-              : o.kind === "audio" && !o.sane ? `insane audio: ${o.message}` : undefined;
+          o.kind === "hang" || o.kind === "crash"
+            ? `${o.kind}: ${o.message}`
+            : o.kind === "error" && (!o.message.startsWith(`${name}: `) || o.message.includes("\n"))
+              ? `unclear error: ${o.message}`
+              : o.kind === "audio" && !o.sane
+                ? `insane audio: ${o.message}`
+                : undefined;
         if (bad !== undefined) failures.push(`${name}: ${bad}`);
       }
     }

@@ -28,8 +28,12 @@ describe.each(["silent", "error"] as const)("a device that goes away (%s) and co
     const events: DeviceEvent[] = [];
     const chunks: AudioChunk[] = [];
     const src = await PortAudioSource.open({
-      naudiodon: fake.api, device: "Fake USB", channels: 2, sampleRateHz: 48000,
-      reconnect: { stallMs: 150, initialDelayMs: 40, maxDelayMs: 200 }, onDeviceEvent: (e) => events.push(e),
+      naudiodon: fake.api,
+      device: "Fake USB",
+      channels: 2,
+      sampleRateHz: 48000,
+      reconnect: { stallMs: 150, initialDelayMs: 40, maxDelayMs: 200 },
+      onDeviceEvent: (e) => events.push(e),
     });
     await src.start({ chunk: (c) => void chunks.push(c) });
     await sleep(300);
@@ -43,7 +47,9 @@ describe.each(["silent", "error"] as const)("a device that goes away (%s) and co
     await sleep(400);
     await src.stop();
     expect(events[0]).toMatchObject({ type: "lost" });
-    expect((events[0] as { reason: string }).reason).toMatch(how === "silent" ? /^no audio for \d+ ms$/ : /^device error: PortAudio: device unavailable/);
+    expect((events[0] as { reason: string }).reason).toMatch(
+      how === "silent" ? /^no audio for \d+ ms$/ : /^device error: PortAudio: device unavailable/,
+    );
     const retries = events.filter((e): e is Extract<DeviceEvent, { type: "retry" }> => e.type === "retry");
     expect(retries.length).toBeGreaterThanOrEqual(3);
     // exponential backoff capped at maxDelayMs: 40, 80, 160, 200, 200 ...
@@ -72,7 +78,9 @@ describe("timbrescope live on a device that is unplugged mid-run", () => {
     const prev = setLogWriter((l) => lines.push(l));
     const program = new Command("timbrescope").exitOverride();
     registerLive(program, {
-      handleSignals: false, naudiodon: fake.api, scorerFor: () => fakeScorerSpec(),
+      handleSignals: false,
+      naudiodon: fake.api,
+      scorerFor: () => fakeScorerSpec(),
       onStarted: () => {
         void (async () => {
           await sleep(1500);
@@ -83,14 +91,37 @@ describe("timbrescope live on a device that is unplugged mid-run", () => {
       },
     });
     try {
-      await program.parseAsync(["live", "--model", "fake", "--device", "Fake USB", "--channels", "1", "--rate", "48000", "--no-server", "--record", rec, "--duration", "3", "--hop", "0.5"], { from: "user" });
+      await program.parseAsync(
+        [
+          "live",
+          "--model",
+          "fake",
+          "--device",
+          "Fake USB",
+          "--channels",
+          "1",
+          "--rate",
+          "48000",
+          "--no-server",
+          "--record",
+          rec,
+          "--duration",
+          "3",
+          "--hop",
+          "0.5",
+        ],
+        { from: "user" },
+      );
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       lines.push(err.message);
     } finally {
       setLogWriter(prev);
     }
-    expect(lines.some((l) => /^warn: live: capture device Fake USB Audio lost \(no audio for \d+ ms\); retrying with backoff$/.test(l)), lines.join("\n")).toBe(true);
+    expect(
+      lines.some((l) => /^warn: live: capture device Fake USB Audio lost \(no audio for \d+ ms\); retrying with backoff$/.test(l)),
+      lines.join("\n"),
+    ).toBe(true);
     expect(lines.some((l) => /^warn: live: capture device Fake USB Audio is back after \d+\.\d s/.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(/^live: done: 5 windows scored, 0 dropped/);
     const log = await readActivityLog(rec);

@@ -17,7 +17,11 @@ import { readHealth } from "../../helpers/live-process.js";
 import { TestClient } from "../../helpers/ws-client.js";
 
 const dir = tempDir("timbrescope-live-access-");
-const wav = writeFile(dir, "s.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 3, classes: [0] }], 22050) }));
+const wav = writeFile(
+  dir,
+  "s.wav",
+  wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 3, classes: [0] }], 22050) }),
+);
 const TOKEN = "live-token-0123456789";
 
 function runLive(args: readonly string[], deps: Partial<LiveCliDeps> = {}): Promise<{ code: number; log: string[] }> {
@@ -29,7 +33,9 @@ describe("live access flags", () => {
     const rec = join(dir, "never.jsonl");
     const r = await runLive(["--host", "0.0.0.0", "--record", rec]);
     expect(r.code).toBe(1);
-    expect(r.log.at(-1)).toBe("--host 0.0.0.0 exposes the bridge beyond this machine: it needs --token or TIMBRESCOPE_TOKEN (at least 16 characters)");
+    expect(r.log.at(-1)).toBe(
+      "--host 0.0.0.0 exposes the bridge beyond this machine: it needs --token or TIMBRESCOPE_TOKEN (at least 16 characters)",
+    );
     expect(existsSync(rec)).toBe(false);
   });
 
@@ -39,10 +45,13 @@ describe("live access flags", () => {
     const r = await runLive(["--fast", "--port", "0", "--token", TOKEN, "--duration", "2"], {
       onStarted: (run: LiveRun) => {
         const ws = `ws://127.0.0.1:${run.server!.port}/ws`;
-        void TestClient.connect(ws).then((c) => {
-          denied = false;
-          c.close();
-        }, () => (denied = true));
+        void TestClient.connect(ws).then(
+          (c) => {
+            denied = false;
+            c.close();
+          },
+          () => (denied = true),
+        );
         void TestClient.connect(`${ws}?token=${TOKEN}`).then(async (c) => {
           await c.until((x) => x.of("hello").length > 0, 2000);
           hello = c.of("hello").length;
@@ -51,7 +60,9 @@ describe("live access flags", () => {
       },
     });
     expect(r.code, r.log.join("\n")).toBe(0);
-    expect(r.log.some((l) => /^live: UI and WebSocket on http:\/\/127\.0\.0\.1:\d+\/ \(token required: open it with \?token=\.\.\.\)$/.test(l))).toBe(true);
+    expect(
+      r.log.some((l) => /^live: UI and WebSocket on http:\/\/127\.0\.0\.1:\d+\/ \(token required: open it with \?token=\.\.\.\)$/.test(l)),
+    ).toBe(true);
     expect(denied).toBe(true);
     expect(hello).toBe(1);
   });
@@ -69,16 +80,19 @@ describe("live access flags", () => {
     expect(logFrames(await readActivityLog(join(recDir, "set1.jsonl"))).length).toBe(5);
 
     const health = join(dir, "health.jsonl");
-    const fresh = await runLive(["--realtime", "--port", "0", "--record-dir", recDir, "--duration", "2.5", "--hop", "0.5", "--status-log", health], {
-      onStarted: (run: LiveRun) => {
-        void TestClient.connect(`ws://127.0.0.1:${run.server!.port}/ws`).then(async (c) => {
-          await c.until((x) => x.of("frame").length >= 1, 3000);
-          c.send({ v: 1, type: "record", id: 5, on: true });
-          await c.until((x) => x.of("ack").length === 1, 2000);
-          c.close();
-        });
+    const fresh = await runLive(
+      ["--realtime", "--port", "0", "--record-dir", recDir, "--duration", "2.5", "--hop", "0.5", "--status-log", health],
+      {
+        onStarted: (run: LiveRun) => {
+          void TestClient.connect(`ws://127.0.0.1:${run.server!.port}/ws`).then(async (c) => {
+            await c.until((x) => x.of("frame").length >= 1, 3000);
+            c.send({ v: 1, type: "record", id: 5, on: true });
+            await c.until((x) => x.of("ack").length === 1, 2000);
+            c.close();
+          });
+        },
       },
-    });
+    );
     expect(fresh.code, fresh.log.join("\n")).toBe(0);
     const made = readdirSync(recDir).filter((f) => /^live-\d{8}-\d{6}\.jsonl$/.test(f));
     expect(made.length).toBe(1);
@@ -93,7 +107,13 @@ describe("live access flags", () => {
     expect(frames.length).toBeLessThan(4);
     const h = readHealth(health);
     expect(h.length).toBeGreaterThanOrEqual(2);
-    expect(h.at(-1)).toMatchObject({ type: "health", windowsScored: 4, droppedWindows: 0, badMessages: { osc: 0, ws: 0 }, device: { state: "ok", gaps: 0 } });
+    expect(h.at(-1)).toMatchObject({
+      type: "health",
+      windowsScored: 4,
+      droppedWindows: 0,
+      badMessages: { osc: 0, ws: 0 },
+      device: { state: "ok", gaps: 0 },
+    });
     expect(h.at(-1)!.rssBytes).toBeGreaterThan(10 * 2 ** 20);
   });
 });

@@ -7,7 +7,9 @@ import { SESSION, makeFrame } from "../../helpers/pipeline-data.js";
 /** A sink that takes `delayMs` per write and records what it got. */
 function slowSink(delayMs: number, name = "slow"): Sink & { got: SinkEvent[]; closed: boolean } {
   const s = {
-    name, got: [] as SinkEvent[], closed: false,
+    name,
+    got: [] as SinkEvent[],
+    closed: false,
     write(e: SinkEvent): Promise<void> {
       return new Promise((r) => setTimeout(() => (s.got.push(e), r()), delayMs));
     },
@@ -58,10 +60,24 @@ describe("Fanout", () => {
     const prev = setLogWriter((l) => lines.push(l));
     try {
       const ok = slowSink(0, "ok");
-      const f = new Fanout([{ name: "bad", write: () => { throw new Error("disk full"); }, close: () => Promise.resolve() }, { name: "rej", write: () => Promise.reject(new Error("nope")), close: () => Promise.resolve() }, ok]);
+      const f = new Fanout([
+        {
+          name: "bad",
+          write: () => {
+            throw new Error("disk full");
+          },
+          close: () => Promise.resolve(),
+        },
+        { name: "rej", write: () => Promise.reject(new Error("nope")), close: () => Promise.resolve() },
+        ok,
+      ]);
       for (let i = 0; i < 3; i++) f.write({ type: "frame", frame: makeFrame(i) });
       await f.close();
-      expect(f.counters().map((c) => [c.name, c.dropped])).toEqual([["bad", 3], ["rej", 3], ["ok", 0]]);
+      expect(f.counters().map((c) => [c.name, c.dropped])).toEqual([
+        ["bad", 3],
+        ["rej", 3],
+        ["ok", 0],
+      ]);
       expect(seqs(ok.got)).toEqual([0, 1, 2]);
       expect(lines.filter((l) => l.includes("bad: write failed (disk full)")).length).toBe(1);
     } finally {

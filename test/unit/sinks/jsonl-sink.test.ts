@@ -70,7 +70,13 @@ describe("activity log", () => {
     await sink.write({ type: "frame", frame: makeFrame(2) });
     await sink.close();
     const recs = (await readActivityLog(path)).records;
-    expect(recs.map((r) => (r.type === "frame" ? `f${r.seq}` : r.type === "record" ? `rec:${r.on}` : r.type))).toEqual(["rec:true", "f0", "rec:false", "rec:true", "f2"]);
+    expect(recs.map((r) => (r.type === "frame" ? `f${r.seq}` : r.type === "record" ? `rec:${r.on}` : r.type))).toEqual([
+      "rec:true",
+      "f0",
+      "rec:false",
+      "rec:true",
+      "f2",
+    ]);
   });
 
   it("readers skip a partial last line but reject a bad line elsewhere", () => {
@@ -78,13 +84,30 @@ describe("activity log", () => {
     expect(parseActivityLog(good + '{"type":"fra').partialTail).toBe(true);
     expect(parseActivityLog(good + '{"type":"fra').records.length).toBe(1);
     expect(() => parseActivityLog(good + "{oops\n" + good, "x.jsonl")).toThrow("x.jsonl: line 2 is not valid JSON");
-    expect(() => parseActivityLog('{"type":"nope"}\n', "x.jsonl")).toThrow('x.jsonl: line 1: expected type session|frame|status|record|device, got "nope"');
+    expect(() => parseActivityLog('{"type":"nope"}\n', "x.jsonl")).toThrow(
+      'x.jsonl: line 1: expected type session|frame|status|record|device, got "nope"',
+    );
   });
 
   it("survives kill -9 of a live run: every complete line is readable and frames are contiguous", async () => {
-    const wav = writeFile(dir, "k.wav", wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 3, classes: [0, 3] }], 22050) }));
+    const wav = writeFile(
+      dir,
+      "k.wav",
+      wavBytes({ sampleRateHz: 22050, encoding: "pcm16", channels: sceneInt16([{ seconds: 3, classes: [0, 3] }], 22050) }),
+    );
     const path = join(dir, "killed.jsonl");
-    const { child, out } = spawnTs("test/helpers/live-child.ts", ["live", "--model", "fake", "--input", wav, "--fast", "--loop", "--no-server", "--record", path]);
+    const { child, out } = spawnTs("test/helpers/live-child.ts", [
+      "live",
+      "--model",
+      "fake",
+      "--input",
+      wav,
+      "--fast",
+      "--loop",
+      "--no-server",
+      "--record",
+      path,
+    ]);
     const t0 = Date.now();
     const size = (): number => {
       try {

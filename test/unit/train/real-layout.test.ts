@@ -38,13 +38,40 @@ describe("train --data on the real datasets' layout", () => {
   it("trains on MedleyDB + Mixing Secrets folders (annotation fixtures, synthetic mixes)", async () => {
     const med = join(ANNOTATIONS, "medleydb");
     const ms = join(ANNOTATIONS, "mixing_secrets");
-    const medIds = realLayout(join(dir, "MedleyDB"), { Metadata: join(med, "Metadata"), Annotations: join(med, "Annotations") }, join(med, "Metadata"), "Audio");
-    const msIds = realLayout(join(dir, "mixing_secrets"), { metadata: join(ms, "metadata"), annotations: join(ms, "annotations") }, join(ms, "metadata"), "Medley_Format/Audio");
+    const medIds = realLayout(
+      join(dir, "MedleyDB"),
+      { Metadata: join(med, "Metadata"), Annotations: join(med, "Annotations") },
+      join(med, "Metadata"),
+      "Audio",
+    );
+    const msIds = realLayout(
+      join(dir, "mixing_secrets"),
+      { metadata: join(ms, "metadata"), annotations: join(ms, "annotations") },
+      join(ms, "metadata"),
+      "Medley_Format/Audio",
+    );
     expect([medIds.length, msIds.length]).toEqual([26, 8]);
     const out = join(dir, "model");
     const r = await captureCli([
-      "train", "--data", join(dir, "MedleyDB"), join(dir, "mixing_secrets"), "--arch", "mlp", "--width-scale", "0.0625",
-      "--recipe", "fast", "--no-augment", "--epochs", "1", "--out", out, "--cache", join(dir, "cache"), "--seed", "3",
+      "train",
+      "--data",
+      join(dir, "MedleyDB"),
+      join(dir, "mixing_secrets"),
+      "--arch",
+      "mlp",
+      "--width-scale",
+      "0.0625",
+      "--recipe",
+      "fast",
+      "--no-augment",
+      "--epochs",
+      "1",
+      "--out",
+      out,
+      "--cache",
+      join(dir, "cache"),
+      "--seed",
+      "3",
     ]);
     expect(r.code, r.stderr).toBe(0);
     const split = JSON.parse(readFileSync(join(out, "split.json"), "utf8")) as { train: string[]; validation: string[]; test: string[] };
@@ -56,7 +83,10 @@ describe("train --data on the real datasets' layout", () => {
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { architecture: { name: string }; labels: string[] };
     expect(manifest.architecture.name).toBe("mlp");
     expect(manifest.labels.length).toBe(18);
-    const log = readFileSync(join(out, "train-log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { epoch?: number });
+    const log = readFileSync(join(out, "train-log.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { epoch?: number });
     expect(log.filter((e) => e.epoch === 1).length).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -36,7 +36,18 @@ afterAll(() => {
 beforeAll(async () => {
   setLogLevel("error");
   await initBackend("wasm");
-  await generateCorpus({ outDir: corpus, tracks: 6, seed: 3, minutesPerTrack: 0.25, soundfonts: ["timgm6mb"], sampleRateHz: 22050, keepStems: false, styles: [], voices: [], firstTrack: 0 });
+  await generateCorpus({
+    outDir: corpus,
+    tracks: 6,
+    seed: 3,
+    minutesPerTrack: 0.25,
+    soundfonts: ["timgm6mb"],
+    sampleRateHz: 22050,
+    keepStems: false,
+    styles: [],
+    voices: [],
+    firstTrack: 0,
+  });
 }, 120_000);
 
 const FAST: Recipe = { ...RECIPES.fast, augment: "none", epochs: 4 };
@@ -54,7 +65,10 @@ describe("training on the tiny synthetic corpus", () => {
       const first = r.history[0]?.trainLoss as number;
       const last = r.history[3]?.trainLoss as number;
       expect(last, `losses ${r.history.map((h) => h.trainLoss.toFixed(4)).join(" ")}`).toBeLessThan(0.9 * first);
-      const manifest = JSON.parse(readFileSync(join(root, `${arch}-loss`, "manifest.json"), "utf8")) as { thresholds: number[]; validation: { epoch: number } };
+      const manifest = JSON.parse(readFileSync(join(root, `${arch}-loss`, "manifest.json"), "utf8")) as {
+        thresholds: number[];
+        validation: { epoch: number };
+      };
       expect(manifest.thresholds.length).toBe(18);
       expect(manifest.validation.epoch).toBe(r.bestEpoch);
     }, 120_000);
@@ -64,7 +78,15 @@ describe("training on the tiny synthetic corpus", () => {
     const recipe: Recipe = { ...FAST, epochs: 3, optimizer: "sgd-momentum", learningRate: 1e-2, momentum: 0.9 };
     const straight = await train(options("cnn", "straight", { recipe }));
     const controller = new AbortController();
-    const first = await train(options("cnn", "resumed", { recipe, signal: controller.signal, onBatch: ({ epoch, batch }) => { if (epoch === 1 && batch === 2) controller.abort(); } }));
+    const first = await train(
+      options("cnn", "resumed", {
+        recipe,
+        signal: controller.signal,
+        onBatch: ({ epoch, batch }) => {
+          if (epoch === 1 && batch === 2) controller.abort();
+        },
+      }),
+    );
     expect(first.stopped).toBe("aborted");
     expect(first.epochsDone).toBe(1);
     const resumed = await train(options("cnn", "resumed", { recipe, resume: true }));
@@ -86,9 +108,21 @@ describe("training on the tiny synthetic corpus", () => {
     const splitPath = join(root, "base", "split.json");
     const baseSplit = JSON.parse(readFileSync(splitPath, "utf8")) as SplitManifest;
     const moved = baseSplit.train[0] as string;
-    const edited = { ...baseSplit, train: [...baseSplit.train.slice(1), ...baseSplit.test], test: [moved], validationFrom: { train: baseSplit.validationFrom.train, test: [] } };
+    const edited = {
+      ...baseSplit,
+      train: [...baseSplit.train.slice(1), ...baseSplit.test],
+      test: [moved],
+      validationFrom: { train: baseSplit.validationFrom.train, test: [] },
+    };
     writeFileSync(splitPath, JSON.stringify(edited));
-    const r = await train(options("cnn", "tuned", { recipe: { ...recipe, optimizer: "sgd-momentum", learningRate: 0, momentum: 0 }, seed: 99, initFrom: join(root, "base"), onBatch: ({ loss }) => seen.push(loss) }));
+    const r = await train(
+      options("cnn", "tuned", {
+        recipe: { ...recipe, optimizer: "sgd-momentum", learningRate: 0, momentum: 0 },
+        seed: 99,
+        initFrom: join(root, "base"),
+        onBatch: ({ loss }) => seen.push(loss),
+      }),
+    );
     expect(r.epochsDone).toBe(1);
     const tuned = await loadLayersModelFile(join(root, "tuned", "model.json"));
     const values = (m: tf.LayersModel): number[][] => m.trainableWeights.map((w) => Array.from(w.read().dataSync()));
@@ -98,7 +132,8 @@ describe("training on the tiny synthetic corpus", () => {
     const manifest = JSON.parse(readFileSync(join(root, "tuned", "manifest.json"), "utf8")) as { training: { initFrom: string } };
     expect(manifest.training.initFrom).toBe(join(root, "base"));
     const tunedSplit = JSON.parse(readFileSync(join(root, "tuned", "split.json"), "utf8")) as SplitManifest;
-    const sides = (m: SplitManifest): string[][] => [m.train, m.validationFrom.train, m.validationFrom.test, m.test].map((l) => [...l].sort());
+    const sides = (m: SplitManifest): string[][] =>
+      [m.train, m.validationFrom.train, m.validationFrom.test, m.test].map((l) => [...l].sort());
     expect(sides(tunedSplit)).toEqual(sides(edited));
     expect(model.countParams()).toBe(base.countParams());
     base.dispose();
@@ -106,13 +141,20 @@ describe("training on the tiny synthetic corpus", () => {
     await expect(train(options("cnn", "wide", { recipe, widthScale: 1 / 8, initFrom: join(root, "base") }))).rejects.toThrow(
       /--init-from .*base: architecture\.widthScale is 0\.0625, this run trains 0\.125/,
     );
-    await expect(train(options("crnn", "other", { recipe, initFrom: join(root, "base") }))).rejects.toThrow(/architecture\.name is "cnn", this run trains "crnn"/);
+    await expect(train(options("crnn", "other", { recipe, initFrom: join(root, "base") }))).rejects.toThrow(
+      /architecture\.name is "cnn", this run trains "crnn"/,
+    );
   }, 180_000);
 
   it("refuses to resume with different settings, naming the field", async () => {
-    await expect(train(options("cnn", "straight", { recipe: { ...FAST, epochs: 3, optimizer: "sgd-momentum", learningRate: 1e-2, momentum: 0.5 }, resume: true }))).rejects.toThrow(
-      /--resume: the checkpoint in .* was made with other settings \(recipe\.momentum: checkpoint 0\.9, now 0\.5\)/,
-    );
+    await expect(
+      train(
+        options("cnn", "straight", {
+          recipe: { ...FAST, epochs: 3, optimizer: "sgd-momentum", learningRate: 1e-2, momentum: 0.5 },
+          resume: true,
+        }),
+      ),
+    ).rejects.toThrow(/--resume: the checkpoint in .* was made with other settings \(recipe\.momentum: checkpoint 0\.9, now 0\.5\)/);
   });
 });
 
@@ -150,7 +192,9 @@ describe("tensor hygiene and engines", () => {
     const lossB = [await one.step(b, 0), await one.step(b, 1)];
     await one.sync();
     expect(lossB).toEqual(lossA);
-    local.getWeights().forEach((w, i) => expect(Array.from(threaded.getWeights()[i]?.dataSync() ?? []), `weight ${i}`).toEqual(Array.from(w.dataSync())));
+    local
+      .getWeights()
+      .forEach((w, i) => expect(Array.from(threaded.getWeights()[i]?.dataSync() ?? []), `weight ${i}`).toEqual(Array.from(w.dataSync())));
     await one.dispose();
     const two = await ParallelEngine.create(threaded, RECIPES.fast, 2, undefined);
     const losses = [];

@@ -48,8 +48,21 @@ function fakeSockets() {
 }
 
 const HELLO = JSON.stringify({
-  v: 1, type: "hello", labels: ["drum set"], classIds: ["drums"], modelId: "m", sampleRateHz: 22050, inputRateHz: 48000, hopSec: 0.25,
-  windowSec: 1, source: { name: "x", kind: "file", channels: 1 }, lanes: [null], rules: [], thresholds: [0.5], muted: [false], recording: null,
+  v: 1,
+  type: "hello",
+  labels: ["drum set"],
+  classIds: ["drums"],
+  modelId: "m",
+  sampleRateHz: 22050,
+  inputRateHz: 48000,
+  hopSec: 0.25,
+  windowSec: 1,
+  source: { name: "x", kind: "file", channels: 1 },
+  lanes: [null],
+  rules: [],
+  thresholds: [0.5],
+  muted: [false],
+  recording: null,
   futureField: "ignored",
 });
 
@@ -60,8 +73,14 @@ function setup(extra: { connectTimeoutMs?: number } = {}) {
   const states: ConnectionState[] = [];
   const invalid: string[] = [];
   const client = new BridgeClient({
-    url: "ws://bridge/ws", connect: sockets.factory, clock, random: () => 0.5, onMessage: (m) => messages.push(m),
-    onState: (s) => states.push(s), onInvalid: (e) => invalid.push(e), ...extra,
+    url: "ws://bridge/ws",
+    connect: sockets.factory,
+    clock,
+    random: () => 0.5,
+    onMessage: (m) => messages.push(m),
+    onState: (s) => states.push(s),
+    onInvalid: (e) => invalid.push(e),
+    ...extra,
   });
   return { clock, sockets, messages, states, invalid, client };
 }
@@ -160,7 +179,11 @@ describe("BridgeClient", () => {
 
   it("works against the real bridge: hello, a control round trip, and reconnection after the bridge restarts on its port", async () => {
     const controls: LiveControl[] = [];
-    const mkSink = () => new WsSink({ onControl: (c) => void controls.push(c), state: () => ({ thresholds: SESSION.thresholds, muted: SESSION.labels.map(() => false), recording: true, recordFile: "set.jsonl" }) });
+    const mkSink = () =>
+      new WsSink({
+        onControl: (c) => void controls.push(c),
+        state: () => ({ thresholds: SESSION.thresholds, muted: SESSION.labels.map(() => false), recording: true, recordFile: "set.jsonl" }),
+      });
     let sink = mkSink();
     let server = await BridgeServer.start({ port: 0 }, sink);
     const port = server.port;
@@ -176,20 +199,30 @@ describe("BridgeClient", () => {
       return { send: (t) => ws.send(t), close: () => ws.terminate() };
     };
     const client = new BridgeClient({
-      url: `ws://127.0.0.1:${port}/ws`, connect: nodeSocket, backoff: { initialMs: 50, maxMs: 200 },
-      onMessage: (m) => messages.push(m), onState: (s) => states.push(s.kind),
+      url: `ws://127.0.0.1:${port}/ws`,
+      connect: nodeSocket,
+      backoff: { initialMs: 50, maxMs: 200 },
+      onMessage: (m) => messages.push(m),
+      onState: (s) => states.push(s.kind),
     });
     const until = async (pred: () => boolean): Promise<boolean> => {
-      for (const t0 = Date.now(); !pred() && Date.now() - t0 < 5000; ) await new Promise((r) => setTimeout(r, 10));
+      for (const t0 = Date.now(); !pred() && Date.now() - t0 < 5000;) await new Promise((r) => setTimeout(r, 10));
       return pred();
     };
     try {
       client.start();
       expect(await until(() => messages.some((m) => m.type === "hello"))).toBe(true);
-      expect(messages[0]).toMatchObject({ type: "hello", recordFile: "set.jsonl", controls: ["set-threshold", "set-smoothing", "mute", "record"] });
+      expect(messages[0]).toMatchObject({
+        type: "hello",
+        recordFile: "set.jsonl",
+        controls: ["set-threshold", "set-smoothing", "mute", "record"],
+      });
       expect(await client.send({ type: "set-threshold", label: "drums", value: 0.8 })).toEqual({ ok: true });
       expect(controls).toEqual([{ type: "set-threshold", label: "drums", value: 0.8 }]);
-      expect(await client.send({ type: "set-hop", hopSec: 0.5 })).toEqual({ ok: false, error: "changing the hop is not available on this bridge; restart live with --hop SEC" });
+      expect(await client.send({ type: "set-hop", hopSec: 0.5 })).toEqual({
+        ok: false,
+        error: "changing the hop is not available on this bridge; restart live with --hop SEC",
+      });
       sink.write({ type: "frame", frame: makeFrame(3) });
       expect(await until(() => messages.some((m) => m.type === "frame"))).toBe(true);
 
@@ -198,7 +231,9 @@ describe("BridgeClient", () => {
       expect(await until(() => states.includes("waiting"))).toBe(true);
       // The port is free again; the bridge comes back on it.
       await new Promise<void>((resolve, reject) => {
-        const probe = createServer().once("error", reject).listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+        const probe = createServer()
+          .once("error", reject)
+          .listen(port, "127.0.0.1", () => probe.close(() => resolve()));
       });
       sink = mkSink();
       server = await BridgeServer.start({ port }, sink);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { CLASS_PREFS_KEY, NO_PREFS, loadClassPrefs, moveClass, orderedClasses, saveClassPrefs, setClassVisible, visibleClasses } from "../../../ui/src/lib/class-prefs.js";
+import {
+  CLASS_PREFS_KEY,
+  NO_PREFS,
+  loadClassPrefs,
+  moveClass,
+  orderedClasses,
+  saveClassPrefs,
+  setClassVisible,
+  visibleClasses,
+} from "../../../ui/src/lib/class-prefs.js";
 import type { StorageLike } from "../../../ui/src/lib/class-prefs.js";
 import { channelName, formatClock, formatMs, formatRate } from "../../../ui/src/lib/format.js";
 
@@ -25,7 +34,10 @@ describe("class order and visibility", () => {
     expect(orderedClasses(p, IDS)).toEqual([0, 3, 1, 2]);
     expect(visibleClasses(p, IDS)).toEqual([0, 3, 2]);
     saveClassPrefs(store, p);
-    expect(JSON.parse(store.data.get(CLASS_PREFS_KEY)!)).toEqual({ order: ["drums", "piano", "electric-bass", "male-singer"], hidden: ["electric-bass"] });
+    expect(JSON.parse(store.data.get(CLASS_PREFS_KEY)!)).toEqual({
+      order: ["drums", "piano", "electric-bass", "male-singer"],
+      hidden: ["electric-bass"],
+    });
     const again = loadClassPrefs(store);
     expect(visibleClasses(again, IDS)).toEqual([0, 3, 2]);
     expect(visibleClasses(setClassVisible(again, "electric-bass", true), IDS)).toEqual([0, 3, 1, 2]);
@@ -46,7 +58,14 @@ describe("class order and visibility", () => {
     corrupt.data.set(CLASS_PREFS_KEY, '{"order":"drums","hidden":[]}');
     expect(loadClassPrefs(corrupt)).toBe(NO_PREFS);
     expect(loadClassPrefs(undefined)).toBe(NO_PREFS);
-    const refusing: StorageLike = { getItem: () => { throw new Error("SecurityError"); }, setItem: () => { throw new Error("QuotaExceededError"); } };
+    const refusing: StorageLike = {
+      getItem: () => {
+        throw new Error("SecurityError");
+      },
+      setItem: () => {
+        throw new Error("QuotaExceededError");
+      },
+    };
     expect(loadClassPrefs(refusing)).toBe(NO_PREFS);
     expect(() => saveClassPrefs(refusing, NO_PREFS)).not.toThrow();
   });
@@ -54,7 +73,14 @@ describe("class order and visibility", () => {
 
 describe("format", () => {
   it("writes times, milliseconds, rates and channels for the page", () => {
-    expect([formatClock(0), formatClock(4.04), formatClock(83.25), formatClock(599.96), formatClock(null), formatClock(-1)]).toEqual(["0:00.0", "0:04.0", "1:23.3", "10:00.0", "-", "-"]);
+    expect([formatClock(0), formatClock(4.04), formatClock(83.25), formatClock(599.96), formatClock(null), formatClock(-1)]).toEqual([
+      "0:00.0",
+      "0:04.0",
+      "1:23.3",
+      "10:00.0",
+      "-",
+      "-",
+    ]);
     expect([formatMs(3.14159), formatMs(250.4), formatMs(null), formatMs(Number.NaN)]).toEqual(["3.1 ms", "250 ms", "-", "-"]);
     expect([formatRate(48000), formatRate(22050), formatRate(44100), formatRate(null)]).toEqual(["48 kHz", "22.05 kHz", "44.1 kHz", "-"]);
     expect([channelName(null), channelName(0), channelName(7)]).toEqual(["mix", "ch 1", "ch 8"]);

@@ -5,14 +5,39 @@ import { PeakHold } from "../../../ui/src/lib/peak-hold.js";
 import { topClasses } from "../../../ui/src/lib/view.js";
 
 const HELLO: Hello = {
-  v: 1, type: "hello", labels: ["drum set", "electric bass", "male singer"], classIds: ["drums", "electric-bass", "male-singer"], modelId: "m",
-  sampleRateHz: 22000, inputRateHz: 48000, hopSec: 0.25, windowSec: 1, source: { name: "song.wav", kind: "file", channels: 2 },
-  lanes: [0, 1], rules: ["guitar-solo", "drop"], thresholds: [0.5, 0.5, 0.5], muted: [false, false, false], recording: null,
+  v: 1,
+  type: "hello",
+  labels: ["drum set", "electric bass", "male singer"],
+  classIds: ["drums", "electric-bass", "male-singer"],
+  modelId: "m",
+  sampleRateHz: 22000,
+  inputRateHz: 48000,
+  hopSec: 0.25,
+  windowSec: 1,
+  source: { name: "song.wav", kind: "file", channels: 2 },
+  lanes: [0, 1],
+  rules: ["guitar-solo", "drop"],
+  thresholds: [0.5, 0.5, 0.5],
+  muted: [false, false, false],
+  recording: null,
 };
 
 /** Window k of a lane at a 0.25 s hop (startSample on a 22000 Hz clock, so times are exact). */
 function frame(k: number, lane: number, smoothed: number[], active: number[] = smoothed.map((v) => (v > 0.5 ? 1 : 0))): FrameMessage {
-  return { v: 1, type: "frame", seq: k, lane, channel: lane, index: k, startSample: k * 5500, sampleRateHz: 22000, captureTimeMs: null, raw: smoothed, smoothed, active };
+  return {
+    v: 1,
+    type: "frame",
+    seq: k,
+    lane,
+    channel: lane,
+    index: k,
+    startSample: k * 5500,
+    sampleRateHz: 22000,
+    captureTimeMs: null,
+    raw: smoothed,
+    smoothed,
+    active,
+  };
 }
 function trigger(rule: string, edge: "enter" | "exit", k: number, lane: number): TriggerMessage {
   return { v: 1, type: "trigger", rule, edge, lane, channel: lane, startSample: k * 5500, sampleRateHz: 22000, captureTimeMs: null };
@@ -28,8 +53,15 @@ describe("LiveStore", () => {
     s.ingest(frame(0, 0, [0.0, 0.0, 0.0]), 30); // late duplicate of window 0
     const v = s.view();
     expect(s.staleDropped).toBe(1);
-    expect(v.lanes.map((l) => [l.lane, l.channel, l.tSec])).toEqual([[0, 0, 0.25], [1, 1, 0]]);
-    expect(v.lanes[0]!.levels.map((l) => [l.value, l.active])).toEqual([[0.8, true], [0.2, false], [0.7, true]]);
+    expect(v.lanes.map((l) => [l.lane, l.channel, l.tSec])).toEqual([
+      [0, 0, 0.25],
+      [1, 1, 0],
+    ]);
+    expect(v.lanes[0]!.levels.map((l) => [l.value, l.active])).toEqual([
+      [0.8, true],
+      [0.2, false],
+      [0.7, true],
+    ]);
     expect(v.lanes[0]!.levels.map((l) => l.peak)).toEqual([0.9, 0.2, 0.7]);
     const times: number[] = [];
     v.series[0]!.forEachInRange(-1, 10, (p) => times.push(p.tSec));
@@ -60,8 +92,15 @@ describe("LiveStore", () => {
     s.ingest(trigger("guitar-solo", "enter", 17, 1), 2);
     s.ingest(trigger("guitar-solo", "exit", 30, 0), 3);
     let v = s.view();
-    expect(v.triggers.map((t) => [t.tSec, t.rule, t.edge, t.channel])).toEqual([[7.5, "guitar-solo", "exit", 0], [4.25, "guitar-solo", "enter", 1], [4, "guitar-solo", "enter", 0]]);
-    expect(v.lamps).toEqual([{ rule: "guitar-solo", on: true, channels: [1] }, { rule: "drop", on: false, channels: [] }]);
+    expect(v.triggers.map((t) => [t.tSec, t.rule, t.edge, t.channel])).toEqual([
+      [7.5, "guitar-solo", "exit", 0],
+      [4.25, "guitar-solo", "enter", 1],
+      [4, "guitar-solo", "enter", 0],
+    ]);
+    expect(v.lamps).toEqual([
+      { rule: "guitar-solo", on: true, channels: [1] },
+      { rule: "drop", on: false, channels: [] },
+    ]);
     s.ingest(trigger("guitar-solo", "exit", 31, 1), 4);
     v = s.view();
     expect(v.lamps[0]!.on).toBe(false);
@@ -93,7 +132,13 @@ describe("LiveStore", () => {
     s.applyControl({ type: "record", on: false });
     s.applyControl({ type: "set-hop", hopSec: 0.5 });
     s.applyControl({ type: "set-threshold", label: "no-such-class", value: 0.1 });
-    expect(s.session).toMatchObject({ thresholds: [0.5, 0.8, 0.5], muted: [true, false, false], smoothing: { attackSec: 0.1, releaseSec: 2 }, recording: false, hopSec: 0.5 });
+    expect(s.session).toMatchObject({
+      thresholds: [0.5, 0.8, 0.5],
+      muted: [true, false, false],
+      smoothing: { attackSec: 0.1, releaseSec: 2 },
+      recording: false,
+      hopSec: 0.5,
+    });
     expect(s.version).toBe(v0 + 5);
     expect(s.session?.controls).toEqual(["set-threshold", "set-smoothing", "mute", "record"]);
   });

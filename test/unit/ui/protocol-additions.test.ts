@@ -10,27 +10,58 @@ import { SESSION } from "../../helpers/pipeline-data.js";
 import { TestClient } from "../../helpers/ws-client.js";
 
 const hello: Hello = {
-  v: 1, type: "hello", labels: ["drum set"], classIds: ["drums"], modelId: "m", sampleRateHz: 22050, inputRateHz: 48000, hopSec: 0.25,
-  windowSec: 1, source: { name: "x", kind: "file", channels: 2 }, lanes: [null], rules: [], thresholds: [0.5], muted: [false], recording: true,
+  v: 1,
+  type: "hello",
+  labels: ["drum set"],
+  classIds: ["drums"],
+  modelId: "m",
+  sampleRateHz: 22050,
+  inputRateHz: 48000,
+  hopSec: 0.25,
+  windowSec: 1,
+  source: { name: "x", kind: "file", channels: 2 },
+  lanes: [null],
+  rules: [],
+  thresholds: [0.5],
+  muted: [false],
+  recording: true,
 };
 
 describe("protocol v1 additions", () => {
   it("hello accepts the optional controls, oscTargets, recordFile and smoothing, and still works without them", () => {
-    const full = { ...hello, controls: ["set-threshold", "set-hop"], oscTargets: ["127.0.0.1:9000"], recordFile: "set.jsonl", smoothing: { attackSec: 0, releaseSec: 0.5 } };
+    const full = {
+      ...hello,
+      controls: ["set-threshold", "set-hop"],
+      oscTargets: ["127.0.0.1:9000"],
+      recordFile: "set.jsonl",
+      smoothing: { attackSec: 0, releaseSec: 0.5 },
+    };
     expect(parseServerMessage(full)).toEqual({ ok: true, value: full });
     expect(parseServerMessage(hello).ok).toBe(true);
-    expect(parseServerMessage({ ...hello, controls: ["set-tempo"] })).toEqual({ ok: false, error: 'hello.controls: invalid value ["set-tempo"]' });
-    expect(parseServerMessage({ ...hello, oscTargets: "127.0.0.1:9000" })).toEqual({ ok: false, error: 'hello.oscTargets: invalid value "127.0.0.1:9000"' });
+    expect(parseServerMessage({ ...hello, controls: ["set-tempo"] })).toEqual({
+      ok: false,
+      error: 'hello.controls: invalid value ["set-tempo"]',
+    });
+    expect(parseServerMessage({ ...hello, oscTargets: "127.0.0.1:9000" })).toEqual({
+      ok: false,
+      error: 'hello.oscTargets: invalid value "127.0.0.1:9000"',
+    });
     expect(parseServerMessage({ ...hello, smoothing: { attackSec: -1, releaseSec: 0.5 } }).ok).toBe(false);
     expect(parseServerMessage({ ...hello, recordFile: null }).ok).toBe(false);
   });
 
   it("set-hop takes a hop in (0, 1] s and nothing else", () => {
-    expect(parseClientMessage({ v: 1, type: "set-hop", hopSec: 0.5, id: 3 })).toEqual({ ok: true, value: { v: 1, type: "set-hop", hopSec: 0.5, id: 3 } });
+    expect(parseClientMessage({ v: 1, type: "set-hop", hopSec: 0.5, id: 3 })).toEqual({
+      ok: true,
+      value: { v: 1, type: "set-hop", hopSec: 0.5, id: 3 },
+    });
     expect(parseClientMessage({ v: 1, type: "set-hop", hopSec: 1 }).ok).toBe(true);
     expect(parseClientMessage({ v: 1, type: "set-hop", hopSec: 0 })).toEqual({ ok: false, error: "set-hop.hopSec: invalid value 0" });
     expect(parseClientMessage({ v: 1, type: "set-hop", hopSec: 1.5 })).toEqual({ ok: false, error: "set-hop.hopSec: invalid value 1.5" });
-    expect(parseClientMessage({ v: 1, type: "set-hop", hopSec: 0.5, label: "drums" })).toEqual({ ok: false, error: 'set-hop: unknown field "label"' });
+    expect(parseClientMessage({ v: 1, type: "set-hop", hopSec: 0.5, label: "drums" })).toEqual({
+      ok: false,
+      error: 'set-hop: unknown field "label"',
+    });
   });
 });
 
@@ -66,13 +97,31 @@ describe("WsSink: hello additions and set-hop", () => {
         if (h > 0.5) throw new UserError(`Expected hopSec <= 0.5 on this bridge, got ${h}`);
         hops.push(h);
       },
-      state: () => ({ thresholds: SESSION.thresholds, muted: SESSION.labels.map(() => false), recording: false, oscTargets: ["127.0.0.1:9000"], recordFile: "set.jsonl", smoothing: { attackSec: 0, releaseSec: 0.5 } }),
+      state: () => ({
+        thresholds: SESSION.thresholds,
+        muted: SESSION.labels.map(() => false),
+        recording: false,
+        oscTargets: ["127.0.0.1:9000"],
+        recordFile: "set.jsonl",
+        smoothing: { attackSec: 0, releaseSec: 0.5 },
+      }),
     });
     try {
-      expect(c.hello).toMatchObject({ controls: ["set-threshold", "set-smoothing", "mute", "record", "set-hop"], oscTargets: ["127.0.0.1:9000"], recordFile: "set.jsonl", smoothing: { attackSec: 0, releaseSec: 0.5 } });
+      expect(c.hello).toMatchObject({
+        controls: ["set-threshold", "set-smoothing", "mute", "record", "set-hop"],
+        oscTargets: ["127.0.0.1:9000"],
+        recordFile: "set.jsonl",
+        smoothing: { attackSec: 0, releaseSec: 0.5 },
+      });
       expect(c.client.invalid).toEqual([]);
       expect(await c.ack({ v: 1, type: "set-hop", hopSec: 0.5, id: 7 })).toEqual({ v: 1, type: "ack", id: 7, ok: true });
-      expect(await c.ack({ v: 1, type: "set-hop", hopSec: 1, id: 8 })).toEqual({ v: 1, type: "ack", id: 8, ok: false, error: "Expected hopSec <= 0.5 on this bridge, got 1" });
+      expect(await c.ack({ v: 1, type: "set-hop", hopSec: 1, id: 8 })).toEqual({
+        v: 1,
+        type: "ack",
+        id: 8,
+        ok: false,
+        error: "Expected hopSec <= 0.5 on this bridge, got 1",
+      });
       expect(hops).toEqual([0.5]);
     } finally {
       await c.close();
@@ -80,12 +129,21 @@ describe("WsSink: hello additions and set-hop", () => {
   });
 
   it("without onHop refuses set-hop, and without a recorder does not list record", async () => {
-    const c = await connect({ onControl: () => undefined, state: () => ({ thresholds: SESSION.thresholds, muted: SESSION.labels.map(() => false), recording: null }) });
+    const c = await connect({
+      onControl: () => undefined,
+      state: () => ({ thresholds: SESSION.thresholds, muted: SESSION.labels.map(() => false), recording: null }),
+    });
     try {
       expect(c.hello.controls).toEqual(["set-threshold", "set-smoothing", "mute"]);
       expect(c.hello).not.toHaveProperty("recordFile");
       expect(c.hello).not.toHaveProperty("oscTargets");
-      expect(await c.ack({ v: 1, type: "set-hop", hopSec: 0.5, id: 1 })).toEqual({ v: 1, type: "ack", id: 1, ok: false, error: "changing the hop is not available on this bridge; restart live with --hop SEC" });
+      expect(await c.ack({ v: 1, type: "set-hop", hopSec: 0.5, id: 1 })).toEqual({
+        v: 1,
+        type: "ack",
+        id: 1,
+        ok: false,
+        error: "changing the hop is not available on this bridge; restart live with --hop SEC",
+      });
     } finally {
       await c.close();
     }
@@ -105,7 +163,10 @@ describe("WsSink: hello additions and set-hop", () => {
     const c = await connect({});
     try {
       expect(c.hello.controls).toEqual([]);
-      expect(await c.ack({ v: 1, type: "mute", label: "drums", muted: true, id: 2 })).toMatchObject({ ok: false, error: "control is not available on this bridge" });
+      expect(await c.ack({ v: 1, type: "mute", label: "drums", muted: true, id: 2 })).toMatchObject({
+        ok: false,
+        error: "control is not available on this bridge",
+      });
     } finally {
       await c.close();
     }

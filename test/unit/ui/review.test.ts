@@ -32,14 +32,25 @@ describe("parseReviewFile: activity logs", () => {
     const [rec, ...more] = parseReviewFile("one.jsonl", text);
     expect(more).toEqual([]);
     expect(rec!.kind).toBe("activity-log");
-    expect(rec!.session).toMatchObject({ modelId: "run-0", classIds: SESSION.classIds, labels: SESSION.labels, hopSec: 0.25, rules: ["guitar-solo"], lanes: [null], controls: [] });
+    expect(rec!.session).toMatchObject({
+      modelId: "run-0",
+      classIds: SESSION.classIds,
+      labels: SESSION.labels,
+      hopSec: 0.25,
+      rules: ["guitar-solo"],
+      lanes: [null],
+      controls: [],
+    });
     const pts = rec!.lanes[0]!.series.points;
     expect(pts.length).toBe(24);
     expect(pts[7]!.tSec).toBe(makeFrame(7).startSample / 22050);
     expect(pts[7]!.raw).toEqual(Array.from(makeFrame(7).raw, (x) => Number(x.toPrecision(9))));
     expect(pts[7]!.active).toEqual(Array.from(makeFrame(7).active));
     // makeFrame fires guitar-solo enter on frame 5, exit on 15
-    expect(rec!.triggers.map((t) => [t.rule, t.edge, t.tSec])).toEqual([["guitar-solo", "enter", makeFrame(5).startSample / 22050], ["guitar-solo", "exit", makeFrame(15).startSample / 22050]]);
+    expect(rec!.triggers.map((t) => [t.rule, t.edge, t.tSec])).toEqual([
+      ["guitar-solo", "enter", makeFrame(5).startSample / 22050],
+      ["guitar-solo", "exit", makeFrame(15).startSample / 22050],
+    ]);
     expect(rec!.startSec).toBe(0);
     expect(rec!.endSec).toBe(pts[23]!.tSec + 0.25);
     expect(rec!.partialTail).toBe(false);
@@ -56,7 +67,9 @@ describe("parseReviewFile: activity logs", () => {
   });
 
   it("refuses files that are neither, with the file and line in the message", () => {
-    expect(() => parseReviewFile("x.jsonl", '{"type":"session"}\nnot json\n')).toThrow(new ReviewFileError("x.jsonl", "line 2 is not JSON (expected an activity log from live --record or an analyze JSON file)"));
+    expect(() => parseReviewFile("x.jsonl", '{"type":"session"}\nnot json\n')).toThrow(
+      new ReviewFileError("x.jsonl", "line 2 is not JSON (expected an activity log from live --record or an analyze JSON file)"),
+    );
     expect(() => parseReviewFile("x.jsonl", '{"type":"frame","v":1}\n')).toThrow("x.jsonl: line 1: a frame before the session header");
     expect(() => parseReviewFile("x.json", '{"hello": 1}')).toThrow("x.json: no session header");
     expect(() => parseReviewFile("x.json", '{"files": []}')).toThrow("x.json: the analyze document has no files");

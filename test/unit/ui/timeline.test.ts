@@ -57,7 +57,11 @@ function recordingCtx() {
   const rects: { x: number; y: number; w: number; h: number; fill: string }[] = [];
   const lines: { x: number; stroke: string }[] = [];
   const ctx: Ctx2D = {
-    fillStyle: "", strokeStyle: "", lineWidth: 1, font: "", textBaseline: "",
+    fillStyle: "",
+    strokeStyle: "",
+    lineWidth: 1,
+    font: "",
+    textBaseline: "",
     fillRect(x, y, w, h) {
       rects.push({ x, y, w, h, fill: this.fillStyle as string });
     },
@@ -78,13 +82,26 @@ describe("drawTimeline", () => {
     // 60 s span on 600 px: 10 px per second; rows: class 1 on top, class 0 below.
     const series = new ArraySeries([pt(10, 0.2), pt(10.5, 0.9, 1), pt(50, 0.5)]);
     const cells = drawTimeline(ctx, {
-      widthPx: 600, heightPx: 2 * 20 + AXIS_PX, nowSec: 60, spanSec: 60, rows: [1, 0], series, hopSec: 0.5,
-      triggers: [{ tSec: 30, rule: "drop", edge: "enter", lane: 0, channel: null }, { tSec: 31, rule: "drop", edge: "enter", lane: 1, channel: 1 }], lane: 0,
+      widthPx: 600,
+      heightPx: 2 * 20 + AXIS_PX,
+      nowSec: 60,
+      spanSec: 60,
+      rows: [1, 0],
+      series,
+      hopSec: 0.5,
+      triggers: [
+        { tSec: 30, rule: "drop", edge: "enter", lane: 0, channel: null },
+        { tSec: 31, rule: "drop", edge: "enter", lane: 1, channel: 1 },
+      ],
+      lane: 0,
     });
     expect(cells).toBe(3);
     const cellsOf = (x: number) => rects.filter((r) => Math.abs(r.x - x) < 1e-9 && r.w < 100);
     // window at 10 s -> x = 100, next window 0.5 s later -> 5 px wide; two rows
-    expect(cellsOf(100).map((r) => [r.w, r.fill.startsWith("rgba")])).toEqual([[5, true], [5, true]]);
+    expect(cellsOf(100).map((r) => [r.w, r.fill.startsWith("rgba")])).toEqual([
+      [5, true],
+      [5, true],
+    ]);
     // window at 10.5 s: class 0 (bottom row, y from 20) active -> full row height minus 2 px, amber (hsl)
     const active = cellsOf(105).find((r) => r.y >= 20)!;
     expect([active.h, active.fill.startsWith("hsl(40")]).toEqual([18, true]);
@@ -96,7 +113,17 @@ describe("drawTimeline", () => {
 
   it("draws nothing for windows older than the span", () => {
     const { ctx } = recordingCtx();
-    const cells = drawTimeline(ctx, { widthPx: 600, heightPx: 50, nowSec: 200, spanSec: 60, rows: [0], series: new ArraySeries([pt(10), pt(20)]), hopSec: 0.25, triggers: [], lane: 0 });
+    const cells = drawTimeline(ctx, {
+      widthPx: 600,
+      heightPx: 50,
+      nowSec: 200,
+      spanSec: 60,
+      rows: [0],
+      series: new ArraySeries([pt(10), pt(20)]),
+      hopSec: 0.25,
+      triggers: [],
+      lane: 0,
+    });
     expect(cells).toBe(0);
   });
 });

@@ -97,7 +97,8 @@ export class LiveStore {
     const replace = <T>(xs: readonly T[], v: T): T[] => xs.map((x, k) => (k === i ? v : x));
     if (req.type === "set-threshold" && i >= 0) this.session = { ...s, thresholds: replace(s.thresholds, req.value) };
     else if (req.type === "mute" && i >= 0) this.session = { ...s, muted: replace(s.muted, req.muted) };
-    else if (req.type === "set-smoothing" && req.label === undefined) this.session = { ...s, smoothing: { attackSec: req.attackSec, releaseSec: req.releaseSec } };
+    else if (req.type === "set-smoothing" && req.label === undefined)
+      this.session = { ...s, smoothing: { attackSec: req.attackSec, releaseSec: req.releaseSec } };
     else if (req.type === "record") this.session = { ...s, recording: req.on };
     else if (req.type === "set-hop") this.session = { ...s, hopSec: req.hopSec };
     else return;
@@ -119,11 +120,19 @@ export class LiveStore {
       const peaks = l.peak.values();
       const p = l.latest;
       return {
-        lane: l.lane, channel: l.channel, tSec: p?.tSec ?? null,
+        lane: l.lane,
+        channel: l.channel,
+        tSec: p?.tSec ?? null,
         levels: peaks.map((peak, c) => ({ value: p?.smoothed[c] ?? 0, raw: p?.raw[c] ?? 0, peak, active: p?.active[c] === 1 })),
       };
     });
-    return { session: s, lanes: laneViews, triggers: this.triggers.slice(), lamps: lampsFrom(s?.rules ?? [], this.inside), series: lanes.map((l) => l.ring) };
+    return {
+      session: s,
+      lanes: laneViews,
+      triggers: this.triggers.slice(),
+      lamps: lampsFrom(s?.rules ?? [], this.inside),
+      series: lanes.map((l) => l.ring),
+    };
   }
 
   private laneState(lane: number, channel: number | null, n: number): LaneState {
@@ -145,5 +154,11 @@ export class LiveStore {
 function sameRun(a: SessionView | null, b: SessionView): boolean {
   if (a === null) return false;
   const same = (x: readonly unknown[], y: readonly unknown[]): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
-  return a.modelId === b.modelId && a.sampleRateHz === b.sampleRateHz && a.source?.name === b.source?.name && same(a.classIds, b.classIds) && same(a.lanes, b.lanes);
+  return (
+    a.modelId === b.modelId &&
+    a.sampleRateHz === b.sampleRateHz &&
+    a.source?.name === b.source?.name &&
+    same(a.classIds, b.classIds) &&
+    same(a.lanes, b.lanes)
+  );
 }

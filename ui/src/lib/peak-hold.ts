@@ -21,7 +21,10 @@ export class PeakHold {
   private readonly holdSec: number;
   private readonly fallPerSec: number;
 
-  constructor(readonly n: number, opts: PeakHoldOptions = {}) {
+  constructor(
+    readonly n: number,
+    opts: PeakHoldOptions = {},
+  ) {
     this.peak = new Float64Array(n);
     this.heldAt = new Float64Array(n);
     this.holdSec = opts.holdSec ?? 1.5;

@@ -83,21 +83,35 @@ export function parseActivityLogText(fileName: string, text: string): Recording[
     }
   }
   if (runs.length === 0) throw new ReviewFileError(fileName, `no session header: ${notLog}`);
-  return runs.map((r, k) => logRecording(`${fileName}${runs.length > 1 ? ` (run ${k + 1})` : ""}`, r.session, r.frames, partialTail && k === runs.length - 1));
+  return runs.map((r, k) =>
+    logRecording(`${fileName}${runs.length > 1 ? ` (run ${k + 1})` : ""}`, r.session, r.frames, partialTail && k === runs.length - 1),
+  );
 }
 
 function logRecording(name: string, s: Rec, frames: readonly Rec[], partialTail: boolean): Recording {
   const labels = strs(s["labels"]);
   const sampleRateHz = num(s["sampleRateHz"]);
-  if (labels === undefined || sampleRateHz === undefined) throw new ReviewFileError(name, "the session header has no labels or sampleRateHz");
+  if (labels === undefined || sampleRateHz === undefined)
+    throw new ReviewFileError(name, "the session header has no labels or sampleRateHz");
   const src = isObj(s["source"]) ? s["source"] : undefined;
   const session: SessionView = {
-    modelId: typeof s["modelId"] === "string" ? s["modelId"] : "?", labels, classIds: strs(s["classIds"]) ?? labels, sampleRateHz,
-    inputRateHz: num(s["inputRateHz"]) ?? null, hopSec: num(s["hopSec"]) ?? null, windowSec: num(s["windowSec"]) ?? 1,
-    lanes: Array.isArray(s["lanes"]) ? (s["lanes"] as (number | null)[]) : [null], rules: strs(s["rules"]) ?? [],
-    thresholds: nums(s["thresholds"]) ?? labels.map(() => 0.5), muted: labels.map(() => false),
+    modelId: typeof s["modelId"] === "string" ? s["modelId"] : "?",
+    labels,
+    classIds: strs(s["classIds"]) ?? labels,
+    sampleRateHz,
+    inputRateHz: num(s["inputRateHz"]) ?? null,
+    hopSec: num(s["hopSec"]) ?? null,
+    windowSec: num(s["windowSec"]) ?? 1,
+    lanes: Array.isArray(s["lanes"]) ? (s["lanes"] as (number | null)[]) : [null],
+    rules: strs(s["rules"]) ?? [],
+    thresholds: nums(s["thresholds"]) ?? labels.map(() => 0.5),
+    muted: labels.map(() => false),
     source: src === undefined ? null : { name: String(src["name"]), kind: String(src["kind"]), channels: num(src["channels"]) ?? 0 },
-    recording: null, recordFile: null, oscTargets: null, smoothing: null, controls: [],
+    recording: null,
+    recordFile: null,
+    oscTargets: null,
+    smoothing: null,
+    controls: [],
   };
   const byLane = new Map<number, { channel: number | null; points: FramePoint[] }>();
   const triggers: TriggerEntry[] = [];
@@ -112,9 +126,11 @@ function logRecording(name: string, s: Rec, frames: readonly Rec[], partialTail:
     byLane.set(lane, l);
     // Keep time strictly increasing per lane (as live does): a repeated or older window is dropped.
     const last = l.points.at(-1);
-    if (last === undefined || tSec > last.tSec) l.points.push({ tSec, raw: nums(f["raw"]) ?? smoothed, smoothed, active: nums(f["active"]) ?? [] });
+    if (last === undefined || tSec > last.tSec)
+      l.points.push({ tSec, raw: nums(f["raw"]) ?? smoothed, smoothed, active: nums(f["active"]) ?? [] });
     for (const t of Array.isArray(f["triggers"]) ? f["triggers"] : []) {
-      if (isObj(t) && typeof t["rule"] === "string" && (t["edge"] === "enter" || t["edge"] === "exit")) triggers.push({ tSec, rule: t["rule"], edge: t["edge"], lane, channel });
+      if (isObj(t) && typeof t["rule"] === "string" && (t["edge"] === "enter" || t["edge"] === "exit"))
+        triggers.push({ tSec, rule: t["rule"], edge: t["edge"], lane, channel });
     }
   }
   return finish(name, "activity-log", session, byLane, triggers, partialTail);
@@ -136,27 +152,47 @@ export function parseAnalyzeJson(fileName: string, doc: Rec): Recording[] {
     for (const r of rows) {
       const start = isObj(r) ? num(r["start"]) : undefined;
       const scores = isObj(r) ? nums(r["scores"]) : undefined;
-      if (!isObj(r) || start === undefined || scores === undefined) throw new ReviewFileError(name, `row ${points.length + 1}: expected start and scores`);
+      if (!isObj(r) || start === undefined || scores === undefined)
+        throw new ReviewFileError(name, `row ${points.length + 1}: expected start and scores`);
       hop = Math.min(hop, (num(r["end"]) ?? start + 1) - start);
       const last = points.at(-1);
-      if (last === undefined || start > last.tSec) points.push({ tSec: start, raw: scores, smoothed: scores, active: nums(r["active"]) ?? [] });
+      if (last === undefined || start > last.tSec)
+        points.push({ tSec: start, raw: scores, smoothed: scores, active: nums(r["active"]) ?? [] });
     }
     const session: SessionView = {
-      modelId: typeof doc["model"] === "string" ? doc["model"] : "?", labels, classIds, sampleRateHz: 22050, inputRateHz: null,
-      hopSec: Number.isFinite(hop) ? hop : null, windowSec: Number.isFinite(hop) ? hop : 1, lanes: [null], rules: [],
-      thresholds: nums(f["thresholds"]) ?? classIds.map(() => 0.5), muted: classIds.map(() => false),
+      modelId: typeof doc["model"] === "string" ? doc["model"] : "?",
+      labels,
+      classIds,
+      sampleRateHz: 22050,
+      inputRateHz: null,
+      hopSec: Number.isFinite(hop) ? hop : null,
+      windowSec: Number.isFinite(hop) ? hop : 1,
+      lanes: [null],
+      rules: [],
+      thresholds: nums(f["thresholds"]) ?? classIds.map(() => 0.5),
+      muted: classIds.map(() => false),
       source: { name: typeof f["file"] === "string" ? f["file"] : fileName, kind: "offline", channels: 0 },
-      recording: null, recordFile: null, oscTargets: null, smoothing: null, controls: [],
+      recording: null,
+      recordFile: null,
+      oscTargets: null,
+      smoothing: null,
+      controls: [],
     };
     return finish(name, "analyze", session, new Map([[0, { channel: null, points }]]), [], false);
   });
 }
 
 function finish(
-  name: string, kind: Recording["kind"], session: SessionView, byLane: ReadonlyMap<number, { channel: number | null; points: FramePoint[] }>,
-  triggers: TriggerEntry[], partialTail: boolean,
+  name: string,
+  kind: Recording["kind"],
+  session: SessionView,
+  byLane: ReadonlyMap<number, { channel: number | null; points: FramePoint[] }>,
+  triggers: TriggerEntry[],
+  partialTail: boolean,
 ): Recording {
-  const lanes = [...byLane.entries()].sort((a, b) => a[0] - b[0]).map(([lane, l]) => ({ lane, channel: l.channel, series: new ArraySeries(l.points) }));
+  const lanes = [...byLane.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([lane, l]) => ({ lane, channel: l.channel, series: new ArraySeries(l.points) }));
   const starts = lanes.flatMap((l) => l.series.points.map((p) => p.tSec));
   if (starts.length === 0) throw new ReviewFileError(name, "holds no frames");
   triggers.sort((a, b) => a.tSec - b.tSec);
@@ -177,8 +213,15 @@ export function reviewView(rec: Recording, tSec: number): ViewState {
     l.series.forEachInRange(tSec - PEAK_REPLAY_SEC, tSec, (q) => q.tSec <= tSec && peak.update(q.smoothed, q.tSec));
     const peaks = peak.values();
     return {
-      lane: l.lane, channel: l.channel, tSec: p?.tSec ?? null,
-      levels: peaks.map((pk, c) => ({ value: p?.smoothed[c] ?? 0, raw: p?.raw[c] ?? 0, peak: Math.max(pk, p?.smoothed[c] ?? 0), active: p?.active[c] === 1 })),
+      lane: l.lane,
+      channel: l.channel,
+      tSec: p?.tSec ?? null,
+      levels: peaks.map((pk, c) => ({
+        value: p?.smoothed[c] ?? 0,
+        raw: p?.raw[c] ?? 0,
+        peak: Math.max(pk, p?.smoothed[c] ?? 0),
+        active: p?.active[c] === 1,
+      })),
     };
   });
   const past = rec.triggers.filter((t) => t.tSec <= tSec);
@@ -190,7 +233,10 @@ export function reviewView(rec: Recording, tSec: number): ViewState {
     inside.set(t.rule, m);
   }
   return {
-    session: rec.session, lanes, triggers: past.slice(-TRIGGER_LOG_SIZE).reverse(), lamps: lampsFrom(rec.session.rules, inside),
+    session: rec.session,
+    lanes,
+    triggers: past.slice(-TRIGGER_LOG_SIZE).reverse(),
+    lamps: lampsFrom(rec.session.rules, inside),
     series: rec.lanes.map((l) => l.series),
   };
 }

@@ -17,9 +17,23 @@ const isStrArray = (v: unknown): boolean => Array.isArray(v) && v.every((x) => t
 
 /** Fields the page reads, per message type. */
 const NEEDS: Record<ServerMessage["type"], Record<string, (v: unknown) => boolean>> = {
-  hello: { labels: isStrArray, classIds: isStrArray, thresholds: isNumArray, muted: Array.isArray, lanes: Array.isArray, rules: isStrArray, sampleRateHz: isNum },
+  hello: {
+    labels: isStrArray,
+    classIds: isStrArray,
+    thresholds: isNumArray,
+    muted: Array.isArray,
+    lanes: Array.isArray,
+    rules: isStrArray,
+    sampleRateHz: isNum,
+  },
   frame: { lane: isNum, startSample: isNum, sampleRateHz: isNum, raw: isNumArray, smoothed: isNumArray, active: isNumArray },
-  trigger: { rule: (v) => typeof v === "string", edge: (v) => v === "enter" || v === "exit", lane: isNum, startSample: isNum, sampleRateHz: isNum },
+  trigger: {
+    rule: (v) => typeof v === "string",
+    edge: (v) => v === "enter" || v === "exit",
+    lane: isNum,
+    startSample: isNum,
+    sampleRateHz: isNum,
+  },
   status: { xruns: isNum, droppedWindows: isNum, latencyMs: (v) => typeof v === "object" && v !== null },
   ack: { ok: (v) => typeof v === "boolean" },
 };
@@ -37,10 +51,12 @@ export function checkServerMessage(text: string): Checked {
   }
   if (typeof msg !== "object" || msg === null || Array.isArray(msg)) return { ok: false, error: "not a JSON object" };
   const rec = msg as Record<string, unknown>;
-  if (rec["v"] !== PAGE_PROTOCOL_VERSION) return { ok: false, error: `protocol v${String(rec["v"])}, this page speaks v${PAGE_PROTOCOL_VERSION}` };
+  if (rec["v"] !== PAGE_PROTOCOL_VERSION)
+    return { ok: false, error: `protocol v${String(rec["v"])}, this page speaks v${PAGE_PROTOCOL_VERSION}` };
   const type = rec["type"];
   const needs = typeof type === "string" && Object.hasOwn(NEEDS, type) ? NEEDS[type as ServerMessage["type"]] : undefined;
   if (needs === undefined) return { ok: false, error: `unknown message type ${JSON.stringify(type)}` };
-  for (const [k, check] of Object.entries(needs)) if (!check(rec[k])) return { ok: false, error: `${String(type)}.${k} is missing or invalid` };
+  for (const [k, check] of Object.entries(needs))
+    if (!check(rec[k])) return { ok: false, error: `${String(type)}.${k} is missing or invalid` };
   return { ok: true, value: rec as unknown as ServerMessage };
 }

@@ -43,9 +43,23 @@ export interface SessionView {
 /** The session a hello describes. */
 export function sessionFromHello(h: Hello): SessionView {
   return {
-    modelId: h.modelId, labels: h.labels, classIds: h.classIds, sampleRateHz: h.sampleRateHz, inputRateHz: h.inputRateHz, hopSec: h.hopSec,
-    windowSec: h.windowSec, lanes: h.lanes, rules: h.rules, thresholds: h.thresholds, muted: h.muted, source: h.source, recording: h.recording,
-    recordFile: h.recordFile ?? null, oscTargets: h.oscTargets ?? null, smoothing: h.smoothing ?? null, controls: h.controls ?? V1_CONTROLS,
+    modelId: h.modelId,
+    labels: h.labels,
+    classIds: h.classIds,
+    sampleRateHz: h.sampleRateHz,
+    inputRateHz: h.inputRateHz,
+    hopSec: h.hopSec,
+    windowSec: h.windowSec,
+    lanes: h.lanes,
+    rules: h.rules,
+    thresholds: h.thresholds,
+    muted: h.muted,
+    source: h.source,
+    recording: h.recording,
+    recordFile: h.recordFile ?? null,
+    oscTargets: h.oscTargets ?? null,
+    smoothing: h.smoothing ?? null,
+    controls: h.controls ?? V1_CONTROLS,
   };
 }
 
@@ -100,7 +114,11 @@ export interface ViewState {
 }
 
 /** The `n` classes with the highest value on a lane among `visible` (class indices), highest first. */
-export function topClasses(lane: LaneView, visible: readonly number[], n: number): { readonly index: number; readonly level: ClassLevel }[] {
+export function topClasses(
+  lane: LaneView,
+  visible: readonly number[],
+  n: number,
+): { readonly index: number; readonly level: ClassLevel }[] {
   return visible
     .flatMap((index) => {
       const level = lane.levels[index];

@@ -22,7 +22,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function noise(n: number, seed: number): Float32Array {
   let s = seed;
-  return new Float32Array(n).map(() => ((s = (Math.imul(1664525, s) + 1013904223) >>> 0) / 2 ** 32) - 0.5);
+  return new Float32Array(n).map(() => (s = (Math.imul(1664525, s) + 1013904223) >>> 0) / 2 ** 32 - 0.5);
 }
 
 const peak = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -53,7 +53,20 @@ print(json.dumps([np.convolve(f64(c["x"]), f64(c["h"]))[: len(c["x"])].tolist() 
     // 0.2 s of decaying noise at 44.1 kHz, as the guitarix IRs are.
     const amp = join(root, "amps", "Fixture Amp.wav");
     execFileSync("sox", ["-n", "-r", "44100", "-c", "1", "-b", "24", amp, "synth", "0.2", "whitenoise", "fade", "q", "0", "0.2", "0.19"]);
-    execFileSync("sox", ["-n", "-r", "44100", "-c", "1", "-b", "24", join(root, "bands", "Fixture Band.wav"), "synth", "0.01", "sine", "1000"]);
+    execFileSync("sox", [
+      "-n",
+      "-r",
+      "44100",
+      "-c",
+      "1",
+      "-b",
+      "24",
+      join(root, "bands", "Fixture Band.wav"),
+      "synth",
+      "0.01",
+      "sine",
+      "1000",
+    ]);
     expect(cabinetIds(root)).toEqual(["amps/Fixture Amp", "bands/Fixture Band"]);
     const ir = cabinetIr("amps/Fixture Amp", SR, root);
     expect(ir.length).toBe(Math.round(CABINET_IR_SEC * SR));
@@ -77,7 +90,12 @@ print(json.dumps([np.convolve(f64(c["x"]), f64(c["h"]))[: len(c["x"])].tolist() 
     applyFx(clean, fx, SR, ir);
     const direct = convolve(x, ir);
     const scale = peak(x) / peak(direct);
-    expectAllClose(clean, [...direct].map((v) => v * scale), 1e-5, "clean cabinet");
+    expectAllClose(
+      clean,
+      [...direct].map((v) => v * scale),
+      1e-5,
+      "clean cabinet",
+    );
     // Without an IR the chain is unchanged (no cabinet on a clean guitar).
     const plain = x.slice();
     applyFx(plain, noCabinet, SR);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { blockPeaks, compress, gainComputerDb, limit, type CompressorParams, type LimiterParams } from "../../../../src/data/synth/dynamics.js";
+import {
+  blockPeaks,
+  compress,
+  gainComputerDb,
+  limit,
+  type CompressorParams,
+  type LimiterParams,
+} from "../../../../src/data/synth/dynamics.js";
 import { bandSignal } from "../../../helpers/band-signal.js";
 
 const SR = 22050;
@@ -40,7 +47,9 @@ describe("look-ahead limiter", () => {
             limit(x, out, SR, gain, p, peaks);
             let peak = 0;
             for (const v of out) peak = Math.max(peak, Math.abs(v));
-            expect(peak, `look-ahead ${lookaheadMs} ms, release ${releaseMs} ms, clip ${clipDb} dB, gain ${gain}`).toBeLessThanOrEqual(Math.pow(10, -1 / 20));
+            expect(peak, `look-ahead ${lookaheadMs} ms, release ${releaseMs} ms, clip ${clipDb} dB, gain ${gain}`).toBeLessThanOrEqual(
+              Math.pow(10, -1 / 20),
+            );
             expect(peak).toBeGreaterThan(Math.pow(10, -1.1 / 20)); // and it does reach it
           }
         }
@@ -108,8 +117,12 @@ describe("bus compressor", () => {
     // curve. Expected: crest factor 9.0 dB in, 7.9 dB out at ratio 1.5, 5.2 dB at ratio 4.
     const n = Math.round(3.1 * SR);
     const levelAt = (t: number): number => (t < 0.8 ? -8 : t < 1.1 ? -8 - (12 * (t - 0.8)) / 0.3 : -20);
-    const x = Float32Array.from({ length: n }, (_, i) => Math.SQRT2 * Math.pow(10, levelAt(i / SR) / 20) * Math.sin((2 * Math.PI * 1000 * i) / SR));
-    const crest = (v: Float32Array, from: number): number => db(v.subarray(from).reduce((m, s) => Math.max(m, Math.abs(s)), 0) / rms(v, from, v.length));
+    const x = Float32Array.from(
+      { length: n },
+      (_, i) => Math.SQRT2 * Math.pow(10, levelAt(i / SR) / 20) * Math.sin((2 * Math.PI * 1000 * i) / SR),
+    );
+    const crest = (v: Float32Array, from: number): number =>
+      db(v.subarray(from).reduce((m, s) => Math.max(m, Math.abs(s)), 0) / rms(v, from, v.length));
     const skip = Math.round(0.3 * SR); // the detector's start from silence
     for (const ratio of [1.5, 4]) {
       const p = { ...base, ratio, thresholdDb: -24, releaseMs: 30 };

@@ -7,7 +7,7 @@ const SR = 22050;
 
 function noise(n: number, seed = 1): Float32Array {
   let s = seed;
-  return new Float32Array(n).map(() => ((s = (Math.imul(1664525, s) + 1013904223) >>> 0) / 2 ** 32) - 0.5);
+  return new Float32Array(n).map(() => (s = (Math.imul(1664525, s) + 1013904223) >>> 0) / 2 ** 32 - 0.5);
 }
 
 type Case = readonly ["peak" | "low" | "high", number, number, number];
@@ -39,7 +39,12 @@ print(json.dumps(res))`,
 describe("stem effects", () => {
   it("peaking EQ, low-pass and high-pass match scipy's lfilter on RBJ-cookbook coefficients", () => {
     const x = noise(4096);
-    const cases: Case[] = [["peak", 1000, 6, 1.2], ["peak", 300, -9, 0.7], ["low", 8000, 0, 0], ["high", 120, 0, 0]];
+    const cases: Case[] = [
+      ["peak", 1000, 6, 1.2],
+      ["peak", 300, -9, 0.7],
+      ["low", 8000, 0, 0],
+      ["high", 120, 0, 0],
+    ];
     const expected = scipyFilters(cases, x);
     cases.forEach(([kind, hz, db, q], i) => {
       const y = x.slice();
@@ -62,7 +67,16 @@ describe("stem effects", () => {
   });
 
   it("applies a whole chain deterministically, drive keeping the peak", () => {
-    const fx = { gainDb: 0, pan: 0, eq: [{ hz: 2000, db: 4, q: 1 }], highPassHz: 80, lowPassHz: 8000, drive: 3, reverbWet: 0.2, reverbRoom: 0.5 };
+    const fx = {
+      gainDb: 0,
+      pan: 0,
+      eq: [{ hz: 2000, db: 4, q: 1 }],
+      highPassHz: 80,
+      lowPassHz: 8000,
+      drive: 3,
+      reverbWet: 0.2,
+      reverbRoom: 0.5,
+    };
     const a = noise(SR, 3).map((v) => v * 0.5);
     const b = a.slice();
     applyFx(a, fx, SR);
@@ -84,8 +98,9 @@ describe("stem effects", () => {
     expect(Buffer.from(again.buffer).equals(Buffer.from(amp.buffer))).toBe(true);
     expect(Math.max(...amp.map(Math.abs))).toBeCloseTo(0.4, 5);
     // Spectra by numpy (Hann window, last 0.5 s: past the filters' transients).
-    const bands = JSON.parse(runPython(
-      `import numpy as np, json, sys
+    const bands = JSON.parse(
+      runPython(
+        `import numpy as np, json, sys
 d = json.load(sys.stdin)
 out = {}
 for k in ("amp", "mild"):
@@ -95,8 +110,9 @@ for k in ("amp", "mild"):
     h = lambda hz: float(p[np.argmin(np.abs(f - hz))])
     out[k] = {"h1": h(220), "h2": h(440), "h3": h(660), "mid": float(p[(f > 1000) & (f < 4000)].sum()), "top": float(p[f > 8000].sum()), "all": float(p.sum())}
 print(json.dumps(out))`,
-      JSON.stringify({ amp: Array.from(amp), mild: Array.from(mild) }),
-    )) as Record<"amp" | "mild", Record<"h1" | "h2" | "h3" | "mid" | "top" | "all", number>>;
+        JSON.stringify({ amp: Array.from(amp), mild: Array.from(mild) }),
+      ),
+    ) as Record<"amp" | "mild", Record<"h1" | "h2" | "h3" | "mid" | "top" | "all", number>>;
     const a = bands.amp;
     const m = bands.mild;
     // strong odd harmonics, and an even one from the asymmetry (the symmetric mild drive has none)

@@ -4,7 +4,8 @@
  * signal), follows the score within 30 cents; gestures go where players make them.
  */
 import { describe, expect, it } from "vitest";
-import { addGestures, applyGesture, gestureCents, gestureSummary, type PitchGesture } from "../../../../src/data/synth/expressive.js";
+import { addGestures, applyGesture, gestureCents, gestureSummary } from "../../../../src/data/synth/expressive.js";
+import type { PitchGesture } from "../../../../src/data/synth/score.js";
 import { Rng } from "../../../../src/data/synth/rng.js";
 import type { Note } from "../../../../src/data/synth/score.js";
 import { runPython } from "../../../helpers/python.js";
@@ -38,27 +39,43 @@ function sine(hz: number, sec: number): Float32Array {
 }
 
 describe("applyGesture", () => {
-  it("bends a note along its score path within 30 cents (up a whole tone and back)", () => {
-    const g: PitchGesture = { kind: "bend", path: [[0.1, 0], [0.25, 200], [0.7, 200], [0.85, 0]] };
-    const y = applyGesture(sine(220, 1.5), g, SR);
-    const times = Array.from({ length: 22 }, (_, i) => 0.05 + i * 0.05);
-    const got = measuredCents(y, 220, times);
-    const worst = Math.max(...times.map((t, i) => Math.abs((got[i] as number) - gestureCents(g, t))));
-    expect(worst).toBeLessThan(30);
-    // and it really moved: the held part is 2 semitones up
-    expect(got[times.findIndex((t) => Math.abs(t - 0.5) < 1e-9)]).toBeGreaterThan(180);
-  }, PY_TIMEOUT_MS);
+  it(
+    "bends a note along its score path within 30 cents (up a whole tone and back)",
+    () => {
+      const g: PitchGesture = {
+        kind: "bend",
+        path: [
+          [0.1, 0],
+          [0.25, 200],
+          [0.7, 200],
+          [0.85, 0],
+        ],
+      };
+      const y = applyGesture(sine(220, 1.5), g, SR);
+      const times = Array.from({ length: 22 }, (_, i) => 0.05 + i * 0.05);
+      const got = measuredCents(y, 220, times);
+      const worst = Math.max(...times.map((t, i) => Math.abs((got[i] as number) - gestureCents(g, t))));
+      expect(worst).toBeLessThan(30);
+      // and it really moved: the held part is 2 semitones up
+      expect(got[times.findIndex((t) => Math.abs(t - 0.5) < 1e-9)]).toBeGreaterThan(180);
+    },
+    PY_TIMEOUT_MS,
+  );
 
-  it("puts vibrato of the scored depth and rate on a held note", () => {
-    const g: PitchGesture = { kind: "vibrato", path: [], vibrato: { depthCents: 40, rateHz: 6, delaySec: 0.1 } };
-    const y = applyGesture(sine(330, 1.2), g, SR);
-    const times = Array.from({ length: 40 }, (_, i) => 0.35 + i * 0.02);
-    const got = measuredCents(y, 330, times);
-    const worst = Math.max(...times.map((t, i) => Math.abs((got[i] as number) - gestureCents(g, t))));
-    expect(worst).toBeLessThan(30);
-    expect(Math.max(...got)).toBeGreaterThan(30);
-    expect(Math.min(...got)).toBeLessThan(-30);
-  }, PY_TIMEOUT_MS);
+  it(
+    "puts vibrato of the scored depth and rate on a held note",
+    () => {
+      const g: PitchGesture = { kind: "vibrato", path: [], vibrato: { depthCents: 40, rateHz: 6, delaySec: 0.1 } };
+      const y = applyGesture(sine(330, 1.2), g, SR);
+      const times = Array.from({ length: 40 }, (_, i) => 0.35 + i * 0.02);
+      const got = measuredCents(y, 330, times);
+      const worst = Math.max(...times.map((t, i) => Math.abs((got[i] as number) - gestureCents(g, t))));
+      expect(worst).toBeLessThan(30);
+      expect(Math.max(...got)).toBeGreaterThan(30);
+      expect(Math.min(...got)).toBeLessThan(-30);
+    },
+    PY_TIMEOUT_MS,
+  );
 
   it("keeps length and is silent once the render is used up", () => {
     const x = sine(220, 0.5);

@@ -11,7 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DRUM } from "../../../../src/data/synth/drums.js";
-import { assertKitAllowed, hydrogenKitSource, layerFor, mapKit, parseDrumkitXml, readKit, roleOfName, type KitInstrument } from "../../../../src/data/synth/hydrogen-kit.js";
+import {
+  assertKitAllowed,
+  hydrogenKitSource,
+  layerFor,
+  mapKit,
+  parseDrumkitXml,
+  readKit,
+  roleOfName,
+  type KitInstrument,
+} from "../../../../src/data/synth/hydrogen-kit.js";
 import { decodeSample, HYDROGEN_DRUMKITS, isReservedKit, sampleSets } from "../../../../src/data/synth/sample-sets.js";
 
 const root = mkdtempSync(join(tmpdir(), "ts-kit-"));
@@ -20,38 +29,104 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Instrument names as the kits' drumkit.xml files spell them (ForzeeStereo, Millo_MultiLayered3, rumpf_kit_z01_h2). */
 const KIT_NAMES: Record<string, readonly string[]> = {
   forzee: [
-    'Kick (Tama Superstar 22")', 'Tom Low (Tama Superstar 16")', 'Tom Mid (Tama Superstar 13")', 'Tom High (Tama Superstar 12")',
-    "Snare (Pearl Free Floating Maple 14x3.5)", "Snare Rimshot (Pearl Free Floating Maple 14x3.5)", "Rim Click (Pearl Free Floating Maple 14x3.5)",
-    'Hi-Hat Closed (Paiste Alpha Metal edge 14")', 'Hi-Hat Open (Paiste Alpha Metal edge 14")', 'Hi-Hat Semiopen (Paiste Alpha Metal edge 14")',
-    'Hi-Hat Pedal (Paiste Alpha Metal edge 14")', 'Ride (Custom, Zagrebin 22")', 'Ride Bell (Custom, Zagrebin 22")', 'China (Paiste Alpha 18")',
-    'Crash/Ride (Paiste Rude Crash/Ride 18")', 'Crash (Paiste Rude Thin 18")', 'Splash (Paiste Rude 10")', "Tambourine Pedal (Pearl PTM-10GH)", "Stick",
+    'Kick (Tama Superstar 22")',
+    'Tom Low (Tama Superstar 16")',
+    'Tom Mid (Tama Superstar 13")',
+    'Tom High (Tama Superstar 12")',
+    "Snare (Pearl Free Floating Maple 14x3.5)",
+    "Snare Rimshot (Pearl Free Floating Maple 14x3.5)",
+    "Rim Click (Pearl Free Floating Maple 14x3.5)",
+    'Hi-Hat Closed (Paiste Alpha Metal edge 14")',
+    'Hi-Hat Open (Paiste Alpha Metal edge 14")',
+    'Hi-Hat Semiopen (Paiste Alpha Metal edge 14")',
+    'Hi-Hat Pedal (Paiste Alpha Metal edge 14")',
+    'Ride (Custom, Zagrebin 22")',
+    'Ride Bell (Custom, Zagrebin 22")',
+    'China (Paiste Alpha 18")',
+    'Crash/Ride (Paiste Rude Crash/Ride 18")',
+    'Crash (Paiste Rude Thin 18")',
+    'Splash (Paiste Rude 10")',
+    "Tambourine Pedal (Pearl PTM-10GH)",
+    "Stick",
   ],
-  millo: ["Kick", "Stick", "Snare Roll", "Snare Rock", "Tom Low", "Closed HH", "Tom Mid", "Pedal HH", "Tom Hi", "Open HH", "Cowbell", "Ride Jazz", "Crash"],
+  millo: [
+    "Kick",
+    "Stick",
+    "Snare Roll",
+    "Snare Rock",
+    "Tom Low",
+    "Closed HH",
+    "Tom Mid",
+    "Pedal HH",
+    "Tom Hi",
+    "Open HH",
+    "Cowbell",
+    "Ride Jazz",
+    "Crash",
+  ],
   rumpf: [
-    "c3 - bass drum 1", "c#3 - stick", "d3 - snare 1", "d#3 - clap", "f#3 - hi-hat closed", "g#3 - hi-hat pedal", "a#3 - hi-hat open", "b3 - low tom",
-    "c4 - middle tom", "c#4 - crash", "d4 - high tom", "d#4 - cymbal 1", "f4 - ride bell", "g#4 - cowbell", "Sample: beats_08-37.flac",
+    "c3 - bass drum 1",
+    "c#3 - stick",
+    "d3 - snare 1",
+    "d#3 - clap",
+    "f#3 - hi-hat closed",
+    "g#3 - hi-hat pedal",
+    "a#3 - hi-hat open",
+    "b3 - low tom",
+    "c4 - middle tom",
+    "c#4 - crash",
+    "d4 - high tom",
+    "d#4 - cymbal 1",
+    "f4 - ride bell",
+    "g#4 - cowbell",
+    "Sample: beats_08-37.flac",
   ],
 };
 
 /** The instrument each kit must play on some of the writer's keys. */
 const EXPECTED: Record<string, Partial<Record<number, RegExp>>> = {
   forzee: {
-    [DRUM.kick]: /^Kick/, [DRUM.snare]: /^Snare \(/, [DRUM.closedHat]: /Closed/, [DRUM.openHat]: /Hat Open/, [DRUM.pedalHat]: /Pedal \(Paiste/,
-    [DRUM.crash]: /^Crash \(/, [DRUM.crash2]: /Crash\/Ride/, [DRUM.ride]: /^Ride \(/, [DRUM.rideBell]: /Ride Bell/, [DRUM.sideStick]: /Rim Click/,
-    [DRUM.tomFloor]: /Tom Low/, [DRUM.tomHigh]: /Tom High/, [DRUM.tomLowMid]: /Tom Mid/,
+    [DRUM.kick]: /^Kick/,
+    [DRUM.snare]: /^Snare \(/,
+    [DRUM.closedHat]: /Closed/,
+    [DRUM.openHat]: /Hat Open/,
+    [DRUM.pedalHat]: /Pedal \(Paiste/,
+    [DRUM.crash]: /^Crash \(/,
+    [DRUM.crash2]: /Crash\/Ride/,
+    [DRUM.ride]: /^Ride \(/,
+    [DRUM.rideBell]: /Ride Bell/,
+    [DRUM.sideStick]: /Rim Click/,
+    [DRUM.tomFloor]: /Tom Low/,
+    [DRUM.tomHigh]: /Tom High/,
+    [DRUM.tomLowMid]: /Tom Mid/,
   },
   millo: {
-    [DRUM.kick]: /^Kick$/, [DRUM.snare]: /Snare Rock/, [DRUM.closedHat]: /Closed HH/, [DRUM.openHat]: /Open HH/, [DRUM.pedalHat]: /Pedal HH/,
-    [DRUM.crash]: /^Crash$/, [DRUM.ride]: /Ride Jazz/, [DRUM.tomHigh]: /Tom Hi/,
+    [DRUM.kick]: /^Kick$/,
+    [DRUM.snare]: /Snare Rock/,
+    [DRUM.closedHat]: /Closed HH/,
+    [DRUM.openHat]: /Open HH/,
+    [DRUM.pedalHat]: /Pedal HH/,
+    [DRUM.crash]: /^Crash$/,
+    [DRUM.ride]: /Ride Jazz/,
+    [DRUM.tomHigh]: /Tom Hi/,
   },
   rumpf: {
-    [DRUM.kick]: /bass drum 1/, [DRUM.snare]: /snare 1/, [DRUM.clap]: /clap/, [DRUM.closedHat]: /hat closed/, [DRUM.openHat]: /hat open/,
-    [DRUM.pedalHat]: /hat pedal/, [DRUM.crash]: /c#4 - crash/, [DRUM.ride]: /cymbal 1/, [DRUM.rideBell]: /ride bell/, [DRUM.tomFloor]: /low tom/,
+    [DRUM.kick]: /bass drum 1/,
+    [DRUM.snare]: /snare 1/,
+    [DRUM.clap]: /clap/,
+    [DRUM.closedHat]: /hat closed/,
+    [DRUM.openHat]: /hat open/,
+    [DRUM.pedalHat]: /hat pedal/,
+    [DRUM.crash]: /c#4 - crash/,
+    [DRUM.ride]: /cymbal 1/,
+    [DRUM.rideBell]: /ride bell/,
+    [DRUM.tomFloor]: /low tom/,
     [DRUM.tomHigh]: /high tom/,
   },
 };
 
-const fake = (names: readonly string[]): KitInstrument[] => names.map((name) => ({ name, gain: 1, layers: [{ file: `${name}.wav`, min: 0, max: 1, gain: 1 }] }));
+const fake = (names: readonly string[]): KitInstrument[] =>
+  names.map((name) => ({ name, gain: 1, layers: [{ file: `${name}.wav`, min: 0, max: 1, gain: 1 }] }));
 
 describe("Hydrogen kits", () => {
   it("map the kits' instrument names onto the GM keys the drum writer plays", () => {
@@ -89,7 +164,10 @@ describe("Hydrogen kits", () => {
     const dir = join(root, "FixtureKit");
     mkdirSync(dir);
     // Two layers of a kick: a quiet and a loud 100 Hz burst.
-    for (const [f, amp] of [["soft.wav", 0.2], ["hard.wav", 0.8]] as const) {
+    for (const [f, amp] of [
+      ["soft.wav", 0.2],
+      ["hard.wav", 0.8],
+    ] as const) {
       execFileSync("sox", ["-n", "-r", "22050", "-c", "1", "-b", "16", join(dir, f), "synth", "0.1", "sine", "100", "vol", String(amp)]);
     }
     writeFileSync(
@@ -105,7 +183,12 @@ describe("Hydrogen kits", () => {
 </instrumentList></drumkit_info>`,
     );
     const kit = readKit(dir);
-    expect(kit.map((i) => [i.name, i.gain, i.layers.length])).toEqual([["Kick", 1, 2], ["Snare", 1, 1], ["Closed HH", 1, 1], ["Crash", 1, 1]]);
+    expect(kit.map((i) => [i.name, i.gain, i.layers.length])).toEqual([
+      ["Kick", 1, 2],
+      ["Snare", 1, 1],
+      ["Closed HH", 1, 1],
+      ["Crash", 1, 1],
+    ]);
     const src = hydrogenKitSource(dir, "fixture", 0, 22050);
     const peak = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     // sox decodes 6 dB down (headroom): 0.8 -> 0.4. Loud: 0.4 × v (100/127) × 1.5 × 1.

@@ -60,7 +60,17 @@ describe("realism master in a rendered track", () => {
       const textOn = (on.get(k) as Buffer).toString("utf8");
       const doc = parse(textOn) as { synth: { realism: string; master: Record<string, unknown> } };
       expect(doc.synth.realism).toBe("master");
-      for (const key of ["tilt_db", "comp_ratio", "comp_attack_ms", "limiter_ceiling_db", "lufs_target", "lufs_measured", "codec", "reverb"]) expect(doc.synth.master, key).toHaveProperty(key);
+      for (const key of [
+        "tilt_db",
+        "comp_ratio",
+        "comp_attack_ms",
+        "limiter_ceiling_db",
+        "lufs_target",
+        "lufs_measured",
+        "codec",
+        "reverb",
+      ])
+        expect(doc.synth.master, key).toHaveProperty(key);
       expect(Math.abs((doc.synth.master["lufs_measured"] as number) - (doc.synth.master["lufs_target"] as number))).toBeLessThan(0.5);
       expect(parseTrackMetadata(textOn, `/x/${k}`).stems.length).toBeGreaterThan(0);
       // Without the realism line and the master block it is the metadata written with mastering off.

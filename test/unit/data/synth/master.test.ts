@@ -89,7 +89,10 @@ for (t, pivot), p in zip(d["tilts"], d["paths"][len(d["rates"]):]):
 print(json.dumps({"lufs": lufs, "tilt": tilt}))
 `;
   const rates = [...meterCases.map((c) => c.sr), ...written.map(() => SR)];
-  return JSON.parse(runPython(code, JSON.stringify({ paths, rates, tilts: tiltCases.map((c) => [c.tilt, c.pivot]) }))) as { lufs: (number | null)[]; tilt: TiltResult[] };
+  return JSON.parse(runPython(code, JSON.stringify({ paths, rates, tilts: tiltCases.map((c) => [c.tilt, c.pivot]) }))) as {
+    lufs: (number | null)[];
+    tilt: TiltResult[];
+  };
 });
 
 describe("BS.1770-4 meter against NumPy", () => {
@@ -138,7 +141,9 @@ describe("mastering chain", () => {
       const { lufsTarget, lossy, limiter } = m.params;
       const ref = lufs[i] as number;
       expect(m.mix.length).toBe(mix.length);
-      expect(Math.abs(ref - lufsTarget), `${chainKeys[i]}: target ${lufsTarget}, reference ${ref}, ${JSON.stringify(m.info)}`).toBeLessThan(0.5);
+      expect(Math.abs(ref - lufsTarget), `${chainKeys[i]}: target ${lufsTarget}, reference ${ref}, ${JSON.stringify(m.info)}`).toBeLessThan(
+        0.5,
+      );
       expect(Math.abs((m.info["lufs_measured"] as number) - ref)).toBeLessThan(0.1);
       if (lossy === undefined) {
         const peak = (written[i] as Float32Array).reduce((a, v) => Math.max(a, Math.abs(v)), 0);

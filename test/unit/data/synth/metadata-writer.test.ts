@@ -12,8 +12,22 @@ const entry: TrackEntry = {
   stemDir: "Synth7A003_T00012_STEMS",
   rawDir: "Synth7A003_T00012_RAW",
   stems: [
-    { key: "S01", component: "", filename: "Synth7A003_T00012_STEM_01.wav", instrument: "drum set", rawFilename: "Synth7A003_T00012_RAW_01_01.wav", synth: { soundfont: "fluidr3", bank: 128, program: 0 } },
-    { key: "S02", component: "melody", filename: "Synth7A003_T00012_STEM_02.wav", instrument: "male singer", rawFilename: "Synth7A003_T00012_RAW_02_01.wav", synth: { voice: "festival:kal_diphone", eq: [], gain_db: -2.5, note: "yes" } },
+    {
+      key: "S01",
+      component: "",
+      filename: "Synth7A003_T00012_STEM_01.wav",
+      instrument: "drum set",
+      rawFilename: "Synth7A003_T00012_RAW_01_01.wav",
+      synth: { soundfont: "fluidr3", bank: 128, program: 0 },
+    },
+    {
+      key: "S02",
+      component: "melody",
+      filename: "Synth7A003_T00012_STEM_02.wav",
+      instrument: "male singer",
+      rawFilename: "Synth7A003_T00012_RAW_02_01.wav",
+      synth: { voice: "festival:kal_diphone", eq: [], gain_db: -2.5, note: "yes" },
+    },
   ],
   synth: { seed: 7, form: ["intro:4", "verse:8"], key: "Eb dorian", meter: "4/4" },
 };
@@ -24,8 +38,23 @@ describe("metadata writer", () => {
   it("writes MedleyDB's 16 keys in MedleyDB's order, plus the generator's `synth` block", () => {
     const doc = parse(text) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual([
-      "album", "artist", "composer", "excerpt", "genre", "has_bleed", "instrumental", "mix_filename", "origin", "producer",
-      "raw_dir", "stem_dir", "stems", "synth", "title", "version", "website",
+      "album",
+      "artist",
+      "composer",
+      "excerpt",
+      "genre",
+      "has_bleed",
+      "instrumental",
+      "mix_filename",
+      "origin",
+      "producer",
+      "raw_dir",
+      "stem_dir",
+      "stems",
+      "synth",
+      "title",
+      "version",
+      "website",
     ]);
     expect(doc["has_bleed"]).toBe("no");
     expect(doc["excerpt"]).toBe("no");
@@ -36,7 +65,10 @@ describe("metadata writer", () => {
     expect((doc["synth"] as Record<string, unknown>)["form"]).toEqual(["intro:4", "verse:8"]);
     const s2 = (doc["stems"] as Record<string, Record<string, unknown>>)["S02"] as Record<string, unknown>;
     expect((s2["synth"] as Record<string, unknown>)["note"]).toBe("yes");
-    expect((s2["raw"] as Record<string, Record<string, unknown>>)["R01"]).toEqual({ filename: "Synth7A003_T00012_RAW_02_01.wav", instrument: "male singer" });
+    expect((s2["raw"] as Record<string, Record<string, unknown>>)["R01"]).toEqual({
+      filename: "Synth7A003_T00012_RAW_02_01.wav",
+      instrument: "male singer",
+    });
   });
 
   it("is read by the dataset reader", () => {
@@ -46,7 +78,10 @@ describe("metadata writer", () => {
     expect(meta.hasBleed).toBe(false);
     expect(meta.instrumental).toBe(false);
     expect(meta.version).toBe("1.2");
-    expect(meta.stems.map((s) => [s.key, s.component, s.instruments])).toEqual([["S01", "", ["drum set"]], ["S02", "melody", ["male singer"]]]);
+    expect(meta.stems.map((s) => [s.key, s.component, s.instruments])).toEqual([
+      ["S01", "", ["drum set"]],
+      ["S02", "melody", ["male singer"]],
+    ]);
   });
 
   it("quotes strings YAML would misread", () => {

@@ -3,7 +3,16 @@ import { MIX_PEAK, activeRms, mixStems, panFoldGain } from "../../../../src/data
 import type { StemFx } from "../../../../src/data/synth/score.js";
 import { toInt16 } from "../../../../src/data/synth/wav-writer.js";
 
-const fx = (gainDb: number, pan = 0): StemFx => ({ gainDb, pan, eq: [], highPassHz: 0, lowPassHz: 0, drive: 0, reverbWet: 0, reverbRoom: 0 });
+const fx = (gainDb: number, pan = 0): StemFx => ({
+  gainDb,
+  pan,
+  eq: [],
+  highPassHz: 0,
+  lowPassHz: 0,
+  drive: 0,
+  reverbWet: 0,
+  reverbRoom: 0,
+});
 
 function tone(n: number, hz: number, amp: number, onFrom = 0, onTo = n): Float32Array {
   return new Float32Array(n).map((_, i) => (i >= onFrom && i < onTo ? amp * Math.sin((2 * Math.PI * hz * i) / 22050) : 0));

@@ -22,8 +22,16 @@ function fakeSource(len: number, layers = false): NoteSource & { renders: number
 
 function part(notes: Note[], opts: Partial<Part> = {}): Part {
   return {
-    id: "p", role: "chords", label: "piano", component: "", source: { kind: "tabla", set: "x" }, mono: false, chokeKeys: [], notes,
-    fx: { gainDb: 0, pan: 0, eq: [], highPassHz: 0, lowPassHz: 0, drive: 0, reverbWet: 0, reverbRoom: 0 }, ...opts,
+    id: "p",
+    role: "chords",
+    label: "piano",
+    component: "",
+    source: { kind: "tabla", set: "x" },
+    mono: false,
+    chokeKeys: [],
+    notes,
+    fx: { gainDb: 0, pan: 0, eq: [], highPassHz: 0, lowPassHz: 0, drive: 0, reverbWet: 0, reverbRoom: 0 },
+    ...opts,
   };
 }
 
@@ -32,7 +40,15 @@ const timing = { bpm: 60, leadInSec: 0.5, sampleRateHz: SR, totalSamples: 5000 }
 describe("part renderer", () => {
   it("places notes at their onsets (after the lead-in) and overlap-adds them", () => {
     const src = fakeSource(1500);
-    const out = renderPart(part([{ beat: 0, beats: 1, key: 50, vel: 100 }, { beat: 1, beats: 1, key: 20, vel: 100 }]), src, timing, new NoteCache());
+    const out = renderPart(
+      part([
+        { beat: 0, beats: 1, key: 50, vel: 100 },
+        { beat: 1, beats: 1, key: 20, vel: 100 },
+      ]),
+      src,
+      timing,
+      new NoteCache(),
+    );
     expect(out[499]).toBe(0);
     expect(out[500]).toBeCloseTo(0.5, 6);
     expect(out[1600]).toBeCloseTo(0.7, 6); // both sound
@@ -41,7 +57,10 @@ describe("part renderer", () => {
   });
 
   it("cuts the previous tail with a short fade in monophonic parts and choke groups", () => {
-    const notes: Note[] = [{ beat: 0, beats: 1, key: 50, vel: 100 }, { beat: 1, beats: 1, key: 20, vel: 100 }];
+    const notes: Note[] = [
+      { beat: 0, beats: 1, key: 50, vel: 100 },
+      { beat: 1, beats: 1, key: 20, vel: 100 },
+    ];
     const mono = renderPart(part(notes, { mono: true }), fakeSource(3000), timing, new NoteCache());
     expect(mono[1400]).toBeCloseTo(0.5, 6);
     expect(mono[1600]).toBeCloseTo(0.2, 6); // 30 ms fade after 1500, then only the new note

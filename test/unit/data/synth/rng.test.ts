@@ -40,7 +40,14 @@ describe("Rng", () => {
   it("never picks zero-weight items and follows weights", () => {
     const r = new Rng("weights");
     const counts = { a: 0, b: 0, c: 0 };
-    for (let i = 0; i < 10000; i++) counts[r.weighted<"a" | "b" | "c">([["a", 1], ["b", 0], ["c", 3]])]++;
+    for (let i = 0; i < 10000; i++)
+      counts[
+        r.weighted<"a" | "b" | "c">([
+          ["a", 1],
+          ["b", 0],
+          ["c", 3],
+        ])
+      ]++;
     expect(counts.b).toBe(0);
     expect(counts.c / counts.a).toBeGreaterThan(2.6);
     expect(counts.c / counts.a).toBeLessThan(3.4);

@@ -9,7 +9,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nearestSampledKey, releaseTauSec, salamanderFile, salamanderSource, usedLayerFor } from "../../../../src/data/synth/salamander.js";
-import { SALAMANDER_LAYERS, SALAMANDER_VERSION, salamanderInstallCommand, sampleSet, sampleSetInstalled } from "../../../../src/data/synth/sample-sets.js";
+import {
+  SALAMANDER_LAYERS,
+  SALAMANDER_VERSION,
+  salamanderInstallCommand,
+  sampleSet,
+  sampleSetInstalled,
+} from "../../../../src/data/synth/sample-sets.js";
 import { runPython } from "../../../helpers/python.js";
 
 const SR = 22050;
@@ -28,7 +34,9 @@ for d in json.load(sys.stdin):
     a, b, c = np.log(mag[k - 1]), np.log(mag[k]), np.log(mag[k + 1])
     res.append((k + 0.5 * (a - c) / (a - 2 * b + c)) * sr / nfft)
 print(json.dumps(res))`,
-    JSON.stringify(items.map((w) => ({ x: [...w.x.subarray(w.from, w.from + w.n)].map((v) => Number(v.toFixed(7))), sr: SR, f0: w.expectHz }))),
+    JSON.stringify(
+      items.map((w) => ({ x: [...w.x.subarray(w.from, w.from + w.n)].map((v) => Number(v.toFixed(7))), sr: SR, f0: w.expectHz })),
+    ),
   );
   return JSON.parse(out) as number[];
 }
@@ -52,7 +60,8 @@ describe("Salamander piano sampler", () => {
     const layers = /^layers=\(([\d ]+)\)$/m.exec(script)?.[1]?.split(" ").map(Number);
     const version = /^version="([^"]+)"$/m.exec(script)?.[1];
     expect([layers, version]).toEqual([SALAMANDER_LAYERS, SALAMANDER_VERSION]);
-    for (const v of SALAMANDER_LAYERS) expect(salamanderInstallCommand()).toContain(`@audio-samples/piano-velocity${v}@${SALAMANDER_VERSION}`);
+    for (const v of SALAMANDER_LAYERS)
+      expect(salamanderInstallCommand()).toContain(`@audio-samples/piano-velocity${v}@${SALAMANDER_VERSION}`);
   });
 
   it("plays a repitched recorded note within 10 cents of the requested key, released after the held length", () => {
@@ -63,7 +72,14 @@ describe("Salamander piano sampler", () => {
     const keys = [62, 58, 45];
     const hold = SR; // 1 s
     const notes = keys.map((key) => src.render(key, 80, hold, undefined));
-    const hz = fundamentalsHz(notes.map((x, i) => ({ x, from: Math.round(0.1 * SR), n: Math.round(0.5 * SR), expectHz: 440 * Math.pow(2, ((keys[i] as number) - 69) / 12) })));
+    const hz = fundamentalsHz(
+      notes.map((x, i) => ({
+        x,
+        from: Math.round(0.1 * SR),
+        n: Math.round(0.5 * SR),
+        expectHz: 440 * Math.pow(2, ((keys[i] as number) - 69) / 12),
+      })),
+    );
     keys.forEach((key, i) => {
       const x = notes[i] as Float32Array;
       expect(Math.abs(cents(hz[i] as number, key)), `key ${key}: ${hz[i]} Hz`).toBeLessThan(10);

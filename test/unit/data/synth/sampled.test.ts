@@ -38,7 +38,12 @@ function treeHash(dir: string): string {
 
 const SEED = 11;
 const blocks = artistBlocks(SEED, 60);
-const SETS: SampledSets = { piano: ["salamander-grand-v3"], drums: ["gm-rock-kit", "forzee-stereo"], strums: ["belofilms-strums"], cabinets: ["amps/A", "bands/B"] };
+const SETS: SampledSets = {
+  piano: ["salamander-grand-v3"],
+  drums: ["gm-rock-kit", "forzee-stereo"],
+  strums: ["belofilms-strums"],
+  cabinets: ["amps/A", "bands/B"],
+};
 
 function song(k: number, sampled: SampledSets | undefined): Song {
   const block = blocks.find((b) => k >= b.first && k < b.first + b.size);
@@ -47,16 +52,33 @@ function song(k: number, sampled: SampledSets | undefined): Song {
   const banks: BankChoice = { gm: ["timgm6mb"], kits: [], ...(sampled === undefined ? {} : { sampled }) };
   const seedKey = `synth/${SEED}/track/${k}`;
   const featured = [featuredClass(SEED, k), ...(artist.signature === undefined ? [] : [artist.signature])];
-  return composeSong(new Rng(seedKey), artist, { minutes: 1, banks, featured, seedKey, ...(sampled === undefined ? {} : { realism: { ...NO_REALISM, sampled: true } }) });
+  return composeSong(new Rng(seedKey), artist, {
+    minutes: 1,
+    banks,
+    featured,
+    seedKey,
+    ...(sampled === undefined ? {} : { realism: { ...NO_REALISM, sampled: true } }),
+  });
 }
 
 /** A song with every part's source and cabinet blanked: what `sampled` must leave alone. */
-const withoutSources = (s: Song): unknown => ({ ...s, parts: s.parts.map((p: Part) => ({ ...p, source: null, fx: { ...p.fx, cabinet: null } })) });
+const withoutSources = (s: Song): unknown => ({
+  ...s,
+  parts: s.parts.map((p: Part) => ({ ...p, source: null, fx: { ...p.fx, cabinet: null } })),
+});
 
 describe("realism element sampled", () => {
   it("off: a seeded track is byte-identical to the generator before the element (fe18b11)", async () => {
     const out = join(root, "off");
-    const opts = { outDir: out, tracks: 1, seed: 2, minutesPerTrack: 0.2, soundfonts: ["timgm6mb"], sampleRateHz: 22050 as const, keepStems: false };
+    const opts = {
+      outDir: out,
+      tracks: 1,
+      seed: 2,
+      minutesPerTrack: 0.2,
+      soundfonts: ["timgm6mb"],
+      sampleRateHz: 22050 as const,
+      keepStems: false,
+    };
     await generateCorpus({ ...opts, styles: [], voices: [], firstTrack: 1, realism: NO_REALISM });
     expect(treeHash(out)).toBe("c7e0e9168ab02407eea007b33df5224de444518ba9363c143da315dda12391c7");
   });
@@ -73,7 +95,9 @@ describe("realism element sampled", () => {
           return (e as Error).message;
         }
       })();
-      expect(line).toMatch(/^--realism sampled needs recorded samples: apt-get install --no-install-recommends .*guitarix-common && npm install /);
+      expect(line).toMatch(
+        /^--realism sampled needs recorded samples: apt-get install --no-install-recommends .*guitarix-common && npm install /,
+      );
       expect(line).toMatch(/--prefix \S*no-samples .*@audio-samples\/piano-velocity16@1\.0\.5$/);
       expect(line).not.toContain("\n");
     } finally {
@@ -113,7 +137,8 @@ describe("realism element sampled", () => {
 
   it("on: the same seed renders the same bytes twice (Salamander piano, GMRockKit drums)", async () => {
     const sets: SampledSets = { piano: ["salamander-grand-v3"], drums: ["gm-rock-kit"], strums: [], cabinets: [] };
-    const k = Array.from({ length: 40 }, (_, i) => i).find((i) => song(i, sets).parts.filter((p) => p.source.kind === "sampler").length >= 2) ?? -1;
+    const k =
+      Array.from({ length: 40 }, (_, i) => i).find((i) => song(i, sets).parts.filter((p) => p.source.kind === "sampler").length >= 2) ?? -1;
     expect(k).toBeGreaterThanOrEqual(0);
     const s = song(k, sets);
     // The first two sections of its sampler parts keep the test short.

@@ -18,12 +18,18 @@ function song(k: number, minutes = 2, gmBanks = ["fluidr3", "timgm6mb"], avoid?:
   if (block === undefined) throw new Error(`no block for ${k}`);
   const artist = makeArtist(block, { seed: SEED, gmBanks, styles: [], voices: [] });
   const banks = { gm: gmBanks, kits: ["avl-black-pearl"], ...(avoid === undefined ? {} : { avoid }) };
-  return composeSong(new Rng(`synth/${SEED}/track/${k}`), artist, { minutes, banks, featured: [featuredClass(SEED, k), ...(artist.signature === undefined ? [] : [artist.signature])] });
+  return composeSong(new Rng(`synth/${SEED}/track/${k}`), artist, {
+    minutes,
+    banks,
+    featured: [featuredClass(SEED, k), ...(artist.signature === undefined ? [] : [artist.signature])],
+  });
 }
 
 /** (label, bank) of every melodic SoundFont part of the songs. */
 function partBanks(list: readonly Song[]): [string, string][] {
-  return list.flatMap((s) => s.parts.flatMap((p) => (p.source.kind === "soundfont" && !p.source.drums ? [[p.label, p.source.bank] as [string, string]] : [])));
+  return list.flatMap((s) =>
+    s.parts.flatMap((p) => (p.source.kind === "soundfont" && !p.source.drums ? [[p.label, p.source.bank] as [string, string]] : [])),
+  );
 }
 
 const songs = Array.from({ length: N }, (_, k) => song(k));
@@ -74,7 +80,12 @@ describe("song composition", () => {
           if (!(n.beat >= 0 && n.beat <= beats + 0.1)) problems.push(`${where}: outside the song`);
           if (!(n.beats > 0)) problems.push(`${where}: length ${n.beats}`);
           if (!(Number.isInteger(n.vel) && n.vel >= 1 && n.vel <= 127)) problems.push(`${where}: velocity ${n.vel}`);
-          if (p.label !== "drum set" && p.label !== "tabla" && range !== undefined && !(n.key >= range.low - slack && n.key <= range.high)) {
+          if (
+            p.label !== "drum set" &&
+            p.label !== "tabla" &&
+            range !== undefined &&
+            !(n.key >= range.low - slack && n.key <= range.high)
+          ) {
             problems.push(`${where}: outside ${range.low}..${range.high}`);
           }
           if (sex !== undefined && !words.has(n.syl ?? "")) problems.push(`${where}: syllable ${n.syl}`);
@@ -111,12 +122,21 @@ describe("song composition", () => {
   it("puts every class in some song, and featured classes in their songs", () => {
     const labels = new Set(songs.flatMap((s) => s.parts.map((p) => p.label)));
     for (const c of CLASSES) expect(labels.has(c.label), c.label).toBe(true);
-    songs.forEach((s, k) => expect(s.parts.some((p) => p.label === featuredClass(SEED, k)), `track ${k}`).toBe(true));
+    songs.forEach((s, k) =>
+      expect(
+        s.parts.some((p) => p.label === featuredClass(SEED, k)),
+        `track ${k}`,
+      ).toBe(true),
+    );
     // A band keeps its signature instrument (its first track's featured class) in every song.
     for (const b of blocks) {
       const artist = makeArtist(b, { seed: SEED, gmBanks: ["fluidr3", "timgm6mb"], styles: [], voices: [] });
       if (artist.signature === undefined) continue;
-      for (let k = b.first; k < Math.min(N, b.first + b.size); k++) expect(songs[k]?.parts.some((p) => p.label === artist.signature), `track ${k}`).toBe(true);
+      for (let k = b.first; k < Math.min(N, b.first + b.size); k++)
+        expect(
+          songs[k]?.parts.some((p) => p.label === artist.signature),
+          `track ${k}`,
+        ).toBe(true);
     }
   });
 
@@ -134,7 +154,9 @@ describe("song composition", () => {
         if (starts.length < 2 || !key.startsWith("chorus")) continue;
         const bars = Number(key.split("/")[1]);
         const pitches = (start: number): number[] =>
-          lead.notes.filter((n) => n.beat >= start * s.beatsPerBar - 0.2 && n.beat < (start + bars) * s.beatsPerBar - 0.2).map((n) => n.key);
+          lead.notes
+            .filter((n) => n.beat >= start * s.beatsPerBar - 0.2 && n.beat < (start + bars) * s.beatsPerBar - 0.2)
+            .map((n) => n.key);
         const [a, b] = [pitches(starts[0] as number), pitches(starts[1] as number)];
         if (a.length === 0 || b.length === 0) continue; // the lead rested in one of them
         expect(b).toEqual(a);
@@ -154,7 +176,8 @@ describe("song composition", () => {
     // without the rule some of those parts were on fluidr3; the other parts are as before
     const before = partBanks(songs);
     expect(before.some(([label, bank]) => (label === "cello" || label === "electric piano") && bank === "fluidr3")).toBe(true);
-    const others = (list: [string, string][]): [string, string][] => list.filter(([label]) => label !== "cello" && label !== "electric piano");
+    const others = (list: [string, string][]): [string, string][] =>
+      list.filter(([label]) => label !== "cello" && label !== "electric piano");
     expect(others(pairs)).toEqual(others(before));
     expect(others(pairs).some(([, bank]) => bank === "fluidr3")).toBe(true);
     // a corpus of avoiding banks only still gets its cellos (from those banks)

@@ -24,14 +24,27 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A section of four bars of diatonic triads. */
 function section(tonicPc: number, mode: "major" | "minor" | "harmonicMinor", degrees: readonly number[]): Section {
-  return { kind: "verse", startBar: 0, bars: degrees.length, chords: degrees.map((d) => diatonicChord(tonicPc, mode, d, 3)), energy: 0.6, theme: 0 };
+  return {
+    kind: "verse",
+    startBar: 0,
+    bars: degrees.length,
+    chords: degrees.map((d) => diatonicChord(tonicPc, mode, d, 3)),
+    energy: 0.6,
+    theme: 0,
+  };
 }
 
 describe("recorded strums", () => {
   it("parse the belofilms file names (typos included) into root, quality, way and take", () => {
     const files = parseStrumFiles([
-      "Amajor_00.flac", "Csharp minor7b5_UP_03.flac", "Asharp minro7b5_DOWN_01.flac", "Bflat major_02.flac",
-      "Cmajor_Down_00.flac", "Dsharp minor7b5_DOWN_02wav.flac", "Gsharp minor_01.flac", "drumkit.xml",
+      "Amajor_00.flac",
+      "Csharp minor7b5_UP_03.flac",
+      "Asharp minro7b5_DOWN_01.flac",
+      "Bflat major_02.flac",
+      "Cmajor_Down_00.flac",
+      "Dsharp minor7b5_DOWN_02wav.flac",
+      "Gsharp minor_01.flac",
+      "drumkit.xml",
     ]);
     expect(files.map((f) => [f.rootPc, f.quality, f.way, f.take])).toEqual([
       [9, "major", "plain", 0],
@@ -70,19 +83,58 @@ describe("recorded strums", () => {
     const dir = join(root, "strums");
     execFileSync("mkdir", ["-p", dir]);
     // 60 ms noise bursts: a strum's attack, then silence, so each onset stands alone.
-    for (const name of ["Cmajor_00", "Cmajor_01", "Cmajor_02", "Aminor_00", "Aminor_02", "Fmajor_00", "Fmajor_02", "Gmajor_UP_02", "Gmajor_02"]) {
-      execFileSync("sox", ["-n", "-r", String(SR), "-c", "1", "-b", "16", join(dir, `${name}.flac`), "synth", "0.06", "whitenoise", "vol", "0.5", "pad", "0", "0.5"]);
+    for (const name of [
+      "Cmajor_00",
+      "Cmajor_01",
+      "Cmajor_02",
+      "Aminor_00",
+      "Aminor_02",
+      "Fmajor_00",
+      "Fmajor_02",
+      "Gmajor_UP_02",
+      "Gmajor_02",
+    ]) {
+      execFileSync("sox", [
+        "-n",
+        "-r",
+        String(SR),
+        "-c",
+        "1",
+        "-b",
+        "16",
+        join(dir, `${name}.flac`),
+        "synth",
+        "0.06",
+        "whitenoise",
+        "vol",
+        "0.5",
+        "pad",
+        "0",
+        "0.5",
+      ]);
     }
     const s = section(0, "major", [0, 5, 3, 4]);
     const bpm = 120;
     const notes = compSection(new Rng("strum-render"), s, { style: "strum", beatsPerBar: 4, bpm, low: 50, high: 72, floor: 40 });
     const hits = strumHits(notes, bpm, 3);
     const part: Part = {
-      id: "gtr", role: "chords", label: "acoustic guitar", component: "", source: { kind: "sampler", set: "fixture", variant: 3 }, mono: true, chokeKeys: [],
-      notes: hits, fx: { gainDb: 0, pan: 0, eq: [], highPassHz: 0, lowPassHz: 0, drive: 0, reverbWet: 0, reverbRoom: 0 },
+      id: "gtr",
+      role: "chords",
+      label: "acoustic guitar",
+      component: "",
+      source: { kind: "sampler", set: "fixture", variant: 3 },
+      mono: true,
+      chokeKeys: [],
+      notes: hits,
+      fx: { gainDb: 0, pan: 0, eq: [], highPassHz: 0, lowPassHz: 0, drive: 0, reverbWet: 0, reverbRoom: 0 },
     };
     const totalSamples = Math.round(9 * SR);
-    const audio = renderPart(part, strumSource(dir, "fixture", SR), { bpm, leadInSec: 0.25, sampleRateHz: SR, totalSamples }, new NoteCache());
+    const audio = renderPart(
+      part,
+      strumSource(dir, "fixture", SR),
+      { bpm, leadInSec: 0.25, sampleRateHz: SR, totalSamples },
+      new NoteCache(),
+    );
     expect(audio.length).toBe(totalSamples);
     const expected = hits.map((h) => Math.round((0.25 + (h.beat * 60) / bpm) * SR));
     const found: number[] = [];

@@ -20,13 +20,17 @@ describe("annotations", () => {
       for (const rs of [s.drums, s.noDrums, s.noGuitarInBacking]) expect(sorted(rs), s.dir).toBe(true);
       const on = windowsInRanges(s.drums, 400);
       const off = windowsInRanges(s.noDrums, 400);
-      expect(on.some((v, w) => v === 1 && off[w] === 1), s.dir).toBe(false);
+      expect(
+        on.some((v, w) => v === 1 && off[w] === 1),
+        s.dir,
+      ).toBe(false);
       expect(s.notes.length).toBeGreaterThan(20);
     }
   });
 
   it("names only real classes, with the required absent set for Wesnoth", () => {
-    for (const id of ["drums", "distorted-guitar", "clean-guitar", "acoustic-guitar", "electric-bass"]) expect(WESNOTH_ABSENT).toContain(id);
+    for (const id of ["drums", "distorted-guitar", "clean-guitar", "acoustic-guitar", "electric-bass"])
+      expect(WESNOTH_ABSENT).toContain(id);
     for (const id of WESNOTH_ABSENT) expect(() => classIndex(id)).not.toThrow();
     for (const c of CLIPS) {
       expect(c.positives.length, c.id).toBeGreaterThan(0);

@@ -9,7 +9,15 @@ import { describe, expect, it } from "vitest";
 import { N_CLASSES } from "../../../../src/data/classes.js";
 import { FOF_SONGS } from "../../../../src/evaluate/real/annotations.js";
 import { planDevSet } from "../../../../src/evaluate/real/build.js";
-import { classIndex, fofLabels, knownWindows, otherClasses, singleRecordingLabels, UNKNOWN, windowsInRanges } from "../../../../src/evaluate/real/labels.js";
+import {
+  classIndex,
+  fofLabels,
+  knownWindows,
+  otherClasses,
+  singleRecordingLabels,
+  UNKNOWN,
+  windowsInRanges,
+} from "../../../../src/evaluate/real/labels.js";
 import type { TriLabels } from "../../../../src/evaluate/real/labels.js";
 import { DEBIAN_ROOTS } from "../../../../src/evaluate/real/packages.js";
 import { tempDir, tool } from "../../../helpers/audio-files.js";
@@ -26,7 +34,19 @@ const span = (a: number, b: number): number[] => Array.from({ length: b - a + 1 
 describe("windowsInRanges", () => {
   it("keeps only the windows wholly inside a range", () => {
     // [2, 5) holds windows 2, 3, 4; [6.5, 9) holds 7 and 8 (window 6 starts before 6.5); [9.2, 10) holds none.
-    expect(windowsWhere(windowsInRanges([[2, 5], [6.5, 9], [9.2, 10]], 12), 1)).toEqual([2, 3, 4, 7, 8]);
+    expect(
+      windowsWhere(
+        windowsInRanges(
+          [
+            [2, 5],
+            [6.5, 9],
+            [9.2, 10],
+          ],
+          12,
+        ),
+        1,
+      ),
+    ).toEqual([2, 3, 4, 7, 8]);
     expect(windowsWhere(windowsInRanges([[10, 40]], 12), 1)).toEqual([10, 11]);
     expect(() => windowsInRanges([[3, 3]], 5)).toThrow(/range/);
   });
@@ -38,12 +58,15 @@ describe("fofLabels", () => {
     const l = fofLabels({
       guitarActive: u8("..##.#####"),
       backingActive: u8(".#########"),
-      drums: [[5, 10]], noDrums: [[1, 4]], noGuitarInBacking: [[0, 5]],
+      drums: [[5, 10]],
+      noDrums: [[1, 4]],
+      noGuitarInBacking: [[0, 5]],
     });
     // window 0: both stems silent -> nothing claimed; 1: stem inactive, backing checked -> no guitar;
     // 2-3: stem active -> guitar; 4: inactive and checked -> none; 5: not checked -> unknown.
     expect(Array.from(l.electricGuitar)).toEqual([UNKNOWN, 0, 1, 1, 0, 1, 1, 1, 1, 1]);
-    for (const c of [DIST, CLEAN, ACOUSTIC]) expect(column(l, c)).toEqual([UNKNOWN, 0, UNKNOWN, UNKNOWN, 0, ...Array<number>(5).fill(UNKNOWN)]);
+    for (const c of [DIST, CLEAN, ACOUSTIC])
+      expect(column(l, c)).toEqual([UNKNOWN, 0, UNKNOWN, UNKNOWN, 0, ...Array<number>(5).fill(UNKNOWN)]);
     expect(column(l, DRUMS)).toEqual([UNKNOWN, 0, 0, 0, UNKNOWN, 1, 1, 1, 1, 1]);
     expect(knownWindows(l)).toBe(9);
   });
@@ -77,7 +100,23 @@ describe("building a Frets on Fire song from its stems", () => {
     expect(song?.noGuitarInBacking).toEqual([[0, 9]]);
     const dir = join(root, "muldjord", "chaos_god");
     mkdirSync(dir, { recursive: true });
-    tool("sox", ["-n", "-r", "44100", "-c", "2", join(dir, "guitar.ogg"), "synth", "10", "sine", "220", "vol", "0.5", "pad", "12.5", "7.5"]);
+    tool("sox", [
+      "-n",
+      "-r",
+      "44100",
+      "-c",
+      "2",
+      join(dir, "guitar.ogg"),
+      "synth",
+      "10",
+      "sine",
+      "220",
+      "vol",
+      "0.5",
+      "pad",
+      "12.5",
+      "7.5",
+    ]);
     tool("sox", ["-n", "-r", "44100", "-c", "2", join(dir, "song.ogg"), "synth", "30", "sine", "97", "vol", "0.3"]);
     const plan = planDevSet(["fof"], { ...DEBIAN_ROOTS, fof: root }).find((p) => p.id === "fof-chaos-god");
     const rec = await plan!.build();
@@ -89,7 +128,8 @@ describe("building a Frets on Fire song from its stems", () => {
     expect(windowsWhere(column(rec.labels, DRUMS), 1)).toEqual([...span(10, 21), ...span(26, 29)]);
     expect(windowsWhere(column(rec.labels, DRUMS), 0)).toEqual(span(0, 8));
     // The mix is the sum of the stems: RMS sqrt(0.5^2/2 + 0.3^2/2) = 0.412 with the guitar, 0.212 without.
-    const rmsOf = (a: number, b: number): number => Math.sqrt(rec.samples.subarray(a * 22050, b * 22050).reduce((s, x) => s + x * x, 0) / ((b - a) * 22050));
+    const rmsOf = (a: number, b: number): number =>
+      Math.sqrt(rec.samples.subarray(a * 22050, b * 22050).reduce((s, x) => s + x * x, 0) / ((b - a) * 22050));
     expect(rmsOf(14, 21)).toBeCloseTo(0.412, 2);
     expect(rmsOf(24, 30)).toBeCloseTo(0.212, 2);
   });

@@ -39,15 +39,24 @@ describe("hand-counted", () => {
       scores[r * N_CLASSES + c] = s;
       labels[r * N_CLASSES + c] = l;
     };
-    set(0, DIST, 0.9, UNKNOWN); set(0, CLEAN, 0.1, UNKNOWN);
-    set(1, DIST, 0.2, UNKNOWN); set(1, CLEAN, 0.6, UNKNOWN);
-    set(2, DIST, 0.3, 0); set(2, CLEAN, 0.7, 0);
-    set(3, DIST, 0.2, 0); set(3, CLEAN, 0.1, 0);
+    set(0, DIST, 0.9, UNKNOWN);
+    set(0, CLEAN, 0.1, UNKNOWN);
+    set(1, DIST, 0.2, UNKNOWN);
+    set(1, CLEAN, 0.6, UNKNOWN);
+    set(2, DIST, 0.3, 0);
+    set(2, CLEAN, 0.7, 0);
+    set(3, DIST, 0.2, 0);
+    set(3, CLEAN, 0.1, 0);
     // Drums: known absent on the Wesnoth seconds only; 0.55 >= 0.5 is a false positive, 0.4 is not.
-    set(2, DRUMS, 0.55, 0); set(3, DRUMS, 0.4, 0); set(0, DRUMS, 0.99, UNKNOWN);
+    set(2, DRUMS, 0.55, 0);
+    set(3, DRUMS, 0.4, 0);
+    set(0, DRUMS, 0.99, UNKNOWN);
     const thresholds = new Array<number>(N_CLASSES).fill(0.5);
     thresholds[CLEAN] = 0.65;
-    const f = evaluateReal({ rows, scores, labels, electricGuitar: Int8Array.from([1, 1, 0, 0]), sources: ["fof", "fof", "wesnoth", "wesnoth"] }, thresholds);
+    const f = evaluateReal(
+      { rows, scores, labels, electricGuitar: Int8Array.from([1, 1, 0, 0]), sources: ["fof", "fof", "wesnoth", "wesnoth"] },
+      thresholds,
+    );
     expect(f.electricGuitar.auc).toBe(0.75);
     expect(f.electricGuitar.fp).toEqual({ n: 2, count: 1, rate: 0.5 });
     expect(f.drumsOnOrchestral).toEqual({ n: 2, count: 1, rate: 0.5 });
@@ -111,12 +120,37 @@ describe("against NumPy / SciPy", () => {
     const thresholds = Array.from({ length: N_CLASSES }, () => Math.fround(0.2 + 0.6 * rand()));
     const set: ScoredRows = { rows, scores, labels, electricGuitar: guitar, sources };
     const f = evaluateReal(set, thresholds);
-    const ref = JSON.parse(runPython(ORACLE, JSON.stringify({ scores: Array.from(scores), labels: Array.from(labels), guitar: Array.from(guitar), sources, thresholds }))) as {
-      auc: number[]; fp: number[]; eg_auc: number; eg_auc_all: number; eg_fp: number; drums_orch: number;
+    const ref = JSON.parse(
+      runPython(
+        ORACLE,
+        JSON.stringify({ scores: Array.from(scores), labels: Array.from(labels), guitar: Array.from(guitar), sources, thresholds }),
+      ),
+    ) as {
+      auc: number[];
+      fp: number[];
+      eg_auc: number;
+      eg_auc_all: number;
+      eg_fp: number;
+      drums_orch: number;
     };
-    expectAllClose(f.perClass.map((c) => c.auc ?? NaN), ref.auc, 1e-12, "per-class AUC");
-    expectAllClose(f.perClass.map((c) => c.fp.rate ?? NaN), ref.fp, 1e-12, "per-class FP rate");
-    expectAllClose([f.electricGuitar.auc ?? NaN, f.electricGuitar.aucAllPositives ?? NaN, f.electricGuitar.fp.rate ?? NaN], [ref.eg_auc, ref.eg_auc_all, ref.eg_fp], 1e-12, "electric guitar");
+    expectAllClose(
+      f.perClass.map((c) => c.auc ?? NaN),
+      ref.auc,
+      1e-12,
+      "per-class AUC",
+    );
+    expectAllClose(
+      f.perClass.map((c) => c.fp.rate ?? NaN),
+      ref.fp,
+      1e-12,
+      "per-class FP rate",
+    );
+    expectAllClose(
+      [f.electricGuitar.auc ?? NaN, f.electricGuitar.aucAllPositives ?? NaN, f.electricGuitar.fp.rate ?? NaN],
+      [ref.eg_auc, ref.eg_auc_all, ref.eg_fp],
+      1e-12,
+      "electric guitar",
+    );
     expectAllClose([f.drumsOnOrchestral.rate ?? NaN], [ref.drums_orch], 1e-12, "drums on orchestral seconds");
   });
 });

@@ -31,13 +31,21 @@ function install(roots: SourceRoots, names: readonly string[]): void {
 describe("ensurePackages", () => {
   // ensurePackages logs what it installs; keep the test output quiet.
   let prev: LogWriter | undefined;
-  beforeAll(() => { prev = setLogWriter(() => undefined); });
-  afterAll(() => { if (prev !== undefined) setLogWriter(prev); });
+  beforeAll(() => {
+    prev = setLogWriter(() => undefined);
+  });
+  afterAll(() => {
+    if (prev !== undefined) setLogWriter(prev);
+  });
 
   it("names exactly the five packages the data partition allows", () => {
-    expect(DEV_SET_PACKAGES.map((p) => p.name).sort()).toEqual(
-      ["fretsonfire-songs-muldjord", "fretsonfire-songs-sectoid", "lmms-common", "sonic-pi-samples", "wesnoth-1.16-music"],
-    );
+    expect(DEV_SET_PACKAGES.map((p) => p.name).sort()).toEqual([
+      "fretsonfire-songs-muldjord",
+      "fretsonfire-songs-sectoid",
+      "lmms-common",
+      "sonic-pi-samples",
+      "wesnoth-1.16-music",
+    ]);
   });
 
   it("refuses a missing package with one line naming the apt-get command when not root", () => {
@@ -45,7 +53,12 @@ describe("ensurePackages", () => {
     install(roots, ["fretsonfire-songs-muldjord"]);
     let err: unknown;
     try {
-      ensurePackages(["fof", "wesnoth"], roots, { isRoot: () => false, run: () => { throw new Error("must not run apt-get"); } });
+      ensurePackages(["fof", "wesnoth"], roots, {
+        isRoot: () => false,
+        run: () => {
+          throw new Error("must not run apt-get");
+        },
+      });
     } catch (e) {
       err = e;
     }
@@ -53,7 +66,9 @@ describe("ensurePackages", () => {
     const msg = (err as Error).message;
     expect(msg).not.toContain("\n");
     expect(msg).toContain("apt-get install -y --no-install-recommends fretsonfire-songs-sectoid wesnoth-1.16-music");
-    expect(msg).toMatch(/^the real-music development set needs Debian packages that are not installed \(fretsonfire-songs-sectoid, wesnoth-1\.16-music\)/);
+    expect(msg).toMatch(
+      /^the real-music development set needs Debian packages that are not installed \(fretsonfire-songs-sectoid, wesnoth-1\.16-music\)/,
+    );
   });
 
   it("installs as root, running apt-get update once when the first install fails", () => {
@@ -84,7 +99,10 @@ describe("ensurePackages", () => {
 
   it("does nothing when the packages are there", () => {
     const roots = emptyRoots();
-    install(roots, DEV_SET_PACKAGES.map((p) => p.name));
+    install(
+      roots,
+      DEV_SET_PACKAGES.map((p) => p.name),
+    );
     expect(() => ensurePackages(["fof", "wesnoth", "lmms", "sonic-pi"], roots, { isRoot: () => false })).not.toThrow();
     expect(Object.keys(DEBIAN_ROOTS).sort()).toEqual(["fof", "lmms", "sonic-pi", "wesnoth"]);
   });
