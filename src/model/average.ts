@@ -64,6 +64,8 @@ export async function averageModelDirs(dirs: readonly string[], out: string): Pr
     const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as Record<string, unknown>;
     const training = manifest["training"];
     if (typeof training === "object" && training !== null) manifest["training"] = { ...training, averagedFrom: [...dirs] };
+    // A new network: its own creation time, so its id (folder-arch-date) is not its first ingredient's.
+    manifest["createdAt"] = new Date().toISOString();
     await writeAtomic(join(out, MODEL_FILES.manifest), JSON.stringify(manifest, null, 2) + "\n");
   }
   const split = join(first.dir, TRAIN_FILES.split);

@@ -63,6 +63,7 @@ describe("averageModelDirs", () => {
     const dirs = [await savedModel("cnn", 1), await savedModel("cnn", 2), await savedModel("cnn", 3)];
     writeFileSync(join(dirs[0] as string, "split.json"), '{"seed":7}\n');
     const out = join(mkdtempSync(join(tmpdir(), "ts-avg-out-")), "soup");
+    const before = Date.now();
     const n = await averageModelDirs(dirs, out);
     const mine = new Float32Array(new Uint8Array(readFileSync(join(out, "weights.bin"))).buffer);
     expect(mine.length).toBe(n);
@@ -78,6 +79,8 @@ describe("averageModelDirs", () => {
     expectAllClose(mine, Float32Array.from((ref[2] ?? "").split(" ").map(Number)), 1e-7, "mean weights vs numpy");
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as ModelManifest;
     expect(manifest.training?.averagedFrom).toEqual(dirs);
+    // A new network gets its own creation time (the model id is folder-arch-date), not its first ingredient's.
+    expect(Date.parse(manifest.createdAt)).toBeGreaterThanOrEqual(before - 1000);
     expect(readFileSync(join(out, "split.json"), "utf8")).toBe('{"seed":7}\n');
     const clf = await loadClassifier(out);
     const scores = clf.predict(
