@@ -14,11 +14,11 @@
  * (docs/real-audio-sources.md): {@link isReservedKit} refuses them by name before any
  * of their files is opened, wherever a kit folder comes from.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
 import { UserError } from "../../errors.js";
+import { decodeMono } from "./tabla.js";
 
 /** Where Debian's Hydrogen packages put their kits. */
 export const HYDROGEN_DRUMKITS = "/usr/share/hydrogen/data/drumkits";
@@ -187,31 +187,7 @@ export function decodeSample(path: string, sampleRateHz: number, maxSec = 0): Fl
   }
   if (path.split("/").some(isReservedKit)) throw new Error(`refusing a file of a reserved kit: ${path}`);
   if (!existsSync(path)) throw new UserError(`sample not found: ${path}`);
-  const trim = maxSec > 0 ? ["trim", "0", String(maxSec)] : [];
-  const args = [
-    "-V1",
-    "-D",
-    path,
-    "-t",
-    "raw",
-    "-e",
-    "floating-point",
-    "-b",
-    "32",
-    "-L",
-    "-c",
-    "1",
-    "-",
-    ...trim,
-    "gain",
-    "-6",
-    "rate",
-    "-v",
-    String(sampleRateHz),
-  ];
-  const raw = execFileSync("sox", args, { maxBuffer: 1 << 29, stdio: ["ignore", "pipe", "pipe"] });
-  const out = new Float32Array(raw.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = raw.readFloatLE(i * 4);
+  const out = decodeMono(path, sampleRateHz, maxSec);
   decoded.set(key, out);
   decodedBytes += out.byteLength;
   for (const [k, v] of decoded) {

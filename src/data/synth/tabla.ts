@@ -65,8 +65,12 @@ export function loadTablaStrokes(sampleRateHz: number): Float32Array[] {
   return set;
 }
 
-/** Decodes any audio file sox reads to mono float32 at `sampleRateHz` (no dither). */
-export function decodeMono(path: string, sampleRateHz: number): Float32Array {
+/**
+ * Decodes any audio file sox reads to mono float32 at `sampleRateHz` (no dither), keeping at most
+ * `maxSec` seconds (0, the default: all). The one sox decode of the synth's sample sources
+ * (tabla here, sample-sets.ts's players).
+ */
+export function decodeMono(path: string, sampleRateHz: number, maxSec = 0): Float32Array {
   if (!existsSync(path)) {
     throw new UserError(`tabla samples not found: ${path} (apt-get install --no-install-recommends sonic-pi-samples)`);
   }
@@ -88,13 +92,14 @@ export function decodeMono(path: string, sampleRateHz: number): Float32Array {
       "-c",
       "1",
       "-",
+      ...(maxSec > 0 ? ["trim", "0", String(maxSec)] : []),
       "gain",
       "-6",
       "rate",
       "-v",
       String(sampleRateHz),
     ],
-    { maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "pipe"] },
+    { maxBuffer: 1 << 29, stdio: ["ignore", "pipe", "pipe"] },
   );
   const out = new Float32Array(raw.length / 4);
   for (let i = 0; i < out.length; i++) out[i] = raw.readFloatLE(i * 4);
