@@ -10,17 +10,21 @@ import { expect } from "vitest";
 /** The files of a run that must be byte-identical after a resume. */
 export const RESUME_IDENTICAL_FILES = ["weights.bin", "checkpoint/weights.bin", "checkpoint/optimizer.bin"] as const;
 
-/** train-log.jsonl of `dir` without the fields that depend on timing. */
-export function trainLogWithoutTiming(dir: string): Record<string, unknown>[] {
+/** The records of train-log.jsonl in `dir`, as written. */
+export function trainLog(dir: string): Record<string, unknown>[] {
   return readFileSync(join(dir, "train-log.jsonl"), "utf8")
     .trim()
     .split("\n")
-    .map((l) => {
-      const rec = JSON.parse(l) as Record<string, unknown>;
-      delete rec["seconds"];
-      delete rec["samplesPerSec"];
-      return rec;
-    });
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** train-log.jsonl of `dir` without the fields that depend on timing. */
+export function trainLogWithoutTiming(dir: string): Record<string, unknown>[] {
+  return trainLog(dir).map((rec) => {
+    delete rec["seconds"];
+    delete rec["samplesPerSec"];
+    return rec;
+  });
 }
 
 /** Asserts that training folder `dir` ended exactly like `reference` (see the module comment). */

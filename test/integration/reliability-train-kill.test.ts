@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus } from "../../src/data/synth/corpus.js";
 import { exited, spawnTs } from "../helpers/spawn-ts.js";
-import { expectSameTrainingRun } from "../helpers/train-runs.js";
+import { expectSameTrainingRun, trainLog } from "../helpers/train-runs.js";
 
 const root = mkdtempSync(join(tmpdir(), "ts-train-kill-"));
 const corpus = join(root, "corpus");
@@ -78,12 +78,14 @@ describe("kill -9 during train", () => {
     const straight = await run(args("straight"));
     expect(straight.code, straight.stderr).toBe(0);
 
-    // Kill once the first epoch is logged (its checkpoint written) and the next one has begun.
+    // Kill once the first epoch is logged (its checkpoint is written before its log line) and the next one has begun:
+    // a quarter of an epoch later, the epoch's length taken from the uninterrupted run (start-up is not in it).
+    const epochSeconds = Math.min(...trainLog(join(root, "straight")).map((r) => Number(r["seconds"])));
     const { child, out } = spawnTs("test/helpers/full-cli-child.ts", args("killed"));
     const t0 = Date.now();
-    while (logLines("killed") < 1 && child.exitCode === null && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 20));
-    const epochMs = Date.now() - t0;
-    await new Promise((r) => setTimeout(r, Math.min(1500, epochMs / 4)));
+    while (logLines("killed") < 1 && child.exitCode === null && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 5));
+    const epochMs = epochSeconds * 1000;
+    await new Promise((r) => setTimeout(r, epochMs / 4));
     child.kill("SIGKILL");
     expect(await exited(child), out.stderr).toBe("SIGKILL");
     const done = logLines("killed");
@@ -99,7 +101,7 @@ describe("kill -9 during train", () => {
     };
     expect(manifest("killed")).toEqual(manifest("straight"));
     process.stderr.write(
-      `train kill -9: killed after ${done} of ${EPOCHS} epochs (epoch ~${(epochMs / 1000).toFixed(1)} s incl. start-up); resumed run identical\n`,
+      `train kill -9: killed after ${done} of ${EPOCHS} epochs (epoch ~${epochSeconds.toFixed(2)} s); resumed run identical\n`,
     );
   }, 400_000);
 });
