@@ -87,6 +87,8 @@ export const OTHER_INSTRUMENTS: Readonly<Record<string, OtherInstrumentSpec>> = 
   "auxiliary percussion": kit("auxiliary percussion", [75, 76, 77, 67, 68, 65, 66, 73, 74]),
   cymbal: kit("cymbal", [49, 57, 55, 52]),
   "bass drum": kit("bass drum", [35]),
+  "snare drum": kit("snare drum", [38]),
+  toms: kit("toms", [41, 43, 45, 47, 48, 50]),
 });
 
 /** Non-class labels played as percussion (role `perc`): kit-key sets and timpani. */

@@ -3,8 +3,9 @@
  * (congas, bongos, shakers, tambourine, cowbell, claves...) in a repeating 16th-note pattern,
  * and orchestral percussion as film and game scores use it: timpani hits and rolls on the tonic
  * and dominant, cymbal crashes and suspended-cymbal swells at section changes, concert bass drum
- * booms on strong downbeats. None of these is the `drum set` class: a network must learn that a
- * lone timpani roll or crash is not a kit.
+ * booms on strong downbeats, a concert snare drum (march figures, buzz rolls, ruffs) and toms as
+ * trailer and game scores use them (a low ostinato with pick-ups and fills). None of these is the
+ * `drum set` class: a network must learn that a lone timpani roll, snare roll or tom ostinato is not a kit.
  */
 import type { Rng } from "./rng.js";
 import type { Note, Section } from "./score.js";
@@ -26,6 +27,8 @@ export function percSection(rng: Rng, s: Section, o: PercOptions): Note[] {
   if (o.label === "timpani") return timpaniSection(rng, s, o);
   if (o.label === "cymbal") return cymbalSection(rng, s, o);
   if (o.label === "bass drum") return bassDrumSection(rng, s, o);
+  if (o.label === "snare drum") return snareSection(rng, s, o);
+  if (o.label === "toms") return tomsSection(rng, s, o);
   return handSection(rng, s, o);
 }
 
@@ -114,6 +117,72 @@ function bassDrumSection(rng: Rng, s: Section, o: PercOptions): Note[] {
     if (b % 2 === 0 && rng.chance(0.2 + 0.6 * s.energy)) {
       notes.push({ beat: (s.startBar + b) * o.beatsPerBar, beats: 1, key, vel: clampVel(75 + 45 * s.energy) });
     }
+  }
+  return notes;
+}
+
+/**
+ * Concert snare: per section one of a march figure (a one-bar rhythm of 8ths and 16ths, accents on
+ * the beat, repeated), buzz rolls (32nds, crescendo, ending on an accent) or sparse ruffs on downbeats.
+ */
+function snareSection(rng: Rng, s: Section, o: PercOptions): Note[] {
+  const keys = o.kitKeys ?? [38];
+  const key = keys[0] as number;
+  const bpb = o.beatsPerBar;
+  const notes: Note[] = [];
+  const kind = rng.weighted<"march" | "roll" | "ruff">([
+    ["march", 0.3 + 0.5 * s.energy],
+    ["roll", 0.6],
+    ["ruff", 0.5],
+  ]);
+  const figure = Array.from({ length: bpb * 4 }, (_, k) => (k % 4 === 0 ? true : rng.chance(k % 2 === 0 ? 0.55 : 0.3)));
+  for (let b = 0; b < s.bars; b++) {
+    const base = (s.startBar + b) * bpb;
+    if (kind === "march") {
+      figure.forEach((on, k) => {
+        if (on)
+          notes.push({ beat: base + k / 4, beats: 0.25, key, vel: clampVel(55 + 35 * s.energy + (k % 4 === 0 ? 18 : 0) + rng.int(-8, 6)) });
+      });
+    } else if (kind === "roll" && (b % 2 === 1 || b === s.bars - 1) && rng.chance(0.4 + 0.4 * s.energy)) {
+      const beats = Math.min(bpb, rng.pick([1, 2, bpb]));
+      const n = beats * 8;
+      for (let i = 0; i < n; i++)
+        notes.push({ beat: base + bpb - beats + i / 8, beats: 0.125, key, vel: clampVel(30 + (55 * i) / n + rng.int(-4, 4)) });
+      if (b + 1 < s.bars) notes.push({ beat: base + bpb, beats: 0.5, key, vel: clampVel(100 + 20 * s.energy) });
+    } else if (kind === "ruff" && rng.chance(0.3 + 0.5 * s.energy)) {
+      // Three grace strokes leading into an accent on the downbeat.
+      for (let g = 3; g >= 1; g--) notes.push({ beat: base - g / 16, beats: 1 / 16, key, vel: clampVel(40 + rng.int(0, 15)) });
+      notes.push({ beat: base, beats: 0.5, key, vel: clampVel(90 + 30 * s.energy) });
+    }
+  }
+  return notes.filter((n) => n.beat >= s.startBar * bpb);
+}
+
+/** Toms: a one-bar 8th ostinato low to high with 16th pick-ups, and a descending 16th fill into the next section. */
+function tomsSection(rng: Rng, s: Section, o: PercOptions): Note[] {
+  const keys = [...(o.kitKeys ?? [41, 45, 48])].sort((a, b) => a - b);
+  const bpb = o.beatsPerBar;
+  const lane = Array.from({ length: bpb * 2 }, (_, k) =>
+    k === 0 ? (keys[0] as number) : rng.chance(0.35 + 0.45 * s.energy) ? rng.pick(keys.slice(0, 3)) : undefined,
+  );
+  const pickups = Array.from({ length: bpb * 2 }, () => rng.chance(0.25 * s.energy));
+  const notes: Note[] = [];
+  for (let b = 0; b < s.bars; b++) {
+    const base = (s.startBar + b) * bpb;
+    const last = b === s.bars - 1;
+    if (last && s.bars > 1 && rng.chance(0.6)) {
+      const n = bpb * 4;
+      for (let i = 0; i < n; i++) {
+        const key = keys[Math.max(0, keys.length - 1 - Math.floor((i * keys.length) / n))] as number;
+        notes.push({ beat: base + i / 4, beats: 0.25, key, vel: clampVel(60 + (50 * i) / n) });
+      }
+      continue;
+    }
+    lane.forEach((key, k) => {
+      if (key === undefined) return;
+      notes.push({ beat: base + k / 2, beats: 0.5, key, vel: clampVel(65 + 40 * s.energy + (k === 0 ? 15 : 0) + rng.int(-8, 6)) });
+      if (pickups[k] === true) notes.push({ beat: base + k / 2 + 0.25, beats: 0.25, key, vel: clampVel(50 + 30 * s.energy) });
+    });
   }
   return notes;
 }

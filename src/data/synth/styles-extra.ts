@@ -113,6 +113,7 @@ export const EXTRA_SLOTS: Readonly<Record<string, readonly Slot[]>> = {
       ["glockenspiel", 1],
     ]),
     S("xbd", "perc", 0.2, [["bass drum", 1]]),
+    S("xsnare", "perc", 0.2, [["snare drum", 1]]),
   ],
   indian: [
     S("xsitar", "counter", 0.45, [
@@ -184,6 +185,8 @@ export const EXTRA_STYLES: readonly Style[] = [
       S("timp", "perc", 0.8, [["timpani", 1]]),
       S("cym", "perc", 0.6, [["cymbal", 1]]),
       S("bd", "perc", 0.45, [["bass drum", 1]]),
+      S("snare", "perc", 0.45, [["snare drum", 1]]),
+      S("toms", "perc", 0.4, [["toms", 1]]),
       S("harp", "chords", 0.35, [
         ["harp", 3],
         ["piano", 1],
@@ -348,7 +351,7 @@ export const EXTRA_STYLES: readonly Style[] = [
 ];
 
 /** How much more often solo styles are drawn with the realism element `sparse`. */
-export const SPARSE_SOLO_WEIGHT = 2.5;
+export const SPARSE_SOLO_WEIGHT = 1.6;
 
 /**
  * The styles of a corpus: the existing ones, plus with `extra` their extra slots and the extra
