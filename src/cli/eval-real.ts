@@ -16,7 +16,6 @@ import { defaultWorkerCount } from "../pipeline/worker-pool.js";
 import type { InstallDeps, SourceId, SourceRoots } from "../evaluate/real/packages.js";
 import { SOURCE_IDS } from "../evaluate/real/packages.js";
 import { realEvalJson, realEvalTable } from "../evaluate/real/report.js";
-import { runRealEval } from "../evaluate/real/run.js";
 import { progressBar } from "./progress.js";
 import { definedFields } from "../defined-fields.js";
 
@@ -88,6 +87,7 @@ async function runEvalRealCommand(o: EvalRealFlags, deps: EvalRealDeps): Promise
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 16))
     throw new UserError(`Expected --workers an integer in [1, 16], got "${o.workers}"`);
   const sources = parseSources(o.sources);
+  const { runRealEval } = await import("../evaluate/real/run.js");
   const result = await runRealEval({
     modelDir,
     sources,
