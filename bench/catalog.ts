@@ -260,7 +260,7 @@ export function formatCatalogReport(r: CatalogBenchResults): string {
       ["stage", "ms", "%"],
       [
         stage("hash", r.stages.hashMs),
-        stage("decode", r.stages.decodeMs),
+        stage(`decode (${r.stages.decoder ?? "wasm"})`, r.stages.decodeMs),
         stage("resample", r.stages.resampleMs),
         stage("mel", r.stages.melMs),
         stage("network", r.stages.networkMs),

@@ -1,6 +1,6 @@
 /**
  * Where a catalog track's time goes, stage by stage, each timed alone on the calling thread (one
- * core): content hash, decode, downmix + resample to 22.05 kHz, mel front-end of every 1 s window,
+ * core): content hash, decode (wall time, with Xiph's flac in a child process where installed, as the catalog decodes), downmix + resample to 22.05 kHz, mel front-end of every 1 s window,
  * the network (ONNX Runtime, one thread, batches of 8 as the catalog scores them) and the result
  * write (float16 .npy + JSON, atomically). A pipelined run overlaps these across files and cores;
  * their sum per core is the bound: real time factor ≤ cores × trackSec / sum.
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { decodeFile } from "../../src/audio/decode.js";
+import { flacDecodes } from "../../src/audio/decode-flac-native.js";
 import { downmixToMono } from "../../src/audio/downmix.js";
 import { StreamingResampler } from "../../src/audio/resample.js";
 import { loadInProcessScorer } from "../../src/catalog/analyze-track.js";
@@ -27,6 +28,8 @@ export interface StageTimes {
   readonly melMs: number;
   readonly networkMs: number;
   readonly writeMs: number;
+  /** Which FLAC decoder the decode stage used: "native flac" (Xiph's flac, a child process) or "wasm". */
+  readonly decoder: string;
 }
 
 /** Windows per network call: the catalog's batch (see src/catalog/analyze-track.ts). */
@@ -42,7 +45,9 @@ const time = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
 export async function stageTimes(path: string, modelDir: string): Promise<StageTimes> {
   const p = DEFAULT_MEL_PARAMS;
   const [hash, hashMs] = await time(() => hashFile(path));
+  const nativeBefore = flacDecodes.native;
   const [audio, decodeMs] = await time(() => decodeFile(path));
+  const decoder = flacDecodes.native > nativeBefore ? "native flac" : "wasm";
   const [mono, resampleMs] = await time(() => {
     const r = new StreamingResampler(audio.sampleRateHz, p.sampleRateHz);
     const a = r.push(downmixToMono(audio.channels));
@@ -103,7 +108,7 @@ export async function stageTimes(path: string, modelDir: string): Promise<StageT
         scores,
       ),
     );
-    return { hashMs, decodeMs, resampleMs, melMs, networkMs, writeMs };
+    return { hashMs, decodeMs, resampleMs, melMs, networkMs, writeMs, decoder };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

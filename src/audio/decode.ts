@@ -7,7 +7,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { InputFileError, oneLine } from "../errors.js";
 import { log } from "../log.js";
-import { decodeCompressed } from "./decode-compressed.js";
+import { decodeCompressed, parseFlacStreamInfo } from "./decode-compressed.js";
+import { decodeFlacNative, planarSlice } from "./decode-flac-native.js";
 import { formatName, sniffFormat } from "./decode-sniff.js";
 import { parseWavHeader, wavSamples } from "./decode-wav.js";
 import type { DecodedAudio } from "./types.js";
@@ -72,16 +73,16 @@ export async function readInputFile(path: string): Promise<Uint8Array> {
  */
 export async function decodeFile(path: string): Promise<DecodedAudio> {
   const bytes = await readInputFile(path);
-  return decodeBytes(bytes, path);
+  return decodeBytes(bytes, path, path);
 }
 
 /**
  * Decodes an in-memory audio file (same rules as decodeFile).
  * @param name the file name to put in error messages
  */
-export async function decodeBytes(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+export async function decodeBytes(bytes: Uint8Array, name: string, filePath?: string): Promise<DecodedAudio> {
   try {
-    const audio = await decodeAny(bytes, name);
+    const audio = await decodeAny(bytes, name, filePath);
     const frames = audio.channels[0]?.length ?? 0;
     if (frames === 0) throw new InputFileError(name, `no audio samples (0 frames of ${audio.format})`);
     const rate = audio.sampleRateHz;
@@ -99,7 +100,16 @@ export async function decodeBytes(bytes: Uint8Array, name: string): Promise<Deco
   }
 }
 
-async function decodeAny(bytes: Uint8Array, name: string): Promise<DecodedAudio> {
+/** `path`'s FLAC through the native decoder (decode-flac-native.ts), or undefined. */
+async function nativeFlac(path: string | undefined, stream: Uint8Array): Promise<Omit<DecodedAudio, "format"> | undefined> {
+  const info = path === undefined ? undefined : parseFlacStreamInfo(stream);
+  const pcm = info === undefined ? undefined : await decodeFlacNative(path as string, info);
+  return pcm === undefined || info === undefined
+    ? undefined
+    : { channels: planarSlice(pcm, 0, pcm.frames), sampleRateHz: info.sampleRateHz };
+}
+
+async function decodeAny(bytes: Uint8Array, name: string, filePath: string | undefined): Promise<DecodedAudio> {
   if (bytes.length === 0) throw new InputFileError(name, "empty file (0 bytes)");
   const sniffed = sniffFormat(bytes);
   switch (sniffed.kind) {
@@ -110,7 +120,11 @@ async function decodeAny(bytes: Uint8Array, name: string): Promise<DecodedAudio>
       const info = await parseWavHeader(read, bytes.length, name);
       return { channels: wavSamples(bytes, info), sampleRateHz: info.sampleRateHz, format: info.format };
     }
-    case "flac":
+    case "flac": {
+      const stream = bytes.subarray(sniffed.offset);
+      const r = (await nativeFlac(filePath, stream)) ?? (await decodeCompressed(sniffed.kind, stream, name));
+      return { ...r, format: formatName(sniffed) };
+    }
     case "mp3": {
       const r = await decodeCompressed(sniffed.kind, bytes.subarray(sniffed.offset), name);
       return { ...r, format: formatName(sniffed) };

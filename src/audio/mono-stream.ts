@@ -12,6 +12,10 @@
 import { InputFileError, oneLine } from "../errors.js";
 import { decodeFile, warnNonFinite, zeroNonFinite } from "./decode.js";
 import { decodeFlacChunks, parseFlacStreamInfo } from "./decode-compressed.js";
+import { decodeFlacNative, monoSlice } from "./decode-flac-native.js";
+
+/** Frames per piece handed on from natively decoded FLAC. */
+const NATIVE_PIECE = 65536;
 import type { FlacStreamInfo } from "./decode-compressed.js";
 import { wavSamples } from "./decode-wav.js";
 import type { WavInfo } from "./decode-wav.js";
@@ -46,23 +50,34 @@ export interface MonoStream {
   close(): Promise<void>;
 }
 
+/** Samples already downmixed to mono and known finite (integer PCM): passes() only resamples them. */
+export class MonoPiece {
+  constructor(readonly samples: Float32Array) {}
+}
+
 /**
  * A stream's `chunks()`: each pass downmixes and resamples the planar pieces `planar()` gives,
- * zeroing NaN/Inf samples first (as decodeFile does; warned about after the first pass only).
+ * zeroing NaN/Inf samples first (as decodeFile does; warned about after the first pass only);
+ * MonoPiece pieces are resampled as they are.
  */
 function passes(
   path: string,
   inHz: number,
   outHz: number,
-  planar: () => AsyncIterable<readonly Float32Array[]>,
+  planar: () => AsyncIterable<readonly Float32Array[] | MonoPiece>,
 ): () => AsyncGenerator<Float32Array> {
   let warned = false;
   return async function* pass(): AsyncGenerator<Float32Array> {
     const r = new StreamingResampler(inHz, outHz);
     let bad = 0;
-    for await (const channels of planar()) {
-      bad += zeroNonFinite(channels);
-      const out = r.push(downmixToMono(channels));
+    for await (const piece of planar()) {
+      let mono: Float32Array;
+      if (piece instanceof MonoPiece) mono = piece.samples;
+      else {
+        bad += zeroNonFinite(piece);
+        mono = downmixToMono(piece);
+      }
+      const out = r.push(mono);
       if (out.length > 0) yield Float32Array.from(out);
     }
     const tail = r.flush();
@@ -97,7 +112,15 @@ function flacStream(f: AudioFileHead, offset: number, info: FlacStreamInfo & { f
   async function* bytes(): AsyncGenerator<Uint8Array> {
     for (let at = offset; at < f.size; at += step) yield await f.read(at, Math.min(step, f.size - at));
   }
-  const planar = (): AsyncGenerator<Float32Array[]> => decodeFlacChunks(bytes(), path, info.frames);
+  async function* planar(): AsyncGenerator<Float32Array[] | MonoPiece> {
+    const pcm = await decodeFlacNative(path, info);
+    if (pcm === undefined) {
+      yield* decodeFlacChunks(bytes(), path, info.frames);
+      return;
+    }
+    // The native decoder's PCM is the same integers, downmixed exactly as downmixToMono does (monoSlice).
+    for (let at = 0; at < pcm.frames; at += NATIVE_PIECE) yield new MonoPiece(monoSlice(pcm, at, at + NATIVE_PIECE));
+  }
   return {
     sampleRateHz: outHz,
     source: { sampleRateHz: info.sampleRateHz, channels: info.channels, format: "flac", path },

@@ -7,7 +7,6 @@
 import { stat } from "node:fs/promises";
 import { relative } from "node:path";
 import { InputFileError, oneLine } from "../errors.js";
-import { analyzeTrack } from "./analyze-track.js";
 import type { CatalogScorer } from "./analyze-track.js";
 import { hashFile } from "./identity.js";
 import { readResult, resultPaths, writeResult } from "./result-file.js";
@@ -72,7 +71,7 @@ export async function processTrack(job: TrackJob, scorer: CatalogScorer): Promis
   const t0 = performance.now();
   const { path, bytes } = await readablePath(job);
   const t1 = performance.now();
-  const a = await analyzeTrack(path, scorer, { hash: job.hash, bytes, modelKey: job.modelKey });
+  const a = await scorer.analyze(path, { hash: job.hash, bytes, modelKey: job.modelKey });
   const t2 = performance.now();
   const result = await writeResult(paths, a.body, a.scores);
   return { kind: "analysed", path, result, resultRel, ms: { hash: t1 - t0, analyze: t2 - t1, write: performance.now() - t2 } };

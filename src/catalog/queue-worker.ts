@@ -15,7 +15,7 @@ import { identifyModel } from "./identity.js";
 import { processTrack } from "./process-track.js";
 import { checkJobData, connectionOptions, DEFAULT_LOCK_MS } from "./queue.js";
 import type { CatalogJobData, CatalogJobReturn, RedisAddress } from "./queue.js";
-import { DEFAULT_FILES_IN_FLIGHT } from "./run-embedded.js";
+import { FILES_PER_THREAD } from "./track-pool.js";
 import { processName } from "./runs.js";
 
 /** Options of {@link startWorker}. */
@@ -24,7 +24,7 @@ export interface WorkerOptions {
   readonly queueName: string;
   /** Scorer threads. */
   readonly threads: number;
-  /** Jobs in flight. Default {@link DEFAULT_FILES_IN_FLIGHT}. */
+  /** Jobs in flight. Default FILES_PER_THREAD per thread. */
   readonly concurrency?: number;
   /** Use this model folder instead of the one each job names (it must hash to the job's key). */
   readonly modelDir?: string;
@@ -87,7 +87,7 @@ export function startWorker(o: WorkerOptions): CatalogWorker {
   const lockMs = o.lockMs ?? DEFAULT_LOCK_MS;
   const worker = new Worker(o.queueName, processor, {
     connection: connectionOptions(o.redis),
-    concurrency: Math.max(1, o.concurrency ?? DEFAULT_FILES_IN_FLIGHT),
+    concurrency: Math.max(1, o.concurrency ?? FILES_PER_THREAD * o.threads),
     name: processName(),
     lockDuration: lockMs,
     // Check for dead workers' jobs as often as a lock can expire; two stalls are forgiven (a

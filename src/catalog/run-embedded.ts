@@ -1,7 +1,7 @@
 /**
- * `catalog run` without a server: analyses every pending content in this process, two files in
- * flight over one pool of scorer threads, so that one file's decoding and resampling (main thread)
- * overlaps the other's mel front-end and network (scorer threads) and every core stays busy.
+ * `catalog run` without a server: analyses every pending content in this process on a pool of
+ * track threads (track-pool.ts: one per core, two files each, every stage of a file in its
+ * thread), so every core stays busy; the main thread only checks hashes, writes and indexes.
  * Each finished track is indexed in its own transaction; a kill at any moment loses at most the
  * tracks in flight, and the next run skips everything already on disk.
  */
@@ -13,10 +13,8 @@ import type { ModelIdentity } from "./identity.js";
 import { ingestResult, pendingTracks, recordFailure, registerModel } from "./index-store.js";
 import type { PendingTrack } from "./index-store.js";
 import { processTrack } from "./process-track.js";
+import { FILES_PER_THREAD } from "./track-pool.js";
 import { claimRun, finishRun, HEARTBEAT_MS, processName, touchRun } from "./runs.js";
-
-/** Default files in flight: two, enough to overlap one file's decode with another's scoring. */
-export const DEFAULT_FILES_IN_FLIGHT = 2;
 
 /** Internal (non-input) errors in a row after which the run stops instead of failing more tracks. */
 const MAX_INTERNAL_ERRORS_IN_A_ROW = 3;
@@ -50,7 +48,7 @@ export interface EmbeddedRunOptions {
   readonly model: ModelIdentity;
   /** Scorer threads. */
   readonly threads: number;
-  /** Files analysed at once. Default {@link DEFAULT_FILES_IN_FLIGHT}. */
+  /** Files analysed at once. Default FILES_PER_THREAD per thread. */
   readonly filesInFlight?: number;
   /** Analyse failed tracks again. Default false. */
   readonly retryFailed?: boolean;
@@ -121,7 +119,7 @@ export async function runEmbedded(cat: CatalogHandle, opts: EmbeddedRunOptions):
             touch();
           }
         };
-        await Promise.all(Array.from({ length: Math.max(1, opts.filesInFlight ?? DEFAULT_FILES_IN_FLIGHT) }, lane));
+        await Promise.all(Array.from({ length: Math.max(1, opts.filesInFlight ?? FILES_PER_THREAD * opts.threads) }, lane));
         if (fatal !== undefined) throw fatal;
       } finally {
         await scorer.close();

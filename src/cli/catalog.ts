@@ -19,7 +19,8 @@ import { runQuery } from "../catalog/query-run.js";
 import { DEFAULT_ATTEMPTS, DEFAULT_QUEUE_NAME, parseRedisUrl } from "../catalog/queue.js";
 import { formatQuery, humanDuration, REPORT_FORMATS, runLine, statusLines } from "../catalog/report.js";
 import type { ReportFormat } from "../catalog/report.js";
-import { DEFAULT_FILES_IN_FLIGHT, runEmbedded } from "../catalog/run-embedded.js";
+import { runEmbedded } from "../catalog/run-embedded.js";
+import { FILES_PER_THREAD } from "../catalog/track-pool.js";
 import type { RunSummary, TrackEvent } from "../catalog/run-embedded.js";
 import { activeRun, lastRun } from "../catalog/runs.js";
 import { UserError } from "../errors.js";
@@ -161,7 +162,7 @@ interface WorkerFlags {
   queue: string;
   queueName: string;
   threads?: number;
-  concurrency: number;
+  concurrency?: number;
   model?: string;
   lockSec: number;
 }
@@ -172,7 +173,7 @@ async function workerCommand(f: WorkerFlags, deps: CatalogDeps): Promise<void> {
     redis: parseRedisUrl(f.queue),
     queueName: f.queueName,
     threads: f.threads ?? defaultScorerThreads(),
-    concurrency: f.concurrency,
+    ...definedFields({ concurrency: f.concurrency }),
     lockMs: f.lockSec * 1000,
     ...definedFields({ modelDir: f.model, scorerSpec: deps.scorer }),
   });
@@ -257,8 +258,12 @@ export function registerCatalog(program: Command, deps: CatalogDeps = {}): void 
       .description("analyse every registered file not analysed yet with the model (here, or on a Redis queue with --queue)"),
   )
     .option("--model <dir>", `model folder (default: ${DEFAULT_MODEL_DIR}); another model analyses everything again into its own results`)
-    .option("--threads <n>", `scorer threads (default: ${defaultScorerThreads()}, one per core up to 4)`, intFlag("--threads", 1, 64))
-    .option("--files <n>", "files analysed at once", intFlag("--files", 1, 16), DEFAULT_FILES_IN_FLIGHT)
+    .option(
+      "--threads <n>",
+      `track threads, each with its own copy of the model (default: ${defaultScorerThreads()}, one per core up to 4)`,
+      intFlag("--threads", 1, 64),
+    )
+    .option("--files <n>", `files analysed at once (default: ${FILES_PER_THREAD} per thread)`, intFlag("--files", 1, 64))
     .option("--retry-failed", "analyse files that failed before again")
     .option(
       "--queue <url>",
@@ -273,8 +278,8 @@ export function registerCatalog(program: Command, deps: CatalogDeps = {}): void 
     .description("take catalog jobs from a Redis queue and write their results (run on any number of machines)")
     .requiredOption("--queue <url>", "the Redis the run uses (redis://HOST:PORT[/DB])")
     .option("--queue-name <name>", "BullMQ queue name", DEFAULT_QUEUE_NAME)
-    .option("--threads <n>", `scorer threads (default: ${defaultScorerThreads()})`, intFlag("--threads", 1, 64))
-    .option("--concurrency <n>", "jobs (files) in flight", intFlag("--concurrency", 1, 16), DEFAULT_FILES_IN_FLIGHT)
+    .option("--threads <n>", `track threads (default: ${defaultScorerThreads()})`, intFlag("--threads", 1, 64))
+    .option("--concurrency <n>", `jobs (files) in flight (default: ${FILES_PER_THREAD} per thread)`, intFlag("--concurrency", 1, 64))
     .option("--model <dir>", "model folder on this machine (default: the folder each job names); must be the run's model")
     .option("--lock-sec <s>", "job lock: a dead worker's job is retried after about this long", intFlag("--lock-sec", 1, 3600), 30)
     .action(async (f: WorkerFlags) => workerCommand(f, deps));

@@ -9,13 +9,13 @@ import { parseBackendChoice } from "./backend-request.js";
 import type { BackendRequest } from "./backend-request.js";
 
 /** Inference engines: ONNX Runtime plus the tfjs backends (`auto`: ONNX Runtime when it can). */
-export type InferenceRequest = BackendRequest | "onnxruntime";
+export type InferenceRequest = BackendRequest | "onnxruntime" | "onnxruntime-fp32";
 
-const INFERENCE_REQUESTS: readonly InferenceRequest[] = ["auto", "onnxruntime", "tensorflow", "wasm", "cpu"];
+const INFERENCE_REQUESTS: readonly InferenceRequest[] = ["auto", "onnxruntime", "onnxruntime-fp32", "tensorflow", "wasm", "cpu"];
 
 /** `--backend` help text of the inference commands. */
 export const INFERENCE_BACKEND_HELP =
-  "auto | onnxruntime | tensorflow | wasm | cpu (auto: ONNX Runtime when installed and the network converts, else TensorFlow.js)";
+  "auto | onnxruntime | onnxruntime-fp32 | tensorflow | wasm | cpu (auto: ONNX Runtime when installed and the network converts, else TensorFlow.js; ONNX Runtime runs the convolutions in int8 where the model folder has int8.json, onnxruntime-fp32 keeps them float)";
 
 /** Parses `--backend` for inference commands; throws UserError naming what was received. */
 export function parseInferenceRequest(text: string): InferenceRequest {

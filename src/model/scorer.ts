@@ -6,7 +6,10 @@
  * Engine: `auto` runs the network on ONNX Runtime when onnxruntime-node loads and the network
  * converts (CNN, MLP), else on TensorFlow.js (`auto` backend order); `onnxruntime` insists on the
  * former; `tensorflow` / `wasm` / `cpu` pick a tfjs backend. The ONNX Runtime path reads the
- * model folder without TensorFlow.js.
+ * model folder without TensorFlow.js, and runs the convolutions in int8 when the folder has
+ * int8.json (onnx/quantize.ts; `onnxruntime-fp32` keeps them float). Int8 scores differ from float
+ * ones by a few thousandths, so the model id says which arithmetic produced them (catalog results
+ * are keyed by it).
  */
 import { basename } from "node:path";
 import { UserError, oneLine } from "../errors.js";
@@ -28,12 +31,13 @@ function modelId(dir: string, m: ModelManifest): string {
 }
 
 async function ortScorer(o: ModelScorerOptions): Promise<MelScorer> {
-  const clf = await loadOrtClassifier(o.modelDir, definedFields({ threads: o.threads }));
+  const precision = o.backend === "onnxruntime-fp32" ? "fp32" : undefined;
+  const clf = await loadOrtClassifier(o.modelDir, definedFields({ threads: o.threads, precision }));
   log.debug(`inference: ${clf.description}`);
   return {
     labels: clf.labels,
     thresholds: clf.thresholds,
-    modelId: modelId(o.modelDir, clf.manifest),
+    modelId: `${modelId(o.modelDir, clf.manifest)}${clf.precision === "int8" ? "-int8" : ""}`,
     engine: clf.description,
     scoreMel: clf.predict,
     dispose: clf.dispose,
@@ -47,14 +51,14 @@ export async function createScorer(options: unknown): Promise<MelScorer> {
     throw new UserError(`model scorer: expected options { modelDir: string }, got ${JSON.stringify(options)}`);
   const opts = o as ModelScorerOptions;
   const request = opts.backend ?? "auto";
-  if (request === "onnxruntime" || request === "auto") {
+  if (request === "onnxruntime" || request === "onnxruntime-fp32" || request === "auto") {
     try {
       return await ortScorer(opts);
     } catch (err) {
       // A bad model folder is the user's to fix whatever the engine; anything else falls back to
-      // tfjs under auto and is the error under --backend onnxruntime.
+      // tfjs under auto and is the error under --backend onnxruntime(-fp32).
       if (err instanceof UserError) throw err;
-      if (request === "onnxruntime") throw new UserError(`--backend onnxruntime: ${oneLine(err)}`);
+      if (request !== "auto") throw new UserError(`--backend ${request}: ${oneLine(err)}`);
       log.debug(`onnxruntime not used (${oneLine(err)}); running on TensorFlow.js`);
     }
   }

@@ -13,6 +13,8 @@ import type { ModelManifest } from "../manifest.js";
 import { layersModelToOnnx, networkToOnnx, ONNX_INPUT, ONNX_OUTPUT } from "./convert.js";
 import { networkFromModelJson } from "./network-spec.js";
 import { encodeOnnxModel } from "./proto.js";
+import { INT8_FILE, readInt8Calibration } from "./int8-calibration.js";
+import { UserError } from "../../errors.js";
 import type { OnnxGraph } from "./proto.js";
 
 /** The npm package that provides the runtime. */
@@ -30,6 +32,8 @@ export function loadOrt(): Promise<Ort> {
 
 /** A model folder on ONNX Runtime: the Classifier's fields with an asynchronous predict. */
 export interface OrtClassifier extends OrtPredictor {
+  /** What the convolutions compute in. */
+  readonly precision: Precision;
   readonly labels: readonly string[];
   readonly thresholds: Float32Array;
   readonly manifest: ModelManifest;
@@ -46,7 +50,15 @@ export interface OrtOptions {
   readonly batchSize?: number;
   /** Warm-up runs at load. Default 2. */
   readonly warmup?: number;
+  /**
+   * "int8": run the convolutions in int8 with the folder's int8.json (quantize.ts); "fp32": all
+   * float. Default "int8" when the folder has int8.json, else "fp32".
+   */
+  readonly precision?: Precision;
 }
+
+/** Arithmetic of the convolutions on ONNX Runtime. */
+export type Precision = "int8" | "fp32";
 
 /** A network opened on ONNX Runtime. */
 export interface OrtPredictor {
@@ -66,7 +78,7 @@ export async function ortPredictor(model: tf.LayersModel, opts: OrtOptions = {})
   return graphPredictor(layersModelToOnnx(model), opts);
 }
 
-async function graphPredictor(graph: OnnxGraph, opts: OrtOptions): Promise<OrtPredictor> {
+async function graphPredictor(graph: OnnxGraph, opts: OrtOptions, precision: Precision = "fp32"): Promise<OrtPredictor> {
   const ort = await loadOrt();
   const [, bands, frames] = graph.inputs[0]?.shape as [string, number, number, number];
   const nOut = graph.outputs[0]?.shape[1] as number;
@@ -98,7 +110,7 @@ async function graphPredictor(graph: OnnxGraph, opts: OrtOptions): Promise<OrtPr
   const warm = opts.warmup ?? 2;
   for (let i = 0; i < warm; i++) await predict(new Float32Array(per), 1);
   return {
-    description: `onnxruntime ${ort.env.versions.node ?? ort.env.versions.common} (cpu, ${threads} thread${threads === 1 ? "" : "s"})`,
+    description: `onnxruntime ${ort.env.versions.node ?? ort.env.versions.common} (cpu, ${threads} thread${threads === 1 ? "" : "s"}, ${precision})`,
     predict,
     dispose: () => session.release(),
   };
@@ -116,8 +128,17 @@ export async function loadOrtClassifier(dir: string, opts: OrtOptions = {}): Pro
   const files = await readModelFiles(join(dir, MODEL_FILES.topology));
   const net = networkFromModelJson(files.json, files.specs, files.weights);
   checkNetworkShape(dir, manifest, [null, ...net.inputShape], net.nOut);
-  const predictor = await graphPredictor(networkToOnnx(net), opts);
+  const calibration = opts.precision === "fp32" ? undefined : await readInt8Calibration(dir, files.weights);
+  if (opts.precision === "int8" && calibration === undefined)
+    throw new UserError(`${dir}: no ${INT8_FILE} (int8 needs calibrated ranges: node dist/scripts/calibrate-int8.js ${dir} AUDIO...)`);
+  for (const name of Object.keys(calibration?.layers ?? {})) {
+    if (!net.layers.some((l) => l.name === name && l.className === "Conv2D"))
+      throw new UserError(`${join(dir, INT8_FILE)}: names ${name}, which is not a convolution of this network`);
+  }
+  const precision: Precision = calibration === undefined ? "fp32" : "int8";
+  const predictor = await graphPredictor(networkToOnnx(net, calibration?.layers), opts, precision);
   return {
+    precision,
     labels: manifest.labels,
     thresholds: Float32Array.from(manifest.thresholds),
     manifest,

@@ -7,6 +7,8 @@ import protobuf from "protobufjs";
 
 /** ONNX TensorProto.DataType FLOAT. */
 export const ONNX_FLOAT = 1;
+/** ONNX TensorProto.DataType values of initialisers (quantised graphs use UINT8, INT8 and INT32). */
+export const ONNX_TYPE = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6 } as const;
 /** ONNX AttributeProto.AttributeType values used here. */
 export const ATTR = { FLOAT: 1, INT: 2, INTS: 7 } as const;
 
@@ -27,7 +29,9 @@ export interface OnnxNode {
 export interface OnnxInitializer {
   readonly name: string;
   readonly dims: readonly number[];
-  readonly values: Float32Array;
+  /** Float32Array for FLOAT (the default); Uint8Array, Int8Array or Int32Array with `dataType`. */
+  readonly values: Float32Array | Uint8Array | Int8Array | Int32Array;
+  readonly dataType?: (typeof ONNX_TYPE)[keyof typeof ONNX_TYPE];
 }
 /** A graph input or output: float32 with fixed or named (symbolic) dimensions. */
 export interface OnnxValue {
@@ -132,7 +136,7 @@ export function encodeOnnxModel(graph: OnnxGraph, producer = "timbrescope"): Uin
       initializer: graph.initializers.map((t) => ({
         name: t.name,
         dims: [...t.dims],
-        dataType: ONNX_FLOAT,
+        dataType: t.dataType ?? ONNX_FLOAT,
         rawData: new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength),
       })),
       input: graph.inputs.map(valueInfo),

@@ -9,8 +9,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeFile } from "../../../src/audio/decode.js";
+import { flacDecodes } from "../../../src/audio/decode-flac-native.js";
+import { openMonoStream } from "../../../src/audio/mono-stream.js";
 import { pcmSignal, tempDir, toneInt16, tool, wavBytes, writeFile } from "../../helpers/audio-files.js";
 import { expectAllClose } from "../../helpers/close.js";
 
@@ -26,7 +28,28 @@ function sourceWav(name: string, channels: Int32Array[], rateHz: number, bits: 8
   return writeFile(dir, name, wavBytes({ sampleRateHz: rateHz, encoding, channels, extensible: channels.length > 2 }));
 }
 
-describe("FLAC (lossless: exact)", () => {
+// Both FLAC decoders: Xiph's `flac` (native, used when installed) and the wasm one (the fallback).
+describe.each([
+  { decoder: "native flac", env: "1" },
+  { decoder: "wasm", env: "0" },
+])("FLAC (lossless: exact), $decoder decoder", ({ env }) => {
+  let saved: string | undefined;
+  beforeAll(() => {
+    saved = process.env.TIMBRESCOPE_NATIVE_FLAC;
+    process.env.TIMBRESCOPE_NATIVE_FLAC = env;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.TIMBRESCOPE_NATIVE_FLAC;
+    else process.env.TIMBRESCOPE_NATIVE_FLAC = saved;
+  });
+  /** Runs `fn` and checks which decoder a plain FLAC stream went to. */
+  async function decodedBy<T>(ogg: boolean, fn: () => Promise<T>): Promise<T> {
+    const before = { ...flacDecodes };
+    const r = await fn();
+    const native = flacDecodes.native - before.native;
+    expect(native, "native decodes").toBe(env === "1" && !ogg ? 1 : 0);
+    return r;
+  }
   const cases = [
     { name: "16-bit stereo 44.1 kHz", bits: 16, nc: 2, rate: 44100, args: [] },
     { name: "24-bit 6 channels 96 kHz", bits: 24, nc: 6, rate: 96000, args: ["--channel-map=none"] },
@@ -38,7 +61,7 @@ describe("FLAC (lossless: exact)", () => {
     const wav = sourceWav(`src-${bits}-${nc}.wav`, src, rate, bits);
     const out = join(dir, `out-${bits}-${nc}${args.join("")}.flac`);
     tool("flac", ["--silent", "--force", ...args, "-o", out, wav]);
-    const got = await decodeFile(out);
+    const got = await decodedBy((args as readonly string[]).includes("--ogg"), () => decodeFile(out));
     expect(got.format).toBe((args as readonly string[]).includes("--ogg") ? "ogg/flac" : "flac");
     expect(got.sampleRateHz).toBe(rate);
     expect(got.channels.length).toBe(nc);
@@ -52,10 +75,47 @@ describe("FLAC (lossless: exact)", () => {
     const tagBody = new Uint8Array(100); // an ID3v2.3 tag of 100 zero bytes (padding only)
     const id3 = new Uint8Array([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 100, ...tagBody]);
     const tagged = writeFile(dir, "tagged.mp3-named-but-flac", new Uint8Array([...id3, ...readFileSync(flacPath)]));
-    const got = await decodeFile(tagged);
+    const got = await decodedBy(false, () => decodeFile(tagged));
     expect(got.format).toBe("flac");
     got.channels.forEach((ch, c) => expectAllClose(ch, scaled(src[c] as Int32Array, 16), 0, `channel ${c}`));
   });
+
+  const layouts = [
+    { bits: 16, nc: 1 },
+    { bits: 16, nc: 2 },
+    { bits: 24, nc: 2 },
+    { bits: 16, nc: 3 },
+  ] as const;
+  it.each(layouts)(
+    "streams $bits-bit $nc-channel audio (decode, downmix, resample) exactly as the wasm decoder's, in pieces",
+    async ({ bits, nc }) => {
+      const src = pcmSignal(150_000, nc, bits, 5 + nc);
+      const out = join(dir, `stream-${env}-${bits}-${nc}.flac`);
+      tool("flac", [
+        "--silent",
+        "--force",
+        "--channel-map=none",
+        "-o",
+        out,
+        sourceWav(`stream-${env}-${bits}-${nc}.wav`, src, 44100, bits),
+      ]);
+      const pass = async (): Promise<Float32Array[]> => {
+        const stream = await openMonoStream(out, { sampleRateHz: 22050 });
+        const pieces: Float32Array[] = [];
+        for await (const c of stream.chunks()) pieces.push(c);
+        await stream.close();
+        return pieces;
+      };
+      const pieces = await decodedBy(false, pass);
+      expect(pieces.length).toBeGreaterThan(1);
+      process.env.TIMBRESCOPE_NATIVE_FLAC = "0";
+      const ref = await pass();
+      process.env.TIMBRESCOPE_NATIVE_FLAC = env;
+      const flat = (a: Float32Array[]): Float32Array => Float32Array.from(a.flatMap((p) => [...p]));
+      expect(flat(pieces).length).toBe(Math.ceil(150_000 / 2));
+      expectAllClose(flat(pieces), flat(ref), 0, "mono 22.05 kHz samples");
+    },
+  );
 });
 
 /** Best lag (decoded index - source index) in [-maxLag, maxLag] by cross-correlation, and the SNR there in dB. */

@@ -140,7 +140,8 @@ describe("engine choice", () => {
   it("parses --backend and names a bad value", () => {
     expect(parseInferenceRequest(" ONNXRuntime ")).toBe("onnxruntime");
     expect(parseInferenceRequest("wasm")).toBe("wasm");
-    expect(() => parseInferenceRequest("gpu")).toThrow('Expected --backend auto|onnxruntime|tensorflow|wasm|cpu, got "gpu"');
+    expect(parseInferenceRequest("onnxruntime-FP32")).toBe("onnxruntime-fp32");
+    expect(() => parseInferenceRequest("gpu")).toThrow('Expected --backend auto|onnxruntime|onnxruntime-fp32|tensorflow|wasm|cpu, got "gpu"');
   });
 });
 
@@ -154,9 +155,10 @@ describe("the shipped model on real audio", () => {
     for (let i = 0; i < n; i++) windows.set(melWindowDb(y, i * 22050), i * PER);
     const tfClf = await loadClassifier("models/default", { backend: "cpu", warmup: 0 });
     const ref = tfClf.predict(windows, n);
-    const ort = await loadOrtClassifier("models/default", { warmup: 0 });
+    // Float arithmetic on both sides (int8.test.ts compares the shipped int8 scores with these).
+    const ort = await loadOrtClassifier("models/default", { warmup: 0, precision: "fp32" });
     const got = await ort.predict(windows, n);
-    expectAllClose(got, ref, 1e-5, "default model onnxruntime vs tfjs");
+    expectAllClose(got, ref, 1e-5, "default model onnxruntime (fp32) vs tfjs");
     // Same active classes at the model's thresholds in every window.
     for (let i = 0; i < got.length; i++) expect(got[i]! >= tfClf.thresholds[i % 18]!).toBe(ref[i]! >= tfClf.thresholds[i % 18]!);
     await ort.dispose();

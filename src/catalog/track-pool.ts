@@ -1,0 +1,160 @@
+/**
+ * Track threads: each holds its own copy of the model (ONNX Runtime, one intra-op thread) and
+ * analyses whole files: decode, downmix and resample, mel, network and pooling all happen in the
+ * thread (track-thread-entry.ts), and only the finished result crosses back. A catalog is many
+ * files, so parallelism across files keeps every core busy with no per-window messaging and no
+ * main-thread stage that the others wait on (with the scorer-thread pool of `analyze`, the main
+ * thread's decoding and resampling capped a 2-core run at about 125 % CPU).
+ *
+ * Each thread takes two files at a time, so that while one waits for the native FLAC decoder (a
+ * child process) the other computes. The analysis is the same code as `analyze` runs
+ * (analyzeTrackWith in analyze-track.ts; batches of 8 windows by file position), so the scores are
+ * the same whichever thread, process or machine computes them.
+ */
+import { Worker } from "node:worker_threads";
+import { InputFileError, UserError } from "../errors.js";
+import { runningFromSource, siblingModule, tsExecArgv } from "../pipeline/dev-ts-loader.js";
+import type { ScorerSpec } from "../pipeline/mel-scorer.js";
+import type { ResultBody } from "./result-file.js";
+
+/** Files each thread works on at once. */
+export const FILES_PER_THREAD = 2;
+
+/** Facts about the file that the analysis does not find out itself. */
+export interface TrackFacts {
+  /** SHA-256 of the file's bytes. */
+  readonly hash: string;
+  /** Size, bytes. */
+  readonly bytes: number;
+  readonly modelKey: string;
+}
+
+/** A finished analysis: the result's JSON body and the per-window scores. */
+export interface TrackAnalysis {
+  readonly body: ResultBody;
+  /** windows x classes raw scores, row-major. */
+  readonly scores: Float32Array;
+  /** Audio analysed, seconds. */
+  readonly audioSec: number;
+}
+
+/** Main thread → track thread. */
+export type ToTrackThread = { type: "analyze"; id: number; path: string; facts: TrackFacts } | { type: "close" };
+
+/** Track thread → main thread. */
+export type FromTrackThread =
+  | { type: "ready"; modelId: string; labels: string[] }
+  | { type: "done"; id: number; analysis: TrackAnalysis }
+  | { type: "failed"; id: number | null; message: string; inputPath: string | null }
+  | { type: "closed" };
+
+interface Thread {
+  readonly worker: Worker;
+  readonly pending: Map<number, { resolve(a: TrackAnalysis): void; reject(e: Error): void }>;
+  failure?: Error;
+}
+
+/** The error a thread reported, rebuilt: input problems stay InputFileErrors (the file is recorded as failed). */
+function rebuilt(msg: Extract<FromTrackThread, { type: "failed" }>): Error {
+  if (msg.inputPath === null) return new Error(`track thread: ${msg.message}`);
+  const prefix = `${msg.inputPath}: `;
+  return new InputFileError(msg.inputPath, msg.message.startsWith(prefix) ? msg.message.slice(prefix.length) : msg.message);
+}
+
+function startThread(spec: ScorerSpec): Promise<{ thread: Thread; ready: Extract<FromTrackThread, { type: "ready" }> }> {
+  const worker = new Worker(siblingModule(import.meta.url, "./track-thread-entry"), {
+    workerData: { spec },
+    // From .ts sources (tests) the worker needs the TypeScript hooks; the build runs plain .js.
+    execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv,
+  });
+  const thread: Thread = { worker, pending: new Map() };
+  const fail = (err: Error): void => {
+    thread.failure ??= err;
+    for (const p of thread.pending.values()) p.reject(err);
+    thread.pending.clear();
+  };
+  return new Promise((resolve, reject) => {
+    worker.on("message", (msg: FromTrackThread) => {
+      if (msg.type === "ready") resolve({ thread, ready: msg });
+      else if (msg.type === "done" || (msg.type === "failed" && msg.id !== null)) {
+        const p = thread.pending.get(msg.id as number);
+        thread.pending.delete(msg.id as number);
+        if (msg.type === "done") p?.resolve(msg.analysis);
+        else p?.reject(rebuilt(msg));
+      } else if (msg.type === "failed") {
+        void worker.terminate();
+        reject(new UserError(`cannot load the model: ${msg.message}`));
+      }
+    });
+    worker.on("error", (err) => {
+      fail(err);
+      reject(err);
+    });
+    worker.on("exit", (code) => fail(new Error(`track thread exited with code ${code}`)));
+  });
+}
+
+/** Threads analysing whole tracks with one model. */
+export class TrackPool {
+  private nextId = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly threads: readonly Thread[],
+    readonly modelId: string,
+    readonly labels: readonly string[],
+  ) {}
+
+  /**
+   * Starts `n` threads, each loading the scorer `spec`.
+   * @throws UserError when the model cannot be loaded
+   */
+  static async start(spec: ScorerSpec, n: number): Promise<TrackPool> {
+    const started = await Promise.allSettled(Array.from({ length: Math.max(1, n) }, () => startThread(spec)));
+    const ok = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const bad = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (bad !== undefined) {
+      await Promise.all(ok.map((t) => t.thread.worker.terminate()));
+      throw bad.reason instanceof Error ? bad.reason : new Error(String(bad.reason));
+    }
+    const first = ok[0]?.ready as Extract<FromTrackThread, { type: "ready" }>;
+    return new TrackPool(
+      ok.map((t) => t.thread),
+      first.modelId,
+      first.labels,
+    );
+  }
+
+  /** Analyses `path` on the least busy thread. @throws InputFileError for files that cannot be decoded */
+  analyze(path: string, facts: TrackFacts): Promise<TrackAnalysis> {
+    if (this.closed) return Promise.reject(new Error("TrackPool: closed"));
+    const t = this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    if (t.failure !== undefined) return Promise.reject(t.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      t.pending.set(id, { resolve, reject });
+      t.worker.postMessage({ type: "analyze", id, path, facts } satisfies ToTrackThread);
+    });
+  }
+
+  /** Threads in the pool. */
+  get size(): number {
+    return this.threads.length;
+  }
+
+  /** Lets each thread finish, disposes the models and ends the threads. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(
+      this.threads.map(async (t) => {
+        if (t.failure !== undefined) return void (await t.worker.terminate());
+        const exited = new Promise<void>((resolve) => t.worker.once("exit", () => resolve()));
+        t.worker.postMessage({ type: "close" } satisfies ToTrackThread);
+        const timer = setTimeout(() => void t.worker.terminate(), 5000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+}
