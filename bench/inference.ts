@@ -76,12 +76,13 @@ async function timeBatches(
 }
 
 /**
- * Engines the shipped model is timed on: analyze's own choice first, then 2-thread ONNX Runtime (the like-for-like
- * figure against the 2-thread sgemm peak) and tfjs-wasm.
+ * Engines the shipped model is timed on: analyze's own choice first (int8 where the folder has int8.json), then
+ * 2-thread ONNX Runtime, also in float (the like-for-like figure against the 2-thread float32 sgemm peak), and tfjs-wasm.
  */
 const DEFAULT_MODEL_ENGINES: readonly { readonly label: string; readonly opts: ScorerEngineOptions }[] = [
   { label: "analyze's scorer", opts: {} },
   { label: "2 threads", opts: { backend: "onnxruntime", threads: 2 } },
+  { label: "2 threads, float", opts: { backend: "onnxruntime-fp32", threads: 2 } },
   { label: "tfjs", opts: { backend: "wasm" } },
 ];
 

@@ -12,6 +12,7 @@
  * what four f64x2 accumulators a0..a3 reduced as ((a0+a1)+(a2+a3)) and then lane0+lane1 compute.
  */
 import { I32, MODULE_HEADER, V128, name, section, sleb, uleb, vec } from "../io/wasm-encode.js";
+import { PAIR_TYPE, pairFunctionBody } from "./resample-kernel-pairs.js";
 
 /** A polyphase FIR kernel bound to one coefficient table and fixed scratch capacities. */
 export interface PolyphaseKernel {
@@ -70,6 +71,8 @@ export function createKernel(
   const inst = new WebAssembly.Instance(mod, {});
   const memory = inst.exports["mem"] as WasmMemory;
   const fn = inst.exports["run"] as (...args: number[]) => void;
+  // 2:1 (up 1, down 2): two outputs per step with shared loads (resample-kernel-pairs.ts), same arithmetic.
+  const pairs = up === 1 && down === 2 ? (inst.exports["run2"] as (...args: number[]) => void) : undefined;
   memory.grow(Math.ceil(totalBytes / 65536));
   const heap = new Float64Array(memory.buffer);
   heap.set(table, 0);
@@ -82,7 +85,12 @@ export function createKernel(
       let p = phase;
       for (let done = 0; done < count; done += BLOCK) {
         const n = Math.min(BLOCK, count - done);
-        fn(0, kBytes, up, down, (inOff + s) * 8, p, n, (outOff + done) * 8);
+        if (pairs === undefined) fn(0, kBytes, up, down, (inOff + s) * 8, p, n, (outOff + done) * 8);
+        else {
+          const np = n >> 1;
+          if (np > 0) pairs(0, kBytes, (inOff + s) * 8, np, (outOff + done) * 8);
+          if ((n & 1) === 1) fn(0, kBytes, up, down, (inOff + s + 4 * np) * 8, p, 1, (outOff + done + 2 * np) * 8);
+        }
         const t = p + n * down;
         s += Math.floor(t / up);
         p = t % up;
@@ -310,18 +318,26 @@ function assembleKernel(): Uint8Array {
     ]),
     ...body,
   ];
+  const pairBody = pairFunctionBody();
   return new Uint8Array([
     ...MODULE_HEADER,
-    ...section(1, vec([[0x60, ...vec(new Array<number[]>(8).fill([I32])), 0]])), // type: (i32 x8) -> ()
-    ...section(3, vec([[0]])), // one function of type 0
+    ...section(1, vec([[0x60, ...vec(new Array<number[]>(8).fill([I32])), 0], PAIR_TYPE])), // types: (i32 x8) -> (), (i32 x5) -> ()
+    ...section(3, vec([[0], [1]])), // "run" of type 0, "run2" of type 1
     ...section(5, vec([[0, 1]])), // memory, min 1 page
     ...section(
       7,
       vec([
         [...name("run"), 0, 0],
+        [...name("run2"), 0, 1],
         [...name("mem"), 2, 0],
       ]),
     ), // exports
-    ...section(10, vec([[...uleb(fbody.length), ...fbody]])), // code
+    ...section(
+      10,
+      vec([
+        [...uleb(fbody.length), ...fbody],
+        [...uleb(pairBody.length), ...pairBody],
+      ]),
+    ), // code
   ]);
 }

@@ -1,0 +1,141 @@
+/**
+ * The resampler's second wasm function, "run2", for the commonest rate change: 2:1 (44.1 → 22.05 kHz,
+ * 48 → 24 kHz; up = 1, down = 2). There every output uses the same coefficients and starts two
+ * input samples after the previous one, so two consecutive outputs A and B can share loads: the
+ * coefficient pair c_k serves A's accumulator k and B's, and the input pair at byte offset 16k
+ * serves A's accumulator k and B's accumulator k - 1. Nine loads instead of sixteen per eight taps
+ * of two outputs, and half the loop overhead; about 1.4x faster.
+ *
+ * Each output's arithmetic is exactly "run"'s (resample-kernel.ts): the same products into the
+ * same four f64x2 accumulators in the same order, reduced as ((a0 + a1) + (a2 + a3)) and then
+ * lane 0 + lane 1, so the samples are bit-identical (the wasm-vs-JS test covers 44.1 → 22.05 kHz).
+ *
+ * (func (export "run2") (param coef kBytes x nPairs out i32)
+ *   for i in 0..nPairs: out[2i], out[2i+1] = dot(coef, x), dot(coef, x + 2 samples); x += 4 samples)
+ */
+import { I32, V128, sleb, uleb, vec } from "../io/wasm-encode.js";
+
+/** The function's type: (i32 x5) -> (). */
+export const PAIR_TYPE: number[] = [0x60, ...vec(new Array<number[]>(5).fill([I32])), 0];
+
+/** The function body (locals and code) of "run2". */
+export function pairFunctionBody(): number[] {
+  const [COEF, KB, X, NPAIR, OUT, I, CP, XP, J] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [A0, A1, A2, A3, B0, B1, B2, B3, CPREV, CCUR, XT] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const get = (i: number): number[] => [0x20, i];
+  const set = (i: number): number[] => [0x21, i];
+  const tee = (i: number): number[] => [0x22, i];
+  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+  const [ADD, SHL, LTU, GEU] = [0x6a, 0x74, 0x49, 0x4f];
+  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+  const load = (base: number, offset: number): number[] => [...get(base), ...simd(0x00), 3, ...uleb(offset)]; // v128.load align=8
+  const fadd = simd(0xf0); // f64x2.add
+  const fmul = simd(0xf2); // f64x2.mul
+  const zero = [...simd(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
+  const lane = (l: number): number[] => [...simd(0x21), l]; // f64x2.extract_lane
+  // acc = acc + (c * x), operands in "run"'s order
+  const mac = (acc: number, c: number): number[] => [...get(acc), ...get(c), ...get(XT), ...fmul, ...fadd, ...set(acc)];
+  const step = (offset: number, c: number, prevC: number | null, a: number, b: number | null): number[] => [
+    ...load(XP, offset),
+    ...set(XT),
+    ...(c === CPREV || c === CCUR ? [...load(CP, offset), ...set(c)] : []),
+    ...(b === null || prevC === null ? [] : mac(b, prevC)),
+    ...mac(a, c),
+  ];
+  const reduce = (r: number[]): number[] => [
+    ...get(r[0] as number),
+    ...get(r[1] as number),
+    ...fadd,
+    ...get(r[2] as number),
+    ...get(r[3] as number),
+    ...fadd,
+    ...fadd,
+    ...tee(r[0] as number),
+    ...lane(0),
+    ...get(r[0] as number),
+    ...lane(1),
+    0xa0, // f64.add of the two lanes
+  ];
+  const store = (offset: number): number[] => [0x39, 3, ...uleb(offset)]; // f64.store
+  const accs = [A0, A1, A2, A3, B0, B1, B2, B3];
+  const code = [
+    ...i32(0),
+    ...set(I),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop (over pairs of outputs)
+    ...get(I),
+    ...get(NPAIR),
+    GEU,
+    0x0d,
+    1, // if i >= nPairs: break
+    ...get(COEF),
+    ...set(CP),
+    ...get(X),
+    ...set(XP),
+    ...accs.flatMap((a) => [...zero, ...set(a)]),
+    ...i32(0),
+    ...set(J),
+    0x03,
+    0x40, // loop (over blocks of 8 taps)
+    ...step(0, CPREV, null, A0, null),
+    ...step(16, CCUR, CPREV, A1, B0),
+    ...step(32, CPREV, CCUR, A2, B1),
+    ...step(48, CCUR, CPREV, A3, B2),
+    ...load(XP, 64),
+    ...set(XT),
+    ...mac(B3, CCUR),
+    ...get(CP),
+    ...i32(64),
+    ADD,
+    ...set(CP),
+    ...get(XP),
+    ...i32(64),
+    ADD,
+    ...set(XP),
+    ...get(J),
+    ...i32(64),
+    ADD,
+    ...tee(J),
+    ...get(KB),
+    LTU,
+    0x0d,
+    0,
+    0x0b,
+    ...get(OUT),
+    ...get(I),
+    ...i32(4),
+    SHL,
+    ADD, // address of output 2i
+    ...reduce([A0, A1, A2, A3]),
+    ...store(0),
+    ...get(OUT),
+    ...get(I),
+    ...i32(4),
+    SHL,
+    ADD,
+    ...reduce([B0, B1, B2, B3]),
+    ...store(8),
+    ...get(X),
+    ...i32(32),
+    ADD,
+    ...set(X), // four input samples on
+    ...get(I),
+    ...i32(1),
+    ADD,
+    ...set(I),
+    0x0c,
+    0, // continue outer loop
+    0x0b,
+    0x0b,
+    0x0b, // end loop, end block, end func
+  ];
+  return [
+    ...vec([
+      [4, I32],
+      [11, V128],
+    ]),
+    ...code,
+  ];
+}
