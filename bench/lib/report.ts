@@ -225,7 +225,10 @@ export function formatReport(r: BenchResults): string {
     );
   }
   if (r.inference.length > 0) {
-    out.push("", "Inference (ms per window; GFLOP/s and % of the 2-thread float32 sgemm peak at batch 32; int8 rows count the same multiply-adds, so their % can pass 100)");
+    out.push(
+      "",
+      "Inference (ms per window; GFLOP/s and % of the 2-thread float32 sgemm peak at batch 32; int8 rows count the same multiply-adds, so their % can pass 100)",
+    );
     out.push(
       table(
         ["model", "width", "backend", "params", "MFLOP/win", "batch 1 ms", "batch 32 ms/win", "GFLOP/s", "% peak"],

@@ -141,7 +141,9 @@ describe("engine choice", () => {
     expect(parseInferenceRequest(" ONNXRuntime ")).toBe("onnxruntime");
     expect(parseInferenceRequest("wasm")).toBe("wasm");
     expect(parseInferenceRequest("onnxruntime-FP32")).toBe("onnxruntime-fp32");
-    expect(() => parseInferenceRequest("gpu")).toThrow('Expected --backend auto|onnxruntime|onnxruntime-fp32|tensorflow|wasm|cpu, got "gpu"');
+    expect(() => parseInferenceRequest("gpu")).toThrow(
+      'Expected --backend auto|onnxruntime|onnxruntime-fp32|tensorflow|wasm|cpu, got "gpu"',
+    );
   });
 });
 
