@@ -15,6 +15,15 @@
  */
 import { I32, V128, sleb, uleb, vec } from "../io/wasm-encode.js";
 
+/**
+ * The end of both kernels' loop over blocks of 8 taps: coefficient and input pointers and the byte
+ * counter j move on 64 bytes; loop again while j < kBytes; end the loop.
+ */
+export function tapLoopTail(cp: number, xp: number, j: number, kBytes: number): number[] {
+  const step = (local: number, keep: boolean): number[] => [0x20, local, 0x41, ...sleb(64), 0x6a, keep ? 0x22 : 0x21, local];
+  return [...step(cp, false), ...step(xp, false), ...step(j, true), 0x20, kBytes, 0x49, 0x0d, 0, 0x0b]; // i32.lt_u, br_if 0, end
+}
+
 /** The function's type: (i32 x5) -> (). */
 export const PAIR_TYPE: number[] = [0x60, ...vec(new Array<number[]>(5).fill([I32])), 0];
 
@@ -26,7 +35,7 @@ export function pairFunctionBody(): number[] {
   const set = (i: number): number[] => [0x21, i];
   const tee = (i: number): number[] => [0x22, i];
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const [ADD, SHL, LTU, GEU] = [0x6a, 0x74, 0x49, 0x4f];
+  const [ADD, SHL, GEU] = [0x6a, 0x74, 0x4f];
   const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const load = (base: number, offset: number): number[] => [...get(base), ...simd(0x00), 3, ...uleb(offset)]; // v128.load align=8
   const fadd = simd(0xf0); // f64x2.add
@@ -86,23 +95,7 @@ export function pairFunctionBody(): number[] {
     ...load(XP, 64),
     ...set(XT),
     ...mac(B3, CCUR),
-    ...get(CP),
-    ...i32(64),
-    ADD,
-    ...set(CP),
-    ...get(XP),
-    ...i32(64),
-    ADD,
-    ...set(XP),
-    ...get(J),
-    ...i32(64),
-    ADD,
-    ...tee(J),
-    ...get(KB),
-    LTU,
-    0x0d,
-    0,
-    0x0b,
+    ...tapLoopTail(CP, XP, J, KB),
     ...get(OUT),
     ...get(I),
     ...i32(4),

@@ -12,7 +12,7 @@
  * what four f64x2 accumulators a0..a3 reduced as ((a0+a1)+(a2+a3)) and then lane0+lane1 compute.
  */
 import { I32, MODULE_HEADER, V128, name, section, sleb, uleb, vec } from "../io/wasm-encode.js";
-import { PAIR_TYPE, pairFunctionBody } from "./resample-kernel-pairs.js";
+import { PAIR_TYPE, pairFunctionBody, tapLoopTail } from "./resample-kernel-pairs.js";
 
 /** A polyphase FIR kernel bound to one coefficient table and fixed scratch capacities. */
 export interface PolyphaseKernel {
@@ -189,12 +189,12 @@ function wasmModule(): WasmModule | undefined {
  * All pointers are byte offsets into the module's own exported memory "mem".
  */
 function assembleKernel(): Uint8Array {
-  const [COEF, KB, UP, DOWN, X, P, NOUT, OUT, M, CP, XP, J, A0, A1, A2, A3, T] = Array.from({ length: 17 }, (_, i) => i);
+  const [COEF, KB, UP, DOWN, X, P, NOUT, OUT, M, CP, XP, J, A0, A1, A2, A3, T] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
   const get = (i: number | undefined): number[] => [0x20, i as number];
   const set = (i: number | undefined): number[] => [0x21, i as number];
   const tee = (i: number | undefined): number[] => [0x22, i as number];
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const [ADD, MUL, DIVU, REMU, SHL, LTU, GEU] = [0x6a, 0x6c, 0x6e, 0x70, 0x74, 0x49, 0x4f];
+  const [ADD, MUL, DIVU, REMU, SHL, GEU] = [0x6a, 0x6c, 0x6e, 0x70, 0x74, 0x4f];
   const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const load = (offset: number): number[] => [...simd(0x00), 3, ...uleb(offset)]; // v128.load align=8
   const fadd = simd(0xf0); // f64x2.add
@@ -247,23 +247,7 @@ function assembleKernel(): Uint8Array {
     ...mac(A1, 16),
     ...mac(A2, 32),
     ...mac(A3, 48),
-    ...get(CP),
-    ...i32(64),
-    ADD,
-    ...set(CP),
-    ...get(XP),
-    ...i32(64),
-    ADD,
-    ...set(XP),
-    ...get(J),
-    ...i32(64),
-    ADD,
-    ...tee(J),
-    ...get(KB),
-    LTU,
-    0x0d,
-    0,
-    0x0b,
+    ...tapLoopTail(CP, XP, J, KB),
     ...get(OUT),
     ...get(M),
     ...i32(3),
