@@ -52,6 +52,12 @@ export interface CatalogBenchResults {
   /** `catalog add` of the folder (content hashes), seconds. */
   readonly addSec: number;
   readonly embedded: CatalogRunFigure;
+  /**
+   * A second embedded run on twice the tracks: the throughput once running, (tracks × trackSec) / (wall of 2×
+   * tracks − wall of tracks), and the one-off cost per run (start-up, model load, the last tracks' tail),
+   * 2 × wall − wall of 2× tracks. Null when not measured (older results).
+   */
+  readonly steady?: { readonly doubled: CatalogRunFigure; readonly realTimeFactor: number; readonly oneOffSec: number } | null;
   /** One track, one core, per stage; `boundRtf2Cores` = 2 × trackSec / sum of the stages. */
   readonly stages: StageTimes & { readonly boundRtf2Cores: number };
   readonly queue: { readonly overheadMsPerJob: number; readonly jobs: number; readonly runs: readonly CatalogRunFigure[] } | null;
@@ -161,6 +167,22 @@ export async function benchCatalog(o: CatalogBenchOptions): Promise<CatalogBench
   const cat = join(o.inputs.dir, "catalog-embedded");
   const add = await catalogRun(o, "add", ["add", "--catalog", cat, folder], audioSec, false);
   const embedded = await catalogRun(o, "embedded, 1 process", ["run", "--catalog", cat], audioSec, true);
+  o.progress(`catalog: run on ${2 * o.tracks} tracks (throughput once running)`);
+  const extra = join(o.inputs.dir, "catalog-lib-more");
+  mkdirSync(extra, { recursive: true });
+  for (let i = o.tracks; i < 2 * o.tracks; i++) {
+    const f = join(extra, `track-${i}.flac`);
+    copyFileSync(base, f);
+    spawnSync("metaflac", [`--set-tag=TIMBRESCOPE_BENCH=${i}`, f], { stdio: "ignore" });
+  }
+  const cat2 = join(o.inputs.dir, "catalog-embedded-2x");
+  await catalogRun(o, "add", ["add", "--catalog", cat2, folder, extra], 2 * audioSec, false);
+  const doubled = await catalogRun(o, `embedded, 1 process, ${2 * o.tracks} tracks`, ["run", "--catalog", cat2], 2 * audioSec, true);
+  const steady = {
+    doubled,
+    realTimeFactor: audioSec / Math.max(1e-9, doubled.wallSec - embedded.wallSec),
+    oneOffSec: 2 * embedded.wallSec - doubled.wallSec,
+  };
   o.progress("catalog: stage split of one track on one core");
   const s = await stageTimes(base, o.modelDir);
   const sum = s.hashMs + s.decodeMs + s.resampleMs + s.melMs + s.networkMs + s.writeMs;
@@ -172,6 +194,7 @@ export async function benchCatalog(o: CatalogBenchOptions): Promise<CatalogBench
       audioSec,
       addSec: add.wallSec,
       embedded,
+      steady,
       stages,
       queue: null,
       queueSkipped: "redis-server not installed (apt-get install redis-server)",
@@ -208,6 +231,7 @@ export async function benchCatalog(o: CatalogBenchOptions): Promise<CatalogBench
       audioSec,
       addSec: add.wallSec,
       embedded,
+      steady,
       stages,
       queue: { overheadMsPerJob, jobs: o.overheadJobs, runs },
       queueSkipped: null,
@@ -243,7 +267,7 @@ export function catalogTargets(r: CatalogBenchResults | null): TargetResult[] {
 
 /** Markdown tables of the section. */
 export function formatCatalogReport(r: CatalogBenchResults): string {
-  const runs = [r.embedded, ...(r.queue?.runs ?? [])];
+  const runs = [r.embedded, ...(r.steady === null || r.steady === undefined ? [] : [r.steady.doubled]), ...(r.queue?.runs ?? [])];
   const sum = r.stages.hashMs + r.stages.decodeMs + r.stages.resampleMs + r.stages.melMs + r.stages.networkMs + r.stages.writeMs;
   const stage = (name: string, ms: number): string[] => [name, fmt(ms), fmt((100 * ms) / sum)];
   return [
@@ -254,6 +278,13 @@ export function formatCatalogReport(r: CatalogBenchResults): string {
       runs.map((x) => [x.label, fmt(x.wallSec), fmt(x.realTimeFactor), fmt(x.cpuPercent), fmt(x.peakRssMiB)]),
     ),
     "",
+    ...(r.steady === null || r.steady === undefined
+      ? []
+      : [
+          `Once running (the ${r.tracks} tracks the second run adds, over the time they add): ${fmt(r.steady.realTimeFactor)}× real time; ` +
+            `one-off cost per run (start-up, model load, the last tracks' tail): ${fmt(r.steady.oneOffSec)} s.`,
+          "",
+        ]),
     `Per stage, one ${r.trackSec} s track on one core (bound on 2 cores: ${fmt(r.stages.boundRtf2Cores)}× real time):`,
     "",
     table(

@@ -7,7 +7,6 @@
  */
 import { poolFrames } from "../analyze/rows.js";
 import type { FileAnalysis } from "../analyze/rows.js";
-import { findClass } from "../data/classes.js";
 import { modelScorerSpec } from "../model/scorer-spec.js";
 import type { MelScorer, ScorerSpec } from "../pipeline/mel-scorer.js";
 import { TrackPool } from "./track-pool.js";
@@ -32,30 +31,30 @@ export function defaultScorerThreads(): number {
 
 /** Track threads holding the model (track-pool.ts), shared by every track in flight. */
 export interface CatalogScorer {
-  /** The model's id as the scorer reports it. */
-  readonly modelId: string;
-  /** Class ids in output order. */
-  readonly classIds: readonly string[];
   /** Threads (each analyses whole files with its own copy of the network). */
   readonly threads: number;
-  /** Analyses one file on a free thread. @throws InputFileError for unreadable or undecodable files */
+  /**
+   * Analyses one file on a free thread (work is taken while the models load).
+   * @throws InputFileError for unreadable or undecodable files; other errors are internal (see loadFailure)
+   */
   analyze(path: string, facts: TrackFacts): Promise<TrackAnalysis>;
+  /** Waits until the models have loaded or failed to; the load error (a UserError), or undefined. */
+  loadFailure(): Promise<Error | undefined>;
   close(): Promise<void>;
 }
 
 /**
  * Starts `threads` track threads on the model in `modelDir` (ONNX Runtime for the CNN / MLP, one
- * intra-op thread each, as `analyze`).
+ * intra-op thread each, as `analyze`). Returns at once; a model that cannot be loaded shows in
+ * loadFailure() and fails the files in flight with that error.
  * @param spec a scorer to load instead of the model (tests)
- * @throws UserError when the model cannot be loaded
  */
-export async function openCatalogScorer(modelDir: string, threads: number, spec?: ScorerSpec): Promise<CatalogScorer> {
-  const pool = await TrackPool.start(spec ?? modelScorerSpec(modelDir, { backend: "auto", threads: 1 }), threads);
+export function openCatalogScorer(modelDir: string, threads: number, spec?: ScorerSpec): CatalogScorer {
+  const pool = TrackPool.start(spec ?? modelScorerSpec(modelDir, { backend: "auto", threads: 1 }), threads);
   return {
-    modelId: pool.modelId,
     threads,
-    classIds: pool.labels.map((l) => findClass(l)?.id ?? l),
     analyze: (path, facts) => pool.analyze(path, facts),
+    loadFailure: () => pool.loadFailure(),
     close: () => pool.close(),
   };
 }
@@ -82,10 +81,10 @@ function tagsOf(a: FileAnalysis): { tags: ClassTag[]; top: string | null } {
  * Analyses one file on the calling thread: per-window raw scores, track tags (max-pooled over the
  * track, thresholded like `analyze --resolution track`) and smoothed segments (the post stage,
  * like `analyze`'s). Track threads run this; `analyze` runs the same analyzeFile with the same
- * batches, so the scores are the same.
+ * batches, so the scores are the same. A scorer still loading is awaited after the first pass.
  * @throws InputFileError for an unreadable or undecodable file
  */
-export async function analyzeTrackWith(path: string, scorer: MelScorer, facts: TrackFacts): Promise<TrackAnalysis> {
+export async function analyzeTrackWith(path: string, scorer: MelScorer | Promise<MelScorer>, facts: TrackFacts): Promise<TrackAnalysis> {
   const { session, frames } = await analyzeFile(path, scorer, {
     hopSec: CATALOG_ANALYSIS.hopSec,
     normalization: { kind: "track" },

@@ -56,7 +56,14 @@ export function startWorker(o: WorkerOptions): CatalogWorker {
           `model at ${dir} (key ${model.key}) is not the one the run asked for (key ${data.modelKey}): pass --model with the run's model folder`,
         );
       }
-      return openCatalogScorer(model.dir, o.threads, o.scorerSpec);
+      // A long-lived worker waits for its models once (a model that cannot load fails the job, as a UserError).
+      const scorer = openCatalogScorer(model.dir, o.threads, o.scorerSpec);
+      const failure = await scorer.loadFailure();
+      if (failure !== undefined) {
+        await scorer.close();
+        throw failure;
+      }
+      return scorer;
     })();
     scorers.set(data.modelKey, opening);
     // A model that failed to load is tried again by the next job.

@@ -74,7 +74,7 @@ export async function runEmbedded(cat: CatalogHandle, opts: EmbeddedRunOptions):
   const heartbeat = setInterval(touch, HEARTBEAT_MS);
   try {
     if (pending.length > 0) {
-      const scorer = await openCatalogScorer(opts.model.dir, opts.threads, opts.scorerSpec);
+      const scorer = openCatalogScorer(opts.model.dir, opts.threads, opts.scorerSpec);
       try {
         let next = 0;
         let internalInARow = 0;
@@ -97,6 +97,13 @@ export async function runEmbedded(cat: CatalogHandle, opts: EmbeddedRunOptions):
                 ms: performance.now() - started,
               });
             } catch (err) {
+              // A model that cannot be loaded stops the run (its files are not to blame).
+              const loadError = await scorer.loadFailure();
+              if (loadError !== undefined) {
+                fatal ??= loadError;
+                next = pending.length;
+                return;
+              }
               // A bad file is recorded and the run goes on; repeated internal errors mean the run itself is broken.
               const internal = !(err instanceof UserError);
               if (internal && ++internalInARow >= MAX_INTERNAL_ERRORS_IN_A_ROW) {

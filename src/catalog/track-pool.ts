@@ -43,7 +43,7 @@ export type ToTrackThread = { type: "analyze"; id: number; path: string; facts: 
 
 /** Track thread → main thread. */
 export type FromTrackThread =
-  | { type: "ready"; modelId: string; labels: string[] }
+  | { type: "ready" }
   | { type: "done"; id: number; analysis: TrackAnalysis }
   | { type: "failed"; id: number | null; message: string; inputPath: string | null }
   | { type: "closed" };
@@ -51,6 +51,8 @@ export type FromTrackThread =
 interface Thread {
   readonly worker: Worker;
   readonly pending: Map<number, { resolve(a: TrackAnalysis): void; reject(e: Error): void }>;
+  /** Settles when the thread's model has loaded (or failed to). */
+  readonly loaded: Promise<void>;
   failure?: Error;
 }
 
@@ -61,67 +63,66 @@ function rebuilt(msg: Extract<FromTrackThread, { type: "failed" }>): Error {
   return new InputFileError(msg.inputPath, msg.message.startsWith(prefix) ? msg.message.slice(prefix.length) : msg.message);
 }
 
-function startThread(spec: ScorerSpec): Promise<{ thread: Thread; ready: Extract<FromTrackThread, { type: "ready" }> }> {
+function startThread(spec: ScorerSpec): Thread {
   const worker = new Worker(siblingModule(import.meta.url, "./track-thread-entry"), {
     workerData: { spec },
     // From .ts sources (tests) the worker needs the TypeScript hooks; the build runs plain .js.
     execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv,
   });
-  const thread: Thread = { worker, pending: new Map() };
+  const pending: Thread["pending"] = new Map();
+  let settle: { resolve(): void; reject(e: Error): void } = { resolve: () => undefined, reject: () => undefined };
+  const loaded = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  loaded.catch(() => undefined); // observed through TrackPool.ready
+  const thread: Thread = { worker, pending, loaded };
   const fail = (err: Error): void => {
     thread.failure ??= err;
-    for (const p of thread.pending.values()) p.reject(err);
-    thread.pending.clear();
+    settle.reject(err);
+    for (const p of pending.values()) p.reject(thread.failure);
+    pending.clear();
   };
-  return new Promise((resolve, reject) => {
-    worker.on("message", (msg: FromTrackThread) => {
-      if (msg.type === "ready") resolve({ thread, ready: msg });
-      else if (msg.type === "done" || (msg.type === "failed" && msg.id !== null)) {
-        const p = thread.pending.get(msg.id as number);
-        thread.pending.delete(msg.id as number);
-        if (msg.type === "done") p?.resolve(msg.analysis);
-        else p?.reject(rebuilt(msg));
-      } else if (msg.type === "failed") {
-        void worker.terminate();
-        reject(new UserError(`cannot load the model: ${msg.message}`));
-      }
-    });
-    worker.on("error", (err) => {
-      fail(err);
-      reject(err);
-    });
-    worker.on("exit", (code) => fail(new Error(`track thread exited with code ${code}`)));
+  worker.on("message", (msg: FromTrackThread) => {
+    if (msg.type === "ready") settle.resolve();
+    else if (msg.type === "done" || (msg.type === "failed" && msg.id !== null)) {
+      const p = pending.get(msg.id as number);
+      pending.delete(msg.id as number);
+      if (msg.type === "done") p?.resolve(msg.analysis);
+      else p?.reject(thread.failure ?? rebuilt(msg));
+    } else if (msg.type === "failed") {
+      fail(new UserError(`cannot load the model: ${msg.message}`));
+      void worker.terminate();
+    }
   });
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`track thread exited with code ${code}`)));
+  return thread;
 }
 
-/** Threads analysing whole tracks with one model. */
+/**
+ * Threads analysing whole tracks with one model. Work can be handed over as soon as the threads
+ * exist: a thread decodes its first files while its model loads (analyzeFile awaits the model only
+ * after the first pass), which takes the model's load time (about 0.3 s) off every run.
+ */
 export class TrackPool {
   private nextId = 0;
   private closed = false;
+  /** Resolves once every thread has its model; rejects (UserError) when a thread cannot load it. */
+  readonly ready: Promise<void>;
 
-  private constructor(
-    private readonly threads: readonly Thread[],
-    readonly modelId: string,
-    readonly labels: readonly string[],
-  ) {}
+  private constructor(private readonly threads: readonly Thread[]) {
+    this.ready = Promise.all(threads.map((t) => t.loaded)).then(() => undefined);
+    this.ready.catch(() => undefined); // callers observe it through loadFailure()
+  }
 
-  /**
-   * Starts `n` threads, each loading the scorer `spec`.
-   * @throws UserError when the model cannot be loaded
-   */
-  static async start(spec: ScorerSpec, n: number): Promise<TrackPool> {
-    const started = await Promise.allSettled(Array.from({ length: Math.max(1, n) }, () => startThread(spec)));
-    const ok = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-    const bad = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    if (bad !== undefined) {
-      await Promise.all(ok.map((t) => t.thread.worker.terminate()));
-      throw bad.reason instanceof Error ? bad.reason : new Error(String(bad.reason));
-    }
-    const first = ok[0]?.ready as Extract<FromTrackThread, { type: "ready" }>;
-    return new TrackPool(
-      ok.map((t) => t.thread),
-      first.modelId,
-      first.labels,
+  /** Starts `n` threads, each loading the scorer `spec` (see `ready`). */
+  static start(spec: ScorerSpec, n: number): TrackPool {
+    return new TrackPool(Array.from({ length: Math.max(1, n) }, () => startThread(spec)));
+  }
+
+  /** Waits until the models have loaded or one failed to; the load error, or undefined. */
+  async loadFailure(): Promise<Error | undefined> {
+    return this.ready.then(
+      () => undefined,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
     );
   }
 
@@ -149,6 +150,7 @@ export class TrackPool {
     await Promise.all(
       this.threads.map(async (t) => {
         if (t.failure !== undefined) return void (await t.worker.terminate());
+        await t.loaded.catch(() => undefined);
         const exited = new Promise<void>((resolve) => t.worker.once("exit", () => resolve()));
         t.worker.postMessage({ type: "close" } satisfies ToTrackThread);
         const timer = setTimeout(() => void t.worker.terminate(), 5000);

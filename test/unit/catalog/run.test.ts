@@ -142,6 +142,25 @@ describe("catalog (embedded)", () => {
     expect(f?.reason).toMatch(/content changed since it was added .*: run catalog add again/);
   });
 
+  it("stops with one line when the model cannot be loaded, recording no file as failed", async () => {
+    const broken = join(root, "model-broken");
+    cpSync("models/default", broken, { recursive: true });
+    const int8 = JSON.parse(readFileSync(join(broken, "int8.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(broken, "int8.json"), JSON.stringify({ ...int8, weightsSha256: "0".repeat(64) }));
+    const own = join(root, "cat-broken-model");
+    const music = join(root, "lib-broken-model");
+    mkdirSync(music, { recursive: true });
+    for (const [i, c] of ["piano", "cello", "drums"].entries())
+      writeFileSync(join(music, `${i}.wav`), scene([{ seconds: 3, classes: [id(c)] }]));
+    await ok(["catalog", "add", "--catalog", own, music]);
+    // The real model (no fake scorer): the track threads take files while the model loads, then fail to load it.
+    const r = await cli(["catalog", "run", "--catalog", own, "--model", broken]);
+    expect(r.code).not.toBe(0);
+    expect(r.log.join("\n")).toMatch(/cannot load the model: .*int8\.json: calibrated on other weights/);
+    const s = JSON.parse((await ok(["catalog", "status", "--catalog", own, "--model", broken, "--json"])).stdout) as Record<string, number>;
+    expect(s).toMatchObject({ done: 0, failed: 0, pending: 3 });
+  });
+
   it("refuses bad flags and queries with one line", async () => {
     const bad = async (argv: string[], message: RegExp): Promise<void> => {
       const r = await cli(argv, deps);
