@@ -11,9 +11,10 @@
  * (analyzeTrackWith in analyze-track.ts; batches of 8 windows by file position), so the scores are
  * the same whichever thread, process or machine computes them.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { InputFileError, UserError } from "../errors.js";
-import { runningFromSource, siblingModule, tsExecArgv } from "../pipeline/dev-ts-loader.js";
+import { siblingModule } from "../pipeline/dev-ts-loader.js";
+import { endWorkerThread, startWorkerThread } from "../pipeline/worker-thread.js";
 import type { ScorerSpec } from "../pipeline/mel-scorer.js";
 import type { ResultBody } from "./result-file.js";
 
@@ -64,15 +65,11 @@ function rebuilt(msg: Extract<FromTrackThread, { type: "failed" }>): Error {
 }
 
 function startThread(spec: ScorerSpec): Thread {
-  const worker = new Worker(siblingModule(import.meta.url, "./track-thread-entry"), {
-    workerData: { spec },
-    // From .ts sources (tests) the worker needs the TypeScript hooks; the build runs plain .js.
-    execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv,
-  });
+  const worker = startWorkerThread(siblingModule(import.meta.url, "./track-thread-entry"), { spec });
   const pending: Thread["pending"] = new Map();
   let settle: { resolve(): void; reject(e: Error): void } = { resolve: () => undefined, reject: () => undefined };
   const loaded = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-  loaded.catch(() => undefined); // observed through TrackPool.ready
+  loaded.catch(() => undefined); // observed through TrackPool.loadFailure()
   const thread: Thread = { worker, pending, loaded };
   const fail = (err: Error): void => {
     thread.failure ??= err;
@@ -106,14 +103,14 @@ export class TrackPool {
   private nextId = 0;
   private closed = false;
   /** Resolves once every thread has its model; rejects (UserError) when a thread cannot load it. */
-  readonly ready: Promise<void>;
+  private readonly ready: Promise<void>;
 
   private constructor(private readonly threads: readonly Thread[]) {
     this.ready = Promise.all(threads.map((t) => t.loaded)).then(() => undefined);
     this.ready.catch(() => undefined); // callers observe it through loadFailure()
   }
 
-  /** Starts `n` threads, each loading the scorer `spec` (see `ready`). */
+  /** Starts `n` threads, each loading the scorer `spec` (see loadFailure). */
   static start(spec: ScorerSpec, n: number): TrackPool {
     return new TrackPool(Array.from({ length: Math.max(1, n) }, () => startThread(spec)));
   }
@@ -138,11 +135,6 @@ export class TrackPool {
     });
   }
 
-  /** Threads in the pool. */
-  get size(): number {
-    return this.threads.length;
-  }
-
   /** Lets each thread finish, disposes the models and ends the threads. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -151,11 +143,7 @@ export class TrackPool {
       this.threads.map(async (t) => {
         if (t.failure !== undefined) return void (await t.worker.terminate());
         await t.loaded.catch(() => undefined);
-        const exited = new Promise<void>((resolve) => t.worker.once("exit", () => resolve()));
-        t.worker.postMessage({ type: "close" } satisfies ToTrackThread);
-        const timer = setTimeout(() => void t.worker.terminate(), 5000);
-        await exited;
-        clearTimeout(timer);
+        await endWorkerThread(t.worker, { type: "close" } satisfies ToTrackThread);
       }),
     );
   }

@@ -4,11 +4,12 @@
  * (with the time spent on mel and model), resolved in order. Capture and post-processing stay on
  * the main thread and never wait on the model (the live pipeline queues and drops windows instead).
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { UserError } from "../errors.js";
 import type { MelParams } from "../features/params.js";
 import { DEFAULT_MEL_PARAMS } from "../features/params.js";
-import { runningFromSource, siblingModule, tsExecArgv } from "./dev-ts-loader.js";
+import { siblingModule } from "./dev-ts-loader.js";
+import { endWorkerThread, startWorkerThread } from "./worker-thread.js";
 import type { ScorerSpec } from "./mel-scorer.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./scorer-thread-messages.js";
 
@@ -61,11 +62,7 @@ export class ScorerThread {
    */
   static start(spec: ScorerSpec, params: MelParams = DEFAULT_MEL_PARAMS): Promise<ScorerThread> {
     const init: WorkerInit = { spec, params };
-    const worker = new Worker(siblingModule(import.meta.url, "./scorer-thread-entry"), {
-      workerData: init,
-      // From .ts sources (tests) the worker needs the TypeScript hooks; the build runs plain .js.
-      execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv,
-    });
+    const worker = startWorkerThread(siblingModule(import.meta.url, "./scorer-thread-entry"), init);
     return new Promise((resolve, reject) => {
       const onMessage = (msg: FromWorker): void => {
         worker.off("message", onMessage);
@@ -110,11 +107,7 @@ export class ScorerThread {
       await this.worker.terminate();
       return;
     }
-    const done = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-    this.worker.postMessage({ type: "close" } satisfies ToWorker);
-    const timer = setTimeout(() => void this.worker.terminate(), 5000);
-    await done;
-    clearTimeout(timer);
+    await endWorkerThread(this.worker, { type: "close" } satisfies ToWorker);
   }
 
   private onMessage(msg: FromWorker): void {

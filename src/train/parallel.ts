@@ -11,11 +11,12 @@
  *
  * Why threads: tfjs-backend-wasm has no threads in Node 20 (one core per instance).
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type * as tf from "@tensorflow/tfjs";
 import { currentBackend } from "../model/backend.js";
 import { serializeModel } from "../model/save.js";
-import { runningFromSource, siblingModule, tsExecArgv } from "../pipeline/dev-ts-loader.js";
+import { siblingModule } from "../pipeline/dev-ts-loader.js";
+import { startWorkerThread } from "../pipeline/worker-thread.js";
 import type { StepEngine } from "./engine.js";
 import type { Recipe } from "./recipe.js";
 import type { Batch } from "./step.js";
@@ -90,10 +91,7 @@ export class ParallelEngine implements StepEngine {
         recipe: { optimizer: recipe.optimizer, learningRate: recipe.learningRate, momentum: recipe.momentum },
         restore: restore ?? null,
       };
-      return new Worker(url, {
-        workerData: init,
-        execArgv: runningFromSource() ? [...process.execArgv, ...tsExecArgv()] : process.execArgv,
-      });
+      return startWorkerThread(url, init);
     });
     const engine = new ParallelEngine(model, pool);
     await Promise.all(pool.map(async (_, i) => engine.expect(i, "ready")));
