@@ -2,7 +2,7 @@
  * Measures the value ranges that let ONNX Runtime run a model folder's convolutions in int8 and
  * writes them to MODEL_DIR/int8.json (src/model/onnx/int8-calibration.ts). The float network
  * scores every 1 s window of the calibration audio (decoded, 22.05 kHz mono, whole-track RMS, as
- * `analyze` does); each convolution but the first (its input is the mel spectrogram itself, and it
+ * `analyze` and the feature cache do); each convolution but the first (its input is the mel spectrogram itself, and it
  * is 2 % of the work) gets the minimum and maximum of its input and batch-normalised output.
  * Calibrate on training or validation audio, never on a held-out or real test set.
  *
@@ -13,11 +13,9 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { decodeFile } from "../src/audio/decode.js";
-import { downmixToMono } from "../src/audio/downmix.js";
-import { resample } from "../src/audio/resample.js";
+import { loadMono } from "../src/audio/load.js";
 import { melWindowDb } from "../src/features/mel.js";
-import { rms } from "../src/features/normalize.js";
+import { rmsNormalize } from "../src/features/normalize.js";
 import { DEFAULT_MEL_PARAMS, framesPerWindow } from "../src/features/params.js";
 import { MODEL_FILES, readModelFiles } from "../src/model/model-files.js";
 import { networkTaps, ONNX_INPUT } from "../src/model/onnx/convert.js";
@@ -41,20 +39,14 @@ function audioFiles(path: string): string[] {
   return (mixes.length > 0 ? mixes : all).sort();
 }
 
-/** Every whole 1 s window of `path` as mel dB, as `analyze` computes it. */
+/** Every whole 1 s window of `path` as mel dB, as the feature cache (training, evaluation) computes them. */
 async function melWindows(path: string): Promise<{ mel: Float32Array; n: number }> {
   const p = DEFAULT_MEL_PARAMS;
-  const audio = await decodeFile(path);
-  const mono = resample(downmixToMono(audio.channels), audio.sampleRateHz, p.sampleRateHz);
-  const level = rms(mono) || 1;
-  const n = Math.floor(mono.length / p.windowSamples);
+  const x = rmsNormalize((await loadMono(path, { sampleRateHz: p.sampleRateHz })).samples);
+  const n = Math.floor(x.length / p.windowSamples);
   const size = p.nMels * framesPerWindow(p);
   const mel = new Float32Array(n * size);
-  const w = new Float32Array(p.windowSamples);
-  for (let k = 0; k < n; k++) {
-    for (let i = 0; i < w.length; i++) w[i] = (mono[k * p.windowSamples + i] as number) / level;
-    melWindowDb(w, 0, p, mel.subarray(k * size, (k + 1) * size));
-  }
+  for (let k = 0; k < n; k++) melWindowDb(x, k * p.windowSamples, p, mel.subarray(k * size, (k + 1) * size));
   return { mel, n };
 }
 

@@ -220,6 +220,11 @@ function poolsFirst(layer: LayerSpec, next: LayerSpec | undefined): next is Laye
   );
 }
 
+/** The first layer `int8` names that is not a convolution of `net`, or undefined. */
+export function unknownInt8Layer(net: NetworkSpec, int8: Readonly<Record<string, ConvRanges>>): string | undefined {
+  return Object.keys(int8).find((name) => !net.layers.some((l) => l.name === name && l.className === "Conv2D"));
+}
+
 /**
  * The ONNX graph of a network (input "mel" [N, bands, frames, 1], output "scores" [N, outputs]).
  * @throws UnsupportedNetworkError for networks outside the supported set
@@ -238,10 +243,9 @@ export function networkTaps(net: NetworkSpec): { graph: OnnxGraph; taps: Readonl
 
 function buildGraph(net: NetworkSpec, int8: Readonly<Record<string, ConvRanges>>): { graph: OnnxGraph; taps: Builder["taps"] } {
   const b: Builder = { nodes: [], inits: [], x: ONNX_INPUT, layout: "nhwc", next: 0, int8, lastQ: undefined, taps: new Map() };
-  for (const name of Object.keys(int8)) {
-    if (!net.layers.some((l) => l.name === name && l.className === "Conv2D"))
-      throw new UnsupportedNetworkError(`int8 calibration names ${name}, which is not a convolution of this network`);
-  }
+  const unknown = unknownInt8Layer(net, int8);
+  if (unknown !== undefined)
+    throw new UnsupportedNetworkError(`int8 calibration names ${unknown}, which is not a convolution of this network`);
   let prev: string | undefined;
   for (let i = 0; i < net.layers.length; i++) {
     const layer = net.layers[i] as LayerSpec;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { MODEL_FILES, checkNetworkShape, inferenceFrontEnd, readManifest, readModelFiles } from "../model-files.js";
 import type { ModelManifest } from "../manifest.js";
-import { layersModelToOnnx, networkToOnnx, ONNX_INPUT, ONNX_OUTPUT } from "./convert.js";
+import { layersModelToOnnx, networkToOnnx, ONNX_INPUT, ONNX_OUTPUT, unknownInt8Layer } from "./convert.js";
 import { networkFromModelJson } from "./network-spec.js";
 import { encodeOnnxModel } from "./proto.js";
 import { INT8_FILE, readInt8Calibration } from "./int8-calibration.js";
@@ -131,10 +131,8 @@ export async function loadOrtClassifier(dir: string, opts: OrtOptions = {}): Pro
   const calibration = opts.precision === "fp32" ? undefined : await readInt8Calibration(dir, files.weights);
   if (opts.precision === "int8" && calibration === undefined)
     throw new UserError(`${dir}: no ${INT8_FILE} (int8 needs calibrated ranges: node dist/scripts/calibrate-int8.js ${dir} AUDIO...)`);
-  for (const name of Object.keys(calibration?.layers ?? {})) {
-    if (!net.layers.some((l) => l.name === name && l.className === "Conv2D"))
-      throw new UserError(`${join(dir, INT8_FILE)}: names ${name}, which is not a convolution of this network`);
-  }
+  const unknown = calibration === undefined ? undefined : unknownInt8Layer(net, calibration.layers);
+  if (unknown !== undefined) throw new UserError(`${join(dir, INT8_FILE)}: names ${unknown}, which is not a convolution of this network`);
   const precision: Precision = calibration === undefined ? "fp32" : "int8";
   const predictor = await graphPredictor(networkToOnnx(net, calibration?.layers), opts, precision);
   return {
