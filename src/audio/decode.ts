@@ -102,11 +102,10 @@ export async function decodeBytes(bytes: Uint8Array, name: string, filePath?: st
 
 /** `path`'s FLAC through the native decoder (decode-flac-native.ts), or undefined. */
 async function nativeFlac(path: string | undefined, stream: Uint8Array): Promise<Omit<DecodedAudio, "format"> | undefined> {
-  const info = path === undefined ? undefined : parseFlacStreamInfo(stream);
-  const pcm = info === undefined ? undefined : await decodeFlacNative(path as string, info);
-  return pcm === undefined || info === undefined
-    ? undefined
-    : { channels: planarSlice(pcm, 0, pcm.frames), sampleRateHz: info.sampleRateHz };
+  const info = parseFlacStreamInfo(stream);
+  if (path === undefined || info === undefined) return undefined;
+  const pcm = await decodeFlacNative(path, info);
+  return pcm === undefined ? undefined : { channels: planarSlice(pcm, 0, pcm.frames), sampleRateHz: info.sampleRateHz };
 }
 
 async function decodeAny(bytes: Uint8Array, name: string, filePath: string | undefined): Promise<DecodedAudio> {

@@ -13,9 +13,6 @@ import { InputFileError, oneLine } from "../errors.js";
 import { decodeFile, warnNonFinite, zeroNonFinite } from "./decode.js";
 import { decodeFlacChunks, parseFlacStreamInfo } from "./decode-compressed.js";
 import { decodeFlacNative, monoSlice } from "./decode-flac-native.js";
-
-/** Frames per piece handed on from natively decoded FLAC. */
-const NATIVE_PIECE = 65536;
 import type { FlacStreamInfo } from "./decode-compressed.js";
 import { wavSamples } from "./decode-wav.js";
 import type { WavInfo } from "./decode-wav.js";
@@ -25,6 +22,9 @@ import type { AudioFileHead } from "./file-head.js";
 import { DEFAULT_ANALYSIS_RATE_HZ } from "./load.js";
 import { StreamingResampler } from "./resample.js";
 import type { MonoAudio } from "./types.js";
+
+/** Frames per piece handed on from natively decoded FLAC. */
+const NATIVE_PIECE = 65536;
 
 /** Options of {@link openMonoStream}. */
 export interface MonoStreamOptions {

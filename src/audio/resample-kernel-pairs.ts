@@ -4,7 +4,8 @@
  * input samples after the previous one, so two consecutive outputs A and B can share loads: the
  * coefficient pair c_k serves A's accumulator k and B's, and the input pair at byte offset 16k
  * serves A's accumulator k and B's accumulator k - 1. Nine loads instead of sixteen per eight taps
- * of two outputs, and half the loop overhead; about 1.4x faster.
+ * of two outputs, and half the loop overhead: 4 minutes at 44.1 kHz in 275 instead of 322 ms here
+ * (the multiplies and adds, which stay, are most of the time).
  *
  * Each output's arithmetic is exactly "run"'s (resample-kernel.ts): the same products into the
  * same four f64x2 accumulators in the same order, reduced as ((a0 + a1) + (a2 + a3)) and then
@@ -44,10 +45,12 @@ export function pairFunctionBody(): number[] {
   const lane = (l: number): number[] => [...simd(0x21), l]; // f64x2.extract_lane
   // acc = acc + (c * x), operands in "run"'s order
   const mac = (acc: number, c: number): number[] => [...get(acc), ...get(c), ...get(XT), ...fmul, ...fadd, ...set(acc)];
+  // Loads the input pair at `offset` and coefficient pair c, feeds output B's accumulator b with the previous pair, A's a with c.
   const step = (offset: number, c: number, prevC: number | null, a: number, b: number | null): number[] => [
     ...load(XP, offset),
     ...set(XT),
-    ...(c === CPREV || c === CCUR ? [...load(CP, offset), ...set(c)] : []),
+    ...load(CP, offset),
+    ...set(c),
     ...(b === null || prevC === null ? [] : mac(b, prevC)),
     ...mac(a, c),
   ];
