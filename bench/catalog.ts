@@ -55,9 +55,9 @@ export interface CatalogBenchResults {
   /**
    * A second embedded run on twice the tracks: the throughput once running, (tracks × trackSec) / (wall of 2×
    * tracks − wall of tracks), and the one-off cost per run (start-up, model load, the last tracks' tail),
-   * 2 × wall − wall of 2× tracks. Null when not measured (older results).
+   * 2 × wall − wall of 2× tracks.
    */
-  readonly steady?: { readonly doubled: CatalogRunFigure; readonly realTimeFactor: number; readonly oneOffSec: number } | null;
+  readonly steady: { readonly doubled: CatalogRunFigure; readonly realTimeFactor: number; readonly oneOffSec: number };
   /** One track, one core, per stage; `boundRtf2Cores` = 2 × trackSec / sum of the stages. */
   readonly stages: StageTimes & { readonly boundRtf2Cores: number };
   readonly queue: { readonly overheadMsPerJob: number; readonly jobs: number; readonly runs: readonly CatalogRunFigure[] } | null;
@@ -152,29 +152,28 @@ async function startWorkers(o: CatalogBenchOptions, url: string, n: number, thre
   };
 }
 
-/** Runs the catalog section. */
-export async function benchCatalog(o: CatalogBenchOptions): Promise<CatalogBenchResults> {
-  const base = o.inputs.track(o.trackSec);
-  const folder = join(o.inputs.dir, "catalog-lib");
-  mkdirSync(folder, { recursive: true });
-  for (let i = 0; i < o.tracks; i++) {
-    const f = join(folder, `track-${i}.flac`);
+/** Copies `base` into `dir` as track-i.flac for i in [from, to), each retagged so it has its own content hash; returns `dir`. */
+function taggedCopies(base: string, dir: string, from: number, to: number): string {
+  mkdirSync(dir, { recursive: true });
+  for (let i = from; i < to; i++) {
+    const f = join(dir, `track-${i}.flac`);
     copyFileSync(base, f);
     spawnSync("metaflac", [`--set-tag=TIMBRESCOPE_BENCH=${i}`, f], { stdio: "ignore" });
   }
+  return dir;
+}
+
+/** Runs the catalog section. */
+export async function benchCatalog(o: CatalogBenchOptions): Promise<CatalogBenchResults> {
+  const base = o.inputs.track(o.trackSec);
+  const folder = taggedCopies(base, join(o.inputs.dir, "catalog-lib"), 0, o.tracks);
   const audioSec = o.tracks * o.trackSec;
   o.progress(`catalog: ${o.tracks} x ${o.trackSec} s FLAC, add (content hashes) then run`);
   const cat = join(o.inputs.dir, "catalog-embedded");
   const add = await catalogRun(o, "add", ["add", "--catalog", cat, folder], audioSec, false);
   const embedded = await catalogRun(o, "embedded, 1 process", ["run", "--catalog", cat], audioSec, true);
   o.progress(`catalog: run on ${2 * o.tracks} tracks (throughput once running)`);
-  const extra = join(o.inputs.dir, "catalog-lib-more");
-  mkdirSync(extra, { recursive: true });
-  for (let i = o.tracks; i < 2 * o.tracks; i++) {
-    const f = join(extra, `track-${i}.flac`);
-    copyFileSync(base, f);
-    spawnSync("metaflac", [`--set-tag=TIMBRESCOPE_BENCH=${i}`, f], { stdio: "ignore" });
-  }
+  const extra = taggedCopies(base, join(o.inputs.dir, "catalog-lib-more"), o.tracks, 2 * o.tracks);
   const cat2 = join(o.inputs.dir, "catalog-embedded-2x");
   await catalogRun(o, "add", ["add", "--catalog", cat2, folder, extra], 2 * audioSec, false);
   const doubled = await catalogRun(o, `embedded, 1 process, ${2 * o.tracks} tracks`, ["run", "--catalog", cat2], 2 * audioSec, true);
@@ -267,7 +266,7 @@ export function catalogTargets(r: CatalogBenchResults | null): TargetResult[] {
 
 /** Markdown tables of the section. */
 export function formatCatalogReport(r: CatalogBenchResults): string {
-  const runs = [r.embedded, ...(r.steady === null || r.steady === undefined ? [] : [r.steady.doubled]), ...(r.queue?.runs ?? [])];
+  const runs = [r.embedded, r.steady.doubled, ...(r.queue?.runs ?? [])];
   const sum = r.stages.hashMs + r.stages.decodeMs + r.stages.resampleMs + r.stages.melMs + r.stages.networkMs + r.stages.writeMs;
   const stage = (name: string, ms: number): string[] => [name, fmt(ms), fmt((100 * ms) / sum)];
   return [
@@ -278,13 +277,9 @@ export function formatCatalogReport(r: CatalogBenchResults): string {
       runs.map((x) => [x.label, fmt(x.wallSec), fmt(x.realTimeFactor), fmt(x.cpuPercent), fmt(x.peakRssMiB)]),
     ),
     "",
-    ...(r.steady === null || r.steady === undefined
-      ? []
-      : [
-          `Once running (the ${r.tracks} tracks the second run adds, over the time they add): ${fmt(r.steady.realTimeFactor)}× real time; ` +
-            `one-off cost per run (start-up, model load, the last tracks' tail): ${fmt(r.steady.oneOffSec)} s.`,
-          "",
-        ]),
+    `Once running (the ${r.tracks} tracks the second run adds, over the time they add): ${fmt(r.steady.realTimeFactor)}× real time; ` +
+      `one-off cost per run (start-up, model load, the last tracks' tail): ${fmt(r.steady.oneOffSec)} s.`,
+    "",
     `Per stage, one ${r.trackSec} s track on one core (bound on 2 cores: ${fmt(r.stages.boundRtf2Cores)}× real time):`,
     "",
     table(
