@@ -108,15 +108,27 @@ export async function runQueued(cat: CatalogHandle, o: QueuedRunOptions): Promis
     tally.failed++;
     o.onTrack?.({ kind: "failed", hash: p.hash, path: p.paths[0] ?? "", audioSec: 0, reason, ms: 0 });
   };
-  /** Takes a job out of `outstanding` (once) and runs `fn` on its track. */
+  /** Settles in progress: their job is out of `outstanding` but `fn` may still put it back (check's re-add). */
+  let settling = 0;
+  /**
+   * Takes a job out of `outstanding` (once) and runs `fn` on its track. The run is over only when
+   * nothing is outstanding and no settle is still deciding: a job lost with Redis leaves
+   * `outstanding` while check() looks for its result on disk, and another job finishing meanwhile
+   * must not end the run before it is added again.
+   */
   const settle = async (jobId: string, fn: (p: PendingTrack) => Promise<void> | void): Promise<void> => {
     const p = outstanding.get(jobId);
     if (p === undefined) return;
     outstanding.delete(jobId);
     lastProgress = Date.now();
-    await fn(p);
-    touch();
-    if (outstanding.size === 0) settledAll();
+    settling++;
+    try {
+      await fn(p);
+      touch();
+    } finally {
+      settling--;
+      if (outstanding.size === 0 && settling === 0) settledAll();
+    }
   };
 
   const report = (err: unknown): void => warn(err instanceof Error ? err : new Error(String(err)));
