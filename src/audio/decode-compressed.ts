@@ -13,9 +13,6 @@
  * - mpg123-decoder always returns two channels; a single-channel MP3 (channel mode 3 in its frame
  *   header) is returned as one channel (the two are identical).
  */
-import { FLACDecoder } from "@wasm-audio-decoders/flac";
-import { OggVorbisDecoder } from "@wasm-audio-decoders/ogg-vorbis";
-import { MPEGDecoder } from "mpg123-decoder";
 import { InputFileError } from "../errors.js";
 import { log } from "../log.js";
 
@@ -99,8 +96,14 @@ function rescaleFlac(channels: Float32Array[], bits: number): void {
 
 const LABEL: Record<CompressedKind, string> = { flac: "FLAC", "ogg-flac": "Ogg FLAC", mp3: "MPEG audio", "ogg-vorbis": "Ogg Vorbis" };
 
+// The decoders are imported when first needed: each carries its wasm as a string, and together they
+// were ~50 ms of every process's and track thread's start-up, though most FLACs go to Xiph's flac.
+const flacDecoder = async (): Promise<typeof import("@wasm-audio-decoders/flac").FLACDecoder> =>
+  (await import("@wasm-audio-decoders/flac")).FLACDecoder;
+
 async function runDecoder(kind: CompressedKind, bytes: Uint8Array): Promise<WasmDecoded> {
   if (kind === "mp3") {
+    const { MPEGDecoder } = await import("mpg123-decoder");
     const d = new MPEGDecoder();
     await d.ready;
     try {
@@ -109,7 +112,7 @@ async function runDecoder(kind: CompressedKind, bytes: Uint8Array): Promise<Wasm
       d.free();
     }
   }
-  const d = kind === "ogg-vorbis" ? new OggVorbisDecoder() : new FLACDecoder();
+  const d = kind === "ogg-vorbis" ? new (await import("@wasm-audio-decoders/ogg-vorbis")).OggVorbisDecoder() : new (await flacDecoder())();
   await d.ready;
   try {
     // The decode itself happens synchronously inside decodeFile, before its first await.
@@ -163,7 +166,7 @@ export async function* decodeFlacChunks(
   path: string,
   declaredFrames?: number,
 ): AsyncGenerator<Float32Array[]> {
-  const d = new FLACDecoder();
+  const d = new (await flacDecoder())();
   await d.ready;
   let decoded = 0;
   const errors: { message: string }[] = [];

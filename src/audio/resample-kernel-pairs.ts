@@ -17,11 +17,11 @@
 import { I32, V128, sleb, uleb, vec } from "../io/wasm-encode.js";
 
 /**
- * The end of both kernels' loop over blocks of 8 taps: coefficient and input pointers and the byte
- * counter j move on 64 bytes; loop again while j < kBytes; end the loop.
+ * The end of the kernels' loop over blocks of 8 taps: coefficient and input pointers and the byte
+ * counter j move on `bytes` (64 for float64 taps, 32 for float32); loop again while j < kBytes; end the loop.
  */
-export function tapLoopTail(cp: number, xp: number, j: number, kBytes: number): number[] {
-  const step = (local: number, keep: boolean): number[] => [0x20, local, 0x41, ...sleb(64), 0x6a, keep ? 0x22 : 0x21, local];
+export function tapLoopTail(cp: number, xp: number, j: number, kBytes: number, bytes = 64): number[] {
+  const step = (local: number, keep: boolean): number[] => [0x20, local, 0x41, ...sleb(bytes), 0x6a, keep ? 0x22 : 0x21, local];
   return [...step(cp, false), ...step(xp, false), ...step(j, true), 0x20, kBytes, 0x49, 0x0d, 0, 0x0b]; // i32.lt_u, br_if 0, end
 }
 

@@ -6,8 +6,8 @@
  * Shipped example: config/triggers.example.yaml.
  */
 import { readFile, stat } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
 import { InputFileError, UserError } from "../errors.js";
+import { parseYaml } from "../io/yaml.js";
 import { findClass } from "../data/classes.js";
 import { DEFAULT_BALLISTICS } from "../post/ballistics.js";
 import type { BallisticsTimes } from "../post/ballistics.js";

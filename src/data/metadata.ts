@@ -12,7 +12,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../io/yaml.js";
 import { InputFileError } from "../errors.js";
 
 /** One raw recording of a stem (`stems.Sxx.raw.Ryy`). */

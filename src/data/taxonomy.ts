@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../io/yaml.js";
 import { InputFileError } from "../errors.js";
 
 /** The taxonomy's leaves in file order, and the family path to each. */

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { StreamingResampler, resample, resampledLength } from "../../../src/audio/resample.js";
 import type { ResampleOptions } from "../../../src/audio/resample.js";
-import { wasmKernelAvailable } from "../../../src/audio/resample-kernel.js";
+import { buildPhaseTable, createKernel, wasmKernelAvailable } from "../../../src/audio/resample-kernel.js";
+import { designPrototype } from "../../../src/audio/resample-filter.js";
 import { UserError } from "../../../src/errors.js";
 
 /** Deterministic test signal: LCG noise plus a sine, float64. */
@@ -129,6 +130,35 @@ describe("kernel backends", () => {
   it.each(PAIRS)("wasm and plain-JS kernels agree bit for bit, %i -> %i Hz", (inHz, outHz) => {
     const x = signal(5000, 3);
     expect(bitIdentical(resample(x, inHz, outHz, { kernel: "wasm" }), resample(x, inHz, outHz, { kernel: "js" }))).toBe(true);
+  });
+});
+
+describe("the float32 2:1 kernel (HQ filter)", () => {
+  const { table, tapsPerPhase } = buildPhaseTable(designPrototype(44100, 22050).taps, 1);
+  const cap = { input: 20_000, output: 9_000 };
+  const x = signal(cap.input, 5);
+  it.each(["wasm", "js"] as const)("%s: within 1e-6 of the float64 kernel, any count (whole quads and the rest)", (backend) => {
+    const f64 = createKernel(table, tapsPerPhase, 1, 2, cap, backend, "f64");
+    const f32 = createKernel(table, tapsPerPhase, 1, 2, cap, backend, "f32");
+    f64.input.set(x);
+    f32.input.set(x);
+    expect(f32.input).toBeInstanceOf(Float32Array);
+    for (const [start, count] of [
+      [0, 8_000],
+      [3, 4_097],
+      [101, 3],
+      [7, 1],
+    ] as const) {
+      const a = Float64Array.from(f64.run(start, 0, count));
+      const b = f32.run(start, 0, count);
+      let worst = 0;
+      for (let i = 0; i < count; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+      expect(worst, `start ${start}, count ${count}`).toBeLessThan(1e-6);
+      expect(worst, "float32 arithmetic, not float64").toBeGreaterThan(0);
+    }
+  });
+  it("refuses other ratios", () => {
+    expect(() => createKernel(table, tapsPerPhase, 2, 3, cap, "js", "f32")).toThrow(/2:1 only/);
   });
 });
 

@@ -19,7 +19,7 @@ import { initBackend } from "../../../src/model/backend.js";
 import { loadClassifier } from "../../../src/model/classifier.js";
 import { buildManifest } from "../../../src/model/manifest.js";
 import { layersModelToOnnx, UnsupportedNetworkError } from "../../../src/model/onnx/convert.js";
-import { loadOrtClassifier } from "../../../src/model/onnx/ort-classifier.js";
+import { loadOrtClassifier, ortPredictor } from "../../../src/model/onnx/ort-classifier.js";
 import { saveModelDir } from "../../../src/model/save.js";
 import { parseInferenceRequest } from "../../../src/model/scorer-spec.js";
 import { createScorer } from "../../../src/model/scorer.js";
@@ -110,6 +110,30 @@ describe("tfjs -> ONNX conversion", () => {
       model.dispose();
     });
   }
+
+  it("converts an ELU layer (as Max / Exp / Min, no Elu node) like tfjs", async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({
+          inputShape: [96, 87, 1],
+          filters: 2,
+          kernelSize: 3,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+        }),
+        tf.layers.elu(),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }),
+      ],
+    });
+    const windows = windowsOf(3, 21);
+    const ops = layersModelToOnnx(model).nodes.map((n) => n.opType);
+    expect(ops).not.toContain("Elu");
+    expect(ops).toEqual(expect.arrayContaining(["Min", "Exp", "Sub", "Max"]));
+    const ort = await ortPredictor(model, { warmup: 0 });
+    expectAllClose(await ort.predict(windows, 3), tfjsScores(model, windows, 3), 1e-5, "ELU");
+    await ort.dispose();
+    model.dispose();
+  });
 
   it("refuses the CRNN's recurrent layers by name", () => {
     const model = buildModel(paperSpec("crnn", { widthScale: 1 / 16 }), 1);
