@@ -25,23 +25,87 @@ export function tapLoopTail(cp: number, xp: number, j: number, kBytes: number, b
   return [...step(cp, false), ...step(xp, false), ...step(j, true), 0x20, kBytes, 0x49, 0x0d, 0, 0x0b]; // i32.lt_u, br_if 0, end
 }
 
+/** Parameters (coef, kBytes, x, n, out) and the first locals (i, cp, xp, j) of both 2:1 kernels, by index. */
+export const LOOP_LOCALS = { COEF: 0, KB: 1, X: 2, N: 3, OUT: 4, I: 5, CP: 6, XP: 7, J: 8 } as const;
+
+/**
+ * The loops both 2:1 kernels share ("run2" here, "run4" in resample-kernel-quads.ts): for i in
+ * 0..n: cp = coef, xp = x, the accumulators `accs` zeroed, then the loop over blocks of 8 taps
+ * (`taps`, then tapLoopTail moving on `tapBytes`), then `finish` (reduce and store step i's
+ * outputs), x += 32 bytes (four float64 or eight float32 samples), i += 1.
+ */
+export function twoToOneLoops(accs: readonly number[], taps: readonly number[], tapBytes: number, finish: readonly number[]): number[] {
+  const { COEF, KB, X, N, I, CP, XP, J } = LOOP_LOCALS;
+  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+  const zero = [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
+  return [
+    ...i32(0),
+    0x21,
+    I,
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop (over steps)
+    0x20,
+    I,
+    0x20,
+    N,
+    0x4f, // i32.ge_u
+    0x0d,
+    1, // if i >= n: break
+    0x20,
+    COEF,
+    0x21,
+    CP,
+    0x20,
+    X,
+    0x21,
+    XP,
+    ...accs.flatMap((a) => [...zero, 0x21, a]),
+    ...i32(0),
+    0x21,
+    J,
+    0x03,
+    0x40, // loop (over blocks of 8 taps)
+    ...taps,
+    ...tapLoopTail(CP, XP, J, KB, tapBytes),
+    ...finish,
+    0x20,
+    X,
+    ...i32(32),
+    0x6a,
+    0x21,
+    X, // x += 32 bytes
+    0x20,
+    I,
+    ...i32(1),
+    0x6a,
+    0x21,
+    I,
+    0x0c,
+    0, // continue outer loop
+    0x0b,
+    0x0b,
+    0x0b, // end loop, end block, end func
+  ];
+}
+
 /** The function's type: (i32 x5) -> (). */
 export const PAIR_TYPE: number[] = [0x60, ...vec(new Array<number[]>(5).fill([I32])), 0];
 
 /** The function body (locals and code) of "run2". */
 export function pairFunctionBody(): number[] {
-  const [COEF, KB, X, NPAIR, OUT, I, CP, XP, J] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const { OUT, I, CP, XP } = LOOP_LOCALS;
   const [A0, A1, A2, A3, B0, B1, B2, B3, CPREV, CCUR, XT] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
   const get = (i: number): number[] => [0x20, i];
   const set = (i: number): number[] => [0x21, i];
   const tee = (i: number): number[] => [0x22, i];
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const [ADD, SHL, GEU] = [0x6a, 0x74, 0x4f];
+  const [ADD, SHL] = [0x6a, 0x74];
   const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const load = (base: number, offset: number): number[] => [...get(base), ...simd(0x00), 3, ...uleb(offset)]; // v128.load align=8
   const fadd = simd(0xf0); // f64x2.add
   const fmul = simd(0xf2); // f64x2.mul
-  const zero = [...simd(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
   const lane = (l: number): number[] => [...simd(0x21), l]; // f64x2.extract_lane
   // acc = acc + (c * x), operands in "run"'s order
   const mac = (acc: number, c: number): number[] => [...get(acc), ...get(c), ...get(XT), ...fmul, ...fadd, ...set(acc)];
@@ -69,28 +133,7 @@ export function pairFunctionBody(): number[] {
     0xa0, // f64.add of the two lanes
   ];
   const store = (offset: number): number[] => [0x39, 3, ...uleb(offset)]; // f64.store
-  const accs = [A0, A1, A2, A3, B0, B1, B2, B3];
-  const code = [
-    ...i32(0),
-    ...set(I),
-    0x02,
-    0x40,
-    0x03,
-    0x40, // block, loop (over pairs of outputs)
-    ...get(I),
-    ...get(NPAIR),
-    GEU,
-    0x0d,
-    1, // if i >= nPairs: break
-    ...get(COEF),
-    ...set(CP),
-    ...get(X),
-    ...set(XP),
-    ...accs.flatMap((a) => [...zero, ...set(a)]),
-    ...i32(0),
-    ...set(J),
-    0x03,
-    0x40, // loop (over blocks of 8 taps)
+  const taps = [
     ...step(0, CPREV, null, A0, null),
     ...step(16, CCUR, CPREV, A1, B0),
     ...step(32, CPREV, CCUR, A2, B1),
@@ -98,35 +141,10 @@ export function pairFunctionBody(): number[] {
     ...load(XP, 64),
     ...set(XT),
     ...mac(B3, CCUR),
-    ...tapLoopTail(CP, XP, J, KB),
-    ...get(OUT),
-    ...get(I),
-    ...i32(4),
-    SHL,
-    ADD, // address of output 2i
-    ...reduce([A0, A1, A2, A3]),
-    ...store(0),
-    ...get(OUT),
-    ...get(I),
-    ...i32(4),
-    SHL,
-    ADD,
-    ...reduce([B0, B1, B2, B3]),
-    ...store(8),
-    ...get(X),
-    ...i32(32),
-    ADD,
-    ...set(X), // four input samples on
-    ...get(I),
-    ...i32(1),
-    ADD,
-    ...set(I),
-    0x0c,
-    0, // continue outer loop
-    0x0b,
-    0x0b,
-    0x0b, // end loop, end block, end func
   ];
+  const outAddress = [...get(OUT), ...get(I), ...i32(4), SHL, ADD]; // address of output 2i
+  const finish = [...outAddress, ...reduce([A0, A1, A2, A3]), ...store(0), ...outAddress, ...reduce([B0, B1, B2, B3]), ...store(8)];
+  const code = twoToOneLoops([A0, A1, A2, A3, B0, B1, B2, B3], taps, 64, finish);
   return [
     ...vec([
       [4, I32],

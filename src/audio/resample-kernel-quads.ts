@@ -24,7 +24,7 @@
  *   for i in 0..nQuads: out[4i..4i+3] = dot(coef, x + 2j samples) for j in 0..3; x += 8 samples)
  */
 import { I32, V128, sleb, uleb, vec } from "../io/wasm-encode.js";
-import { tapLoopTail } from "./resample-kernel-pairs.js";
+import { LOOP_LOCALS, twoToOneLoops } from "./resample-kernel-pairs.js";
 
 /** One 2:1 output in the float32 quad arithmetic: coefficients c[0..k), inputs x[at..at+k). */
 export function quadOutputJs(c: Float32Array, k: number, x: Float32Array, at: number): number {
@@ -45,17 +45,17 @@ export function quadOutputJs(c: Float32Array, k: number, x: Float32Array, at: nu
 
 /** The function body (locals and code) of "run4"; its type is resample-kernel-pairs.ts's PAIR_TYPE. */
 export function quadFunctionBody(): number[] {
-  const [COEF, KB, X, NQUAD, OUT, I, CP, XP, J, OA] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const { OUT, I, CP, XP } = LOOP_LOCALS;
+  const OA = 9; // address of output 4i
   const [A, B, C, D, C0, C1, XA, XB] = [10, 11, 12, 13, 14, 15, 16, 17];
   const get = (i: number): number[] => [0x20, i];
   const set = (i: number): number[] => [0x21, i];
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const [ADD, SHL, GEU] = [0x6a, 0x74, 0x4f];
+  const [ADD, SHL] = [0x6a, 0x74];
   const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const load = (base: number, offset: number): number[] => [...get(base), ...simd(0x00), 2, ...uleb(offset)]; // v128.load align=4
   const fadd = simd(0xe4); // f32x4.add
   const fmul = simd(0xe6); // f32x4.mul
-  const zero = [...simd(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
   const lane = (l: number): number[] => [...simd(0x1f), l]; // f32x4.extract_lane
   const F32_ADD = 0x92;
   // acc = acc + (c * x)
@@ -79,27 +79,7 @@ export function quadFunctionBody(): number[] {
     2,
     ...uleb(4 * slot), // f32.store align=4
   ];
-  const code = [
-    ...i32(0),
-    ...set(I),
-    0x02,
-    0x40,
-    0x03,
-    0x40, // block, loop (over quads of outputs)
-    ...get(I),
-    ...get(NQUAD),
-    GEU,
-    0x0d,
-    1, // if i >= nQuads: break
-    ...get(COEF),
-    ...set(CP),
-    ...get(X),
-    ...set(XP),
-    ...[A, B, C, D].flatMap((a) => [...zero, ...set(a)]),
-    ...i32(0),
-    ...set(J),
-    0x03,
-    0x40, // loop (over blocks of 8 taps: coefficient vectors c0 at +0, c1 at +16 bytes)
+  const taps = [
     ...loadX(0),
     ...load(CP, 0),
     ...set(C0),
@@ -115,31 +95,20 @@ export function quadFunctionBody(): number[] {
     ...loadX(32),
     ...mac(C, C1, XA),
     ...mac(D, C1, XB),
-    ...tapLoopTail(CP, XP, J, KB, 32),
+  ]; // blocks of 8 taps: coefficient vectors c0 at +0, c1 at +16 bytes
+  const finish = [
     ...get(OUT),
     ...get(I),
     ...i32(4),
     SHL,
     ADD,
-    ...set(OA), // address of output 4i
+    ...set(OA),
     ...reduce(A, 0),
     ...reduce(B, 1),
     ...reduce(C, 2),
     ...reduce(D, 3),
-    ...get(X),
-    ...i32(32),
-    ADD,
-    ...set(X), // eight input samples on
-    ...get(I),
-    ...i32(1),
-    ADD,
-    ...set(I),
-    0x0c,
-    0, // continue outer loop
-    0x0b,
-    0x0b,
-    0x0b, // end loop, end block, end func
   ];
+  const code = twoToOneLoops([A, B, C, D], taps, 32, finish);
   return [
     ...vec([
       [5, I32],
