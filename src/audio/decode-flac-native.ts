@@ -9,13 +9,14 @@
  * `flac` on PATH, a bit depth other than 8/16/24, an unknown length, a non-zero exit (corrupt
  * data, MD5 mismatch), fewer or more bytes than STREAMINFO declares, or more than
  * MAX_NATIVE_BYTES of PCM (the whole PCM is held while it is handed out in chunks). The PCM
- * passes through a temporary file, `timbrescope-flac-*.pcm` in the OS temp folder, removed as
- * soon as it is read (a process killed with -9 during a decode leaves it behind).
+ * passes through a temporary file, `timbrescope-flac-PID-*.pcm` in the OS temp folder, removed as
+ * soon as it is read; one left by a process killed with -9 during a decode is removed by the next
+ * process's first native decode (sweepStalePcm: files whose PID is no longer running).
  * TIMBRESCOPE_NATIVE_FLAC=0 turns the native path off.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { log } from "../log.js";
@@ -27,6 +28,38 @@ export const MAX_NATIVE_BYTES = 256 * 1024 * 1024;
 
 let missing = false;
 let serial = 0;
+let swept = false;
+
+/** Whether process `pid` is running (signal 0 probes without signalling; EPERM means it exists). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temporary PCM files of processes that are no longer running (killed during a decode);
+ * resolves to how many. Never throws: a file another user owns or that vanished is left alone.
+ */
+export async function sweepStalePcm(dir: string = tmpdir()): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const pid = /^timbrescope-flac-(\d+)-.*\.pcm$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    if (
+      await rm(join(dir, name)).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed++;
+  }
+  return removed;
+}
 
 /** How many FLAC decodes took the native path and how many fell back to wasm (tests, bench). */
 export const flacDecodes = { native: 0, wasm: 0 };
@@ -62,6 +95,10 @@ async function runFlac(path: string, info: FlacStreamInfo): Promise<NativePcm | 
   const bytesPerSample = bits / 8;
   const want = info.frames * info.channels * bytesPerSample;
   if (want > MAX_NATIVE_BYTES) return undefined;
+  if (!swept) {
+    swept = true;
+    void sweepStalePcm();
+  }
   // flac writes the PCM to a temporary file that is read in one go: a pipe would hand it over in
   // thousands of 16 KiB reads, three times the main thread's CPU for the same bytes.
   const out = join(tmpdir(), `timbrescope-flac-${process.pid}-${++serial}-${randomBytes(4).toString("hex")}.pcm`);
