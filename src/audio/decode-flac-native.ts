@@ -50,13 +50,12 @@ export async function sweepStalePcm(dir: string = tmpdir()): Promise<number> {
   for (const name of names) {
     const pid = /^timbrescope-flac-(\d+)-.*\.pcm$/.exec(name)?.[1];
     if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
-    if (
-      await rm(join(dir, name)).then(
-        () => true,
-        () => false,
-      )
-    )
+    try {
+      await rm(join(dir, name));
       removed++;
+    } catch {
+      // another user's file, or already gone
+    }
   }
   return removed;
 }
