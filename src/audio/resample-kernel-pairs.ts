@@ -14,15 +14,27 @@
  * (func (export "run2") (param coef kBytes x nPairs out i32)
  *   for i in 0..nPairs: out[2i], out[2i+1] = dot(coef, x), dot(coef, x + 2 samples); x += 4 samples)
  */
-import { I32, V128, sleb, uleb, vec } from "../io/wasm-encode.js";
+import {
+  I32,
+  V128,
+  i32Const as i32,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  simdOp as simd,
+  uleb,
+  vec,
+} from "../io/wasm-encode.js";
+
+const ADD = 0x6a; // i32.add
 
 /**
  * The end of the kernels' loop over blocks of 8 taps: coefficient and input pointers and the byte
  * counter j move on `bytes` (64 for float64 taps, 32 for float32); loop again while j < kBytes; end the loop.
  */
 export function tapLoopTail(cp: number, xp: number, j: number, kBytes: number, bytes = 64): number[] {
-  const step = (local: number, keep: boolean): number[] => [0x20, local, 0x41, ...sleb(bytes), 0x6a, keep ? 0x22 : 0x21, local];
-  return [...step(cp, false), ...step(xp, false), ...step(j, true), 0x20, kBytes, 0x49, 0x0d, 0, 0x0b]; // i32.lt_u, br_if 0, end
+  const step = (local: number, keep: boolean): number[] => [...get(local), ...i32(bytes), ADD, ...(keep ? tee(local) : set(local))];
+  return [...step(cp, false), ...step(xp, false), ...step(j, true), ...get(kBytes), 0x49, 0x0d, 0, 0x0b]; // i32.lt_u, br_if 0, end
 }
 
 /** Parameters (coef, kBytes, x, n, out) and the first locals (i, cp, xp, j) of both 2:1 kernels, by index. */
@@ -36,52 +48,39 @@ export const LOOP_LOCALS = { COEF: 0, KB: 1, X: 2, N: 3, OUT: 4, I: 5, CP: 6, XP
  */
 export function twoToOneLoops(accs: readonly number[], taps: readonly number[], tapBytes: number, finish: readonly number[]): number[] {
   const { COEF, KB, X, N, I, CP, XP, J } = LOOP_LOCALS;
-  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const zero = [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
+  const zero = [...simd(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
   return [
     ...i32(0),
-    0x21,
-    I,
+    ...set(I),
     0x02,
     0x40,
     0x03,
     0x40, // block, loop (over steps)
-    0x20,
-    I,
-    0x20,
-    N,
+    ...get(I),
+    ...get(N),
     0x4f, // i32.ge_u
     0x0d,
     1, // if i >= n: break
-    0x20,
-    COEF,
-    0x21,
-    CP,
-    0x20,
-    X,
-    0x21,
-    XP,
-    ...accs.flatMap((a) => [...zero, 0x21, a]),
+    ...get(COEF),
+    ...set(CP),
+    ...get(X),
+    ...set(XP),
+    ...accs.flatMap((a) => [...zero, ...set(a)]),
     ...i32(0),
-    0x21,
-    J,
+    ...set(J),
     0x03,
     0x40, // loop (over blocks of 8 taps)
     ...taps,
     ...tapLoopTail(CP, XP, J, KB, tapBytes),
     ...finish,
-    0x20,
-    X,
+    ...get(X),
     ...i32(32),
-    0x6a,
-    0x21,
-    X, // x += 32 bytes
-    0x20,
-    I,
+    ADD,
+    ...set(X), // x += 32 bytes
+    ...get(I),
     ...i32(1),
-    0x6a,
-    0x21,
-    I,
+    ADD,
+    ...set(I),
     0x0c,
     0, // continue outer loop
     0x0b,
@@ -97,12 +96,7 @@ export const PAIR_TYPE: number[] = [0x60, ...vec(new Array<number[]>(5).fill([I3
 export function pairFunctionBody(): number[] {
   const { OUT, I, CP, XP } = LOOP_LOCALS;
   const [A0, A1, A2, A3, B0, B1, B2, B3, CPREV, CCUR, XT] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const tee = (i: number): number[] => [0x22, i];
-  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const [ADD, SHL] = [0x6a, 0x74];
-  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+  const SHL = 0x74;
   const load = (base: number, offset: number): number[] => [...get(base), ...simd(0x00), 3, ...uleb(offset)]; // v128.load align=8
   const fadd = simd(0xf0); // f64x2.add
   const fmul = simd(0xf2); // f64x2.mul

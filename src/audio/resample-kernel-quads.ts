@@ -23,7 +23,7 @@
  * (func (export "run4") (param coef kBytes x nQuads out i32)
  *   for i in 0..nQuads: out[4i..4i+3] = dot(coef, x + 2j samples) for j in 0..3; x += 8 samples)
  */
-import { I32, V128, sleb, uleb, vec } from "../io/wasm-encode.js";
+import { I32, V128, i32Const as i32, localGet as get, localSet as set, simdOp as simd, uleb, vec } from "../io/wasm-encode.js";
 import { LOOP_LOCALS, twoToOneLoops } from "./resample-kernel-pairs.js";
 
 /** One 2:1 output in the float32 quad arithmetic: coefficients c[0..k), inputs x[at..at+k). */
@@ -48,11 +48,7 @@ export function quadFunctionBody(): number[] {
   const { OUT, I, CP, XP } = LOOP_LOCALS;
   const OA = 9; // address of output 4i
   const [A, B, C, D, C0, C1, XA, XB] = [10, 11, 12, 13, 14, 15, 16, 17];
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
   const [ADD, SHL] = [0x6a, 0x74];
-  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const load = (base: number, offset: number): number[] => [...get(base), ...simd(0x00), 2, ...uleb(offset)]; // v128.load align=4
   const fadd = simd(0xe4); // f32x4.add
   const fmul = simd(0xe6); // f32x4.mul

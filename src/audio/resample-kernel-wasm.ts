@@ -4,25 +4,27 @@
  * resample-kernel-pairs.ts) and "run4" (2:1, float32 quads; resample-kernel-quads.ts), sharing one
  * exported memory "mem". resample-kernel.ts binds them to a coefficient table.
  */
-import { I32, MODULE_HEADER, V128, name, section, sleb, uleb, vec } from "../io/wasm-encode.js";
+import {
+  I32,
+  MODULE_HEADER,
+  V128,
+  i32Const as i32,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  name,
+  section,
+  simdOp as simd,
+  uleb,
+  vec,
+} from "../io/wasm-encode.js";
+import { compiledOnce, instantiate } from "../io/wasm-runtime.js";
+import type { WasmMemory } from "../io/wasm-runtime.js";
 import { PAIR_TYPE, pairFunctionBody, tapLoopTail } from "./resample-kernel-pairs.js";
 import { quadFunctionBody } from "./resample-kernel-quads.js";
 
-// The project compiles without lib.dom, which is where TypeScript keeps the WebAssembly types;
-// these are the few members used here (Node 20 provides the global at runtime).
-interface WasmModule {
-  readonly __wasmModule: never;
-}
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (mod: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
-};
-
-let compiled: WasmModule | null | undefined;
+/** The compiled module, or undefined where WebAssembly SIMD is unavailable. */
+const wasmModule = compiledOnce(() => assembleKernel());
 
 /** A fresh instance of the module: its memory (one page) and its three functions, all taking byte offsets into it. */
 export interface KernelInstance {
@@ -36,7 +38,7 @@ export interface KernelInstance {
 export function kernelInstance(): KernelInstance | undefined {
   const mod = wasmModule();
   if (mod === undefined) return undefined;
-  const e = new WebAssembly.Instance(mod, {}).exports;
+  const e = instantiate(mod);
   type Fn = (...args: number[]) => void;
   return { memory: e["mem"] as WasmMemory, run: e["run"] as Fn, run2: e["run2"] as Fn, run4: e["run4"] as Fn };
 }
@@ -46,37 +48,22 @@ export function wasmKernelAvailable(): boolean {
   return wasmModule() !== undefined;
 }
 
-/** The compiled kernel module, or undefined where WebAssembly SIMD is unavailable. */
-function wasmModule(): WasmModule | undefined {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(assembleKernel());
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled ?? undefined;
-}
-
 /**
  * (func (export "run") (param coef kBytes up down x p nOut out i32)
  *   for m in 0..nOut: out[m] = dot(coef + p*kBytes, x, kBytes/8); t = p + down; x += (t/up)*8; p = t%up)
  * All pointers are byte offsets into the module's own exported memory "mem".
  */
 function assembleKernel(): Uint8Array {
-  const [COEF, KB, UP, DOWN, X, P, NOUT, OUT, M, CP, XP, J, A0, A1, A2, A3, T] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-  const get = (i: number | undefined): number[] => [0x20, i as number];
-  const set = (i: number | undefined): number[] => [0x21, i as number];
-  const tee = (i: number | undefined): number[] => [0x22, i as number];
-  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+  const [COEF, KB, UP, DOWN, X, P, NOUT, OUT, M, CP, XP, J, A0, A1, A2, A3, T] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+  ] as const;
   const [ADD, MUL, DIVU, REMU, SHL, GEU] = [0x6a, 0x6c, 0x6e, 0x70, 0x74, 0x4f];
-  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const load = (offset: number): number[] => [...simd(0x00), 3, ...uleb(offset)]; // v128.load align=8
   const fadd = simd(0xf0); // f64x2.add
   const fmul = simd(0xf2); // f64x2.mul
   const zero = [...simd(0x0c), ...new Array<number>(16).fill(0)]; // v128.const 0
   const lane = (l: number): number[] => [...simd(0x21), l]; // f64x2.extract_lane
-  const mac = (acc: number | undefined, off: number): number[] => [
+  const mac = (acc: number, off: number): number[] => [
     ...get(acc),
     ...get(CP),
     ...load(off),

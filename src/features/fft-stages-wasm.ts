@@ -11,17 +11,20 @@
  * Twiddle layout, per stage and per pair of k (k even): w1r[k], w1r[k+1], w1i[k], w1i[k+1], then
  * the same for w2 and w3: 12 float64 per pair, so each v128 load picks up one twiddle for both lanes.
  */
-import { I32, MODULE_HEADER, V128, name, section, sleb, uleb, vec } from "../io/wasm-encode.js";
-
-// The project compiles without lib.dom, where TypeScript keeps the WebAssembly types.
-interface WasmModule {
-  readonly __wasmModule: never;
-}
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (mod: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer };
-};
+import {
+  I32,
+  MODULE_HEADER,
+  V128,
+  i32Const as i32c,
+  localGet as get,
+  localSet as set,
+  name,
+  section,
+  simdOp as simd,
+  uleb,
+  vec,
+} from "../io/wasm-encode.js";
+import { compiledOnce, instantiate, newMemory } from "../io/wasm-runtime.js";
 
 /** A kernel instance: its float64 heap and the stage function. */
 export interface WasmStages {
@@ -34,21 +37,15 @@ export interface WasmStages {
   run(reIdx: number, imIdx: number, twIdx: number, m: number, len0: number): void;
 }
 
-let compiled: WasmModule | null | undefined;
+/** The compiled module, or undefined where WebAssembly SIMD is unavailable. */
+const wasmModule = compiledOnce(() => assemble());
 
 /** Instantiates the kernel with `doubles` float64 of memory, or undefined without wasm SIMD. */
 export function createWasmStages(doubles: number): WasmStages | undefined {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(assemble());
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return undefined;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((doubles * 8) / 65536) });
-  const inst = new WebAssembly.Instance(compiled, { env: { mem: memory } });
-  const fn = inst.exports["stages"] as (re: number, im: number, tw: number, m: number, len0: number) => void;
+  const mod = wasmModule();
+  if (mod === undefined) return undefined;
+  const memory = newMemory(Math.ceil((doubles * 8) / 65536));
+  const fn = instantiate(mod, { env: { mem: memory } })["stages"] as (re: number, im: number, tw: number, m: number, len0: number) => void;
   return {
     heap: new Float64Array(memory.buffer),
     run: (reIdx, imIdx, twIdx, m, len0) => fn(reIdx * 8, imIdx * 8, twIdx * 8, m * 8, len0 * 8),
@@ -71,9 +68,6 @@ function assemble(): Uint8Array {
   const [W1R, W1I, W2R, W2I, W3R, W3I] = [v(), v(), v(), v(), v(), v()];
   const [A0R, A0I, BR, BI, A1R, A1I, A2R, A2I, A3R, A3I] = [v(), v(), v(), v(), v(), v(), v(), v(), v(), v()];
   const [S0R, S0I, D0R, D0I, S1R, S1I, D1R, D1I] = [v(), v(), v(), v(), v(), v(), v(), v()];
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const simd = (op: number): number[] => [0xfd, ...uleb(op)];
   const [ADD, SHL, LTU] = [0x6a, 0x74, 0x49];
   const FADD = simd(0xf0),
     FSUB = simd(0xf1),
@@ -160,7 +154,6 @@ function assemble(): Uint8Array {
     ...vstore(RE, O3, op(D0R, D1I, FSUB)),
     ...vstore(IM, O3, op(D0I, D1R, FADD)),
   ];
-  const i32c = (c: number): number[] => [0x41, ...sleb(c)];
   const body = [
     0x02,
     0x40,

@@ -1,7 +1,8 @@
 /**
  * The few pieces of the WebAssembly binary format our hand-assembled SIMD kernels need
- * (src/audio/resample-kernel.ts, src/features/fft-stages-wasm.ts): LEB128 integers, vectors,
- * names, sections and the module header (WebAssembly Core Specification, "Binary Format").
+ * (src/audio/resample-kernel*.ts, src/features/fft-stages-wasm.ts): LEB128 integers, vectors,
+ * names, sections, the module header (WebAssembly Core Specification, "Binary Format") and the
+ * local / constant / SIMD-prefix instructions every kernel emits.
  */
 
 /** Value types. */
@@ -40,3 +41,15 @@ export const section = (id: number, body: number[]): number[] => [id, ...uleb(bo
 export const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 /** A name (ASCII here): length, then the bytes. */
 export const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// Instructions every hand-assembled kernel uses (WebAssembly Core Specification, "Instructions").
+/** local.get i */
+export const localGet = (i: number): number[] => [0x20, i];
+/** local.set i */
+export const localSet = (i: number): number[] => [0x21, i];
+/** local.tee i */
+export const localTee = (i: number): number[] => [0x22, i];
+/** i32.const v */
+export const i32Const = (v: number): number[] => [0x41, ...sleb(v)];
+/** A SIMD instruction (prefix 0xfd, then its opcode). */
+export const simdOp = (op: number): number[] => [0xfd, ...uleb(op)];
