@@ -35,6 +35,7 @@ interface TrainCliOptions {
   maxWindows?: string;
   benchmark?: string;
   initFrom?: string;
+  realNegatives?: string;
 }
 
 /** Most data-parallel training threads (`--workers`). */
@@ -116,6 +117,10 @@ export function registerTrain(program: Command): void {
       "--init-from <dir>",
       "start from this model's weights (same --arch and --width-scale): fine-tuning, e.g. a lower --lr after a first run",
     )
+    .option(
+      "--real-negatives <file>",
+      "also train on the real recordings this YAML list names, with only their checked-absent classes labelled (e.g. config/real-negatives.yaml)",
+    )
     .option("--benchmark <steps>", "measure training throughput over this many random batches and exit")
     .action(async (o: TrainCliOptions) => {
       const recipe = recipeFrom(o);
@@ -166,6 +171,7 @@ export function registerTrain(program: Command): void {
             initFrom: o.initFrom === undefined ? undefined : resolve(o.initFrom),
             maxMinutes,
             maxTrainWindows: maxWindows,
+            realNegatives: o.realNegatives === undefined ? undefined : resolve(o.realNegatives),
           }),
         });
         const best =

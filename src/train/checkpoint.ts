@@ -38,6 +38,8 @@ export interface RunFingerprint {
   readonly maxTrainWindows: number | null;
   /** `--init-from` folder (absent when the run started from random weights). */
   readonly initFrom?: string;
+  /** `--real-negatives` list: its path and its training tracks (absent without one). */
+  readonly realNegatives?: { readonly list: string; readonly tracks: readonly string[]; readonly repeat: number };
 }
 
 /** One line of the JSONL training log (and of the checkpoint's history). */

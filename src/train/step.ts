@@ -21,9 +21,21 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
-/** Mean binary cross-entropy (Keras semantics) of predictions `p` against 0/1 targets `y`. */
+/**
+ * Mean binary cross-entropy (Keras semantics: probabilities clipped to [1e-7, 1 - 1e-7], mean over
+ * every element) of predictions `p` against targets `y` of 0 / 1, where a target of -1 (a class
+ * nobody claimed, window-store.ts UNKNOWN_LABEL) adds nothing, neither loss nor gradient. The mean
+ * still divides by every element, so a batch without unknowns gives Keras's value exactly.
+ */
 export function bceLoss(y: tf.Tensor, p: tf.Tensor): tf.Scalar {
-  return tf.mean(tf.metrics.binaryCrossentropy(y, p));
+  return tf.tidy(() => {
+    const eps = 1e-7;
+    const q = tf.clipByValue(p, eps, 1 - eps);
+    const known = tf.cast(tf.greaterEqual(y, 0), "float32");
+    const t = tf.relu(y);
+    const ll = tf.add(tf.mul(t, tf.log(q)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, q))));
+    return tf.neg(tf.mean(tf.mul(known, ll)));
+  });
 }
 
 /**

@@ -32,6 +32,8 @@ import type { StepEngine } from "./engine.js";
 import type { Recipe } from "./recipe.js";
 import { variantName } from "./recipe.js";
 import { TRAIN_FILES } from "../model/model-files.js";
+import { readRealNegatives, realNegativeEntries } from "./real-negatives.js";
+import { WindowStore } from "./window-store.js";
 import { scoreStore, validationResult } from "./validate.js";
 
 /** Options of {@link train}. */
@@ -54,6 +56,11 @@ export interface TrainOptions {
   readonly backend?: BackendRequest;
   /** Data-parallel worker threads (parallel.ts). Default 1 (in-process). */
   readonly workers?: number;
+  /**
+   * A real-negatives list (real-negatives.ts): its training recordings join the training windows
+   * with only their checked-absent classes labelled. Default: none.
+   */
+  readonly realNegatives?: string;
   /** Cap on training windows per epoch (quick runs). Default: all. */
   readonly maxTrainWindows?: number;
   /** Start from this model folder's weights (same architecture) instead of random ones: fine-tuning. */
@@ -92,7 +99,23 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const semitones = recipe.augment === "none" ? [0] : recipe.semitones;
   const trainIds = splitTracks(data, "train");
   const valIds = splitTracks(data, "validation");
-  const trainStore = await buildStore(data, trainIds, semitones, "training features", o.progress);
+  const synthStore = await buildStore(data, trainIds, semitones, "training features", o.progress);
+  const negatives = o.realNegatives === undefined ? undefined : readRealNegatives(o.realNegatives);
+  const trainStore =
+    negatives === undefined
+      ? synthStore
+      : new WindowStore(
+          [
+            ...synthStore.entries,
+            ...(await realNegativeEntries(negatives, {
+              cacheDir: o.cacheDir,
+              melParams: data.melParams,
+              firstTrackIndex: trainIds.length,
+              ...definedFields({ progress: o.progress }),
+            })),
+          ],
+          synthStore.shape,
+        );
   const valStore = await buildStore(data, valIds, [0], "validation features", o.progress);
   const spec: ArchitectureSpec = paperSpec(o.arch, {
     widthScale: o.widthScale ?? 1,
@@ -114,7 +137,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     workers,
     poolHash: data.split.poolHash,
     maxTrainWindows: o.maxTrainWindows ?? null,
-    ...definedFields({ initFrom: o.initFrom }),
+    ...definedFields({
+      initFrom: o.initFrom,
+      realNegatives:
+        negatives === undefined || o.realNegatives === undefined
+          ? undefined
+          : {
+              list: o.realNegatives,
+              tracks: negatives.tracks.filter((t) => t.part === "train").map((t) => t.path),
+              repeat: negatives.repeat,
+            },
+    }),
   };
   await mkdir(o.outDir, { recursive: true });
   await writeFile(join(o.outDir, TRAIN_FILES.split), JSON.stringify(data.split, null, 1) + "\n");

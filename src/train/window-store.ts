@@ -9,6 +9,12 @@
  */
 import { closeSync, openSync, readSync } from "node:fs";
 
+/**
+ * A stored label byte meaning "not claimed either way" (real recordings checked for only some
+ * classes, real-negatives.ts). `read` turns it into the target -1, which the loss leaves out.
+ */
+export const UNKNOWN_LABEL = 255;
+
 /** Where an entry's mel windows are. */
 export type EntrySource =
   { readonly kind: "file"; readonly path: string; readonly dataOffset: number } | { readonly kind: "memory"; readonly mel: Float32Array };
@@ -20,7 +26,7 @@ export interface StoreEntry {
   readonly trackIndex: number;
   readonly variant: string;
   readonly nWindows: number;
-  /** [nWindows][nClasses] 0/1. */
+  /** [nWindows][nClasses] 0/1, or UNKNOWN_LABEL. */
   readonly labels: Uint8Array;
   readonly source: EntrySource;
 }
@@ -48,7 +54,7 @@ export class WindowStore {
 
   /**
    * Copies windows `refs` (pairs: entry, window) into `x` (row k at k * windowSize) and their
-   * labels as 0/1 floats into `y` (row k at k * nClasses).
+   * labels as 0/1 floats into `y` (row k at k * nClasses); an UNKNOWN_LABEL becomes -1.
    */
   read(refs: Int32Array, x: Float32Array, y: Float32Array): void {
     const n = refs.length / 2;
@@ -66,7 +72,10 @@ export class WindowStore {
         const got = readSync(this.fd(e, entry.source.path), bytes, 0, bytes.length, entry.source.dataOffset + w * size * 4);
         if (got !== bytes.length) throw new Error(`${entry.source.path}: short read of window ${w}`);
       }
-      for (let c = 0; c < nc; c++) y[k * nc + c] = entry.labels[w * nc + c] as number;
+      for (let c = 0; c < nc; c++) {
+        const v = entry.labels[w * nc + c] as number;
+        y[k * nc + c] = v === UNKNOWN_LABEL ? -1 : v;
+      }
     }
   }
 

@@ -30,10 +30,13 @@ export async function startLive(
   const entry = opts.model === "real" ? "test/helpers/full-cli-child.ts" : "test/helpers/live-child.ts";
   const { child, out } = spawnTs(entry, ["live", ...args], { FAKE_SCORER: JSON.stringify(opts.fake ?? {}) });
   const exit = exited(child);
+  // The announcement is several log lines, which can reach the pipe in separate chunks: with a
+  // server, wait for its URL line, not only the first line.
+  const ready = args.includes("--no-server") ? /live: model .*\n/ : /live: UI and WebSocket on .*\n/;
   const t0 = Date.now();
-  while (!/live: model /.test(out.stderr) && child.exitCode === null && Date.now() - t0 < (opts.readyMs ?? 30_000))
+  while (!ready.test(out.stderr) && child.exitCode === null && Date.now() - t0 < (opts.readyMs ?? 30_000))
     await new Promise((r) => setTimeout(r, 20));
-  if (!/live: model /.test(out.stderr)) {
+  if (!ready.test(out.stderr)) {
     child.kill("SIGKILL");
     throw new Error(`live did not start: ${out.stderr}`);
   }

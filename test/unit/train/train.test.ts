@@ -24,6 +24,7 @@ import type { TrainOptions } from "../../../src/train/trainer.js";
 import type { SplitManifest } from "../../../src/data/split.js";
 import { randomArray } from "../../helpers/tf-backends.js";
 import { expectSameTrainingRun } from "../../helpers/train-runs.js";
+import { wavBytes } from "../../helpers/audio-files.js";
 
 const root = mkdtempSync(join(tmpdir(), "ts-train-"));
 const corpus = join(root, "corpus");
@@ -156,7 +157,35 @@ describe("training on the tiny synthetic corpus", () => {
       ),
     ).rejects.toThrow(/--resume: the checkpoint in .* was made with other settings \(recipe\.momentum: checkpoint 0\.9, now 0\.5\)/);
   });
+
+  it("--real-negatives: the list's training recordings join every epoch (x repeat), and a resume with another list is refused", async () => {
+    const rate = 22050;
+    const noise = lcgNoise(rate * 4, 11);
+    writeFileSync(join(root, "orchestra.wav"), wavBytes({ sampleRateHz: rate, encoding: "pcm16", channels: [noise] }));
+    const list = (repeat: number): string => {
+      const p = join(root, `negatives-${repeat}.yaml`);
+      writeFileSync(
+        p,
+        `schema: timbrescope-real-negatives\nrepeat: ${repeat}\nsources:\n  - root: ${root}\n    absent: [drums, tabla]\n    tracks: [{ file: orchestra.wav }]\n`,
+      );
+      return p;
+    };
+    const recipe: Recipe = { ...FAST, epochs: 1 };
+    const plain = await train(options("cnn", "neg-plain", { recipe }));
+    const withNeg = await train(options("cnn", "neg", { recipe, realNegatives: list(2) }));
+    expect(withNeg.history[0]?.trainWindows).toBe((plain.history[0]?.trainWindows ?? 0) + 2 * 4);
+    expect(Number.isFinite(withNeg.history[0]?.trainLoss)).toBe(true);
+    await expect(train(options("cnn", "neg", { recipe: { ...recipe, epochs: 2 }, realNegatives: list(3), resume: true }))).rejects.toThrow(
+      /other settings \(realNegatives\.(list|repeat)/,
+    );
+  }, 120_000);
 });
+
+/** Deterministic 16-bit noise. */
+function lcgNoise(n: number, seed: number): Int16Array {
+  let s = seed >>> 0;
+  return Int16Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 19) - 4096);
+}
 
 describe("tensor hygiene and engines", () => {
   const batch = (n: number): { x: Float32Array; y: Float32Array; n: number } => ({
