@@ -53,6 +53,8 @@ export interface TrainingSummary {
   readonly initFrom?: string;
   /** The model folders whose weights were averaged into this one (src/model/average.ts), if any. */
   readonly averagedFrom?: readonly string[];
+  /** `train --real-negatives`: the list, its training recordings and their windows (with repeats), if any. */
+  readonly realNegatives?: { readonly list: string; readonly recordings: number; readonly windows: number };
 }
 
 /** The manifest document. */

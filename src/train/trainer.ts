@@ -265,7 +265,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
           windows: { train: trainStore.totalWindows, validation: valStore.totalWindows },
           variants: semitones.map(variantName),
           split: { seed: splitSeed, poolHash: data.split.poolHash },
-          ...definedFields({ initFrom: o.initFrom }),
+          ...definedFields({
+            initFrom: o.initFrom,
+            realNegatives:
+              fingerprint.realNegatives === undefined
+                ? undefined
+                : {
+                    list: fingerprint.realNegatives.list,
+                    recordings: fingerprint.realNegatives.tracks.length,
+                    windows: trainStore.totalWindows - synthStore.totalWindows,
+                  },
+          }),
         };
         const manifest = buildManifest({
           labels: CLASSES.map((c) => c.id),

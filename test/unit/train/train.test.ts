@@ -175,6 +175,8 @@ describe("training on the tiny synthetic corpus", () => {
     const withNeg = await train(options("cnn", "neg", { recipe, realNegatives: list(2) }));
     expect(withNeg.history[0]?.trainWindows).toBe((plain.history[0]?.trainWindows ?? 0) + 2 * 4);
     expect(Number.isFinite(withNeg.history[0]?.trainLoss)).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(root, "neg", "manifest.json"), "utf8")) as { training: { realNegatives?: unknown } };
+    expect(manifest.training.realNegatives).toEqual({ list: list(2), recordings: 1, windows: 8 });
     await expect(train(options("cnn", "neg", { recipe: { ...recipe, epochs: 2 }, realNegatives: list(3), resume: true }))).rejects.toThrow(
       /other settings \(realNegatives\.(list|repeat)/,
     );
