@@ -10,13 +10,13 @@
  */
 import { writeFileSync } from "node:fs";
 import { loadMono } from "../src/audio/load.js";
-import { CLASSES, findClass } from "../src/data/classes.js";
-import { rms } from "../src/features/normalize.js";
+import { CLASSES } from "../src/data/classes.js";
+import { classColumns, scoreWholeSeconds } from "../src/evaluate/real/run.js";
 import { DEFAULT_MEL_PARAMS } from "../src/features/params.js";
 import { modelScorerSpec, parseInferenceRequest } from "../src/model/scorer-spec.js";
-import { analyzeChunks } from "../src/pipeline/offline.js";
 import { WorkerPool } from "../src/pipeline/worker-pool.js";
-import { readRealNegatives } from "../src/train/real-negatives.js";
+import { readRealNegatives, tracksOf } from "../src/train/real-negatives.js";
+import type { RealNegativeTrack } from "../src/train/real-negatives.js";
 
 interface ModelFp {
   readonly model: string;
@@ -27,34 +27,22 @@ interface ModelFp {
   readonly meanFp: number;
 }
 
-async function scoreModel(
-  modelDir: string,
-  files: readonly { path: string; absent: readonly number[] }[],
-  backend: string,
-): Promise<ModelFp> {
+async function scoreModel(modelDir: string, files: readonly RealNegativeTrack[], backend: string): Promise<ModelFp> {
   const pool = await WorkerPool.start(modelScorerSpec(modelDir, { backend: parseInferenceRequest(backend) }), 2);
   const hits = new Map<number, number>();
   const seen = new Map<number, number>();
   let windows = 0;
   try {
-    const col = (c: number): number => pool.labels.findIndex((l) => findClass(l)?.index === c);
+    const cols = classColumns(pool.labels);
     for (const f of files) {
       const audio = await loadMono(f.path, { sampleRateHz: DEFAULT_MEL_PARAMS.sampleRateHz });
-      const { frames } = await analyzeChunks([audio.samples], pool, {
-        hopSec: 1,
-        normalization: { kind: "track" },
-        trackRms: rms(audio.samples),
-        batchSize: 8,
-        inFlight: 4,
-        name: f.path,
-        totalSamples: audio.samples.length,
-      });
-      windows += frames.length;
+      const rows = await scoreWholeSeconds(audio.samples, f.path, pool, pool.size);
+      windows += rows.length;
       for (const c of f.absent) {
-        const j = col(c);
+        const j = cols[c] as number;
         const t = pool.thresholds[j] as number;
-        seen.set(c, (seen.get(c) ?? 0) + frames.length);
-        hits.set(c, (hits.get(c) ?? 0) + frames.filter((fr) => (fr.raw[j] as number) >= t).length);
+        seen.set(c, (seen.get(c) ?? 0) + rows.length);
+        hits.set(c, (hits.get(c) ?? 0) + rows.filter((r) => (r[j] as number) >= t).length);
       }
     }
   } finally {
@@ -82,7 +70,7 @@ if (listPath === undefined || models.length === 0) {
   process.exitCode = 2;
 } else {
   try {
-    const files = readRealNegatives(listPath).tracks.filter((t) => t.part === "validation");
+    const files = tracksOf(readRealNegatives(listPath), "validation");
     if (files.length === 0) throw new Error(`${listPath}: no validation tracks`);
     const results: ModelFp[] = [];
     for (const m of models) {

@@ -92,6 +92,11 @@ export function readRealNegatives(path: string): RealNegativeList {
   return { tracks, repeat };
 }
 
+/** The list's recordings of one part. */
+export function tracksOf(list: RealNegativeList, part: RealNegativeTrack["part"]): RealNegativeTrack[] {
+  return list.tracks.filter((t) => t.part === part);
+}
+
 /** Labels of a recording: the absent classes 0, every other class UNKNOWN_LABEL, for `nWindows` rows. */
 export function partialLabels(nWindows: number, absent: readonly number[]): Uint8Array {
   const labels = new Uint8Array(nWindows * N_CLASSES).fill(UNKNOWN_LABEL);
@@ -107,7 +112,7 @@ export async function realNegativeEntries(
   list: RealNegativeList,
   o: { cacheDir: string; melParams: MelParams; firstTrackIndex: number; progress?: ProgressFactory },
 ): Promise<StoreEntry[]> {
-  const train = list.tracks.filter((t) => t.part === "train");
+  const train = tracksOf(list, "train");
   const missing = train.find((t) => !existsSync(t.path));
   if (missing !== undefined) throw new UserError(`--real-negatives: ${missing.path} is not there (install the package the list names)`);
   const p = o.melParams;

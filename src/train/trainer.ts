@@ -32,7 +32,7 @@ import type { StepEngine } from "./engine.js";
 import type { Recipe } from "./recipe.js";
 import { variantName } from "./recipe.js";
 import { TRAIN_FILES } from "../model/model-files.js";
-import { readRealNegatives, realNegativeEntries } from "./real-negatives.js";
+import { readRealNegatives, realNegativeEntries, tracksOf } from "./real-negatives.js";
 import { WindowStore } from "./window-store.js";
 import { scoreStore, validationResult } from "./validate.js";
 
@@ -100,14 +100,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const trainIds = splitTracks(data, "train");
   const valIds = splitTracks(data, "validation");
   const synthStore = await buildStore(data, trainIds, semitones, "training features", o.progress);
-  const negatives = o.realNegatives === undefined ? undefined : readRealNegatives(o.realNegatives);
+  const negatives = o.realNegatives === undefined ? undefined : { path: o.realNegatives, list: readRealNegatives(o.realNegatives) };
   const trainStore =
     negatives === undefined
       ? synthStore
       : new WindowStore(
           [
             ...synthStore.entries,
-            ...(await realNegativeEntries(negatives, {
+            ...(await realNegativeEntries(negatives.list, {
               cacheDir: o.cacheDir,
               melParams: data.melParams,
               firstTrackIndex: trainIds.length,
@@ -140,13 +140,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     ...definedFields({
       initFrom: o.initFrom,
       realNegatives:
-        negatives === undefined || o.realNegatives === undefined
+        negatives === undefined
           ? undefined
-          : {
-              list: o.realNegatives,
-              tracks: negatives.tracks.filter((t) => t.part === "train").map((t) => t.path),
-              repeat: negatives.repeat,
-            },
+          : { list: negatives.path, tracks: tracksOf(negatives.list, "train").map((t) => t.path), repeat: negatives.list.repeat },
     }),
   };
   await mkdir(o.outDir, { recursive: true });

@@ -15,7 +15,6 @@ import type { SampleScorer } from "../../pipeline/sample-scorer.js";
 import { WorkerPool } from "../../pipeline/worker-pool.js";
 import type { ProgressFactory } from "../../progress.js";
 import { planDevSet } from "./build.js";
-import type { DevRecording } from "./build.js";
 import { knownWindows } from "./labels.js";
 import { evaluateReal } from "./metrics.js";
 import type { RealFigures } from "./metrics.js";
@@ -61,7 +60,7 @@ export interface RealEvalResult {
 }
 
 /** Column of each CLASSES index in the model's output (labels must name the 18 classes). */
-function classColumns(labels: readonly string[]): number[] {
+export function classColumns(labels: readonly string[]): number[] {
   const cols = new Array<number>(N_CLASSES).fill(-1);
   labels.forEach((l, j) => {
     const c = findClass(l);
@@ -75,16 +74,19 @@ function classColumns(labels: readonly string[]): number[] {
   return cols;
 }
 
-/** Scores a recording's whole 1 s windows, as `analyze` does; rows x model labels, model order. */
-async function scoreRecording(rec: DevRecording, pool: SampleScorer, workers: number): Promise<Float32Array[]> {
-  const { frames } = await analyzeChunks([rec.samples], pool, {
+/**
+ * Scores a recording's whole 1 s windows (mono at the analysis rate), as `analyze` does; rows x
+ * model labels, model order. Also scripts/real-negatives-fp.ts's scoring.
+ */
+export async function scoreWholeSeconds(samples: Float32Array, name: string, pool: SampleScorer, workers: number): Promise<Float32Array[]> {
+  const { frames } = await analyzeChunks([samples], pool, {
     hopSec: 1,
     normalization: { kind: "track" },
-    trackRms: rms(rec.samples),
+    trackRms: rms(samples),
     batchSize: 8,
     inFlight: 2 * workers,
-    name: rec.id,
-    totalSamples: rec.samples.length,
+    name,
+    totalSamples: samples.length,
   });
   return frames.map((f) => f.raw);
 }
@@ -110,7 +112,7 @@ export async function runRealEval(opts: RealEvalOptions): Promise<RealEvalResult
     const cols = classColumns(pool.labels);
     for (const plan of plans) {
       const rec = await plan.build();
-      const raw = await scoreRecording(rec, pool, pool.size);
+      const raw = await scoreWholeSeconds(rec.samples, rec.id, pool, pool.size);
       const n = Math.min(raw.length, rec.labels.nWindows);
       for (let w = 0; w < n; w++) {
         const row = raw[w] as Float32Array;
