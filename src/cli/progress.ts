@@ -1,6 +1,8 @@
 /**
  * Progress bars for long work (cli-progress). On a terminal: a live bar with ETA. Elsewhere (CI,
- * pipes) the bar is silent so logs stay readable; `done()` always prints a one-line summary.
+ * pipes, a background job's log file) no bar: one plain line at each tenth of the work reached at
+ * least {@link LOG_GAP_MS} after the previous line (so short work prints none, and a 20-minute
+ * epoch prints about ten); `done()` always prints a one-line summary.
  */
 import cliProgress from "cli-progress";
 import { log } from "../log.js";
@@ -11,7 +13,7 @@ export type { Progress } from "../progress.js";
 /** Creates a progress bar over `total` units labelled `label` (units named by `unit`); a ProgressFactory. */
 export function progressBar(label: string, total: number, unit = "items"): Progress {
   const quiet = process.env["TIMBRESCOPE_LOG"] === "error" || process.env["TIMBRESCOPE_LOG"] === "silent";
-  if (!process.stderr.isTTY || quiet) {
+  if (quiet) {
     return {
       tick: () => undefined,
       done: (summary) => {
@@ -19,6 +21,7 @@ export function progressBar(label: string, total: number, unit = "items"): Progr
       },
     };
   }
+  if (!process.stderr.isTTY) return progressLines(label, total, unit);
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted} {note}`,
@@ -37,6 +40,41 @@ export function progressBar(label: string, total: number, unit = "items"): Progr
     },
     done(summary) {
       bar.stop();
+      if (summary !== undefined) log.info(summary);
+    },
+  };
+}
+
+/** Least time between two progress lines off a terminal. */
+export const LOG_GAP_MS = 30_000;
+
+function formatDuration(sec: number): string {
+  const s = Math.max(0, Math.round(sec));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+/**
+ * Progress as log lines (see the module doc): `label: 40 % (12000/30000 windows), 6m10s left`.
+ * `now` is the clock in ms (injected by tests).
+ */
+export function progressLines(label: string, total: number, unit: string, now: () => number = Date.now, gapMs = LOG_GAP_MS): Progress {
+  const start = now();
+  let last = start;
+  let value = 0;
+  let tenth = 0;
+  return {
+    tick(n = 1) {
+      value += n;
+      const reached = total > 0 ? Math.floor((10 * Math.min(value, total)) / total) : 0;
+      if (reached <= tenth) return;
+      tenth = reached;
+      const t = now();
+      if (t - last < gapMs || value >= total) return;
+      last = t;
+      const left = ((t - start) / 1000) * ((total - value) / value);
+      log.info(`${label}: ${reached * 10} % (${value}/${total} ${unit}), ${formatDuration(left)} left`);
+    },
+    done(summary) {
       if (summary !== undefined) log.info(summary);
     },
   };

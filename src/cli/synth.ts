@@ -10,6 +10,7 @@ import { CLASSES } from "../data/classes.js";
 import type { CorpusReport } from "../data/synth/corpus.js";
 import { DEFAULT_BANK_NAMES, KNOWN_BANKS } from "../data/synth/soundbank-list.js";
 import { NO_REALISM, parseRealism, REALISM_ELEMENTS, type Realism } from "../data/synth/realism.js";
+import { GUITAR_STYLES } from "../data/synth/guitar-tone.js";
 import { corpusStyles } from "../data/synth/styles-extra.js";
 import { VOICES } from "../data/synth/singer.js";
 import { progressBar } from "./progress.js";
@@ -18,6 +19,7 @@ const STYLE_NAMES = corpusStyles(false, false).map((s) => s.name);
 const EXTRA_NAMES = corpusStyles(true, false)
   .map((s) => s.name)
   .filter((n) => !STYLE_NAMES.includes(n));
+const TONE_NAMES = GUITAR_STYLES.map((s) => s.name);
 
 interface SynthFlags {
   out: string;
@@ -51,7 +53,10 @@ export function registerSynth(program: Command): void {
     .option("--sample-rate <hz>", "22050 or 44100", sampleRate, 22050)
     .option("--keep-stems", "also write every stem WAV (about 5x the disk space)")
     .addOption(
-      new Option("--styles <list>", `only these styles (${STYLE_NAMES.join(", ")}; ${EXTRA_NAMES.join(", ")} need --realism extra)`)
+      new Option(
+        "--styles <list>",
+        `only these styles (${STYLE_NAMES.join(", ")}; ${EXTRA_NAMES.join(", ")} need --realism extra; ${TONE_NAMES.join(", ")} need --realism tones)`,
+      )
         .argParser(styleList)
         .default([], "all"),
     )
@@ -148,8 +153,8 @@ function list(v: string): string[] {
 function styleList(v: string): string[] {
   const items = list(v);
   for (const s of items) {
-    if (!STYLE_NAMES.includes(s) && !EXTRA_NAMES.includes(s))
-      throw new UserError(`Expected --styles from ${[...STYLE_NAMES, ...EXTRA_NAMES].join(", ")}, got "${s}"`);
+    const known = [...STYLE_NAMES, ...EXTRA_NAMES, ...TONE_NAMES];
+    if (!known.includes(s)) throw new UserError(`Expected --styles from ${known.join(", ")}, got "${s}"`);
   }
   return items;
 }

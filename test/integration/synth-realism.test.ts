@@ -4,14 +4,15 @@
  * labels (so `dataset stats` lists them) and raise no class; a song played only by non-class
  * instruments has no active class in any window although its mix is loud; gestures and the
  * realism switch are recorded in the metadata; output is deterministic; `--realism none` renders
- * exactly what no option renders.
+ * exactly what no option renders. With `tones`, the guitar-led styles put an electric guitar on
+ * the melody, labelled as its class, and the singing tone's settings are in the metadata.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLASS_INDEX_BY_LABEL } from "../../src/data/classes.js";
+import { CLASS_INDEX_BY_LABEL, N_CLASSES } from "../../src/data/classes.js";
 import { loadDataset } from "../../src/data/dataset.js";
 import { datasetStats } from "../../src/data/dataset-stats.js";
 import { generateCorpus, type CorpusOptions } from "../../src/data/synth/corpus.js";
@@ -38,6 +39,15 @@ const base: CorpusOptions = { ...common, realism: parseRealism("extra,expressive
 await generateCorpus(base);
 const soloOther: CorpusOptions = { ...base, outDir: join(root, "solo"), tracks: 2, seed: 32, styles: ["solo-other"] };
 await generateCorpus(soloOther);
+const guitarLed: CorpusOptions = {
+  ...common,
+  outDir: join(root, "tones"),
+  tracks: 2,
+  seed: 33,
+  styles: ["guitar-rock", "guitar-ballad"],
+  realism: parseRealism("tones"),
+};
+await generateCorpus(guitarLed);
 const ds = await loadDataset([base.outDir], { strict: true, requireMix: true });
 const soloDs = await loadDataset([soloOther.outDir], { strict: true, requireMix: true });
 
@@ -110,4 +120,22 @@ describe("synth --realism extra,expressive,sparse", () => {
     },
     RENDER_TIMEOUT_MS,
   );
+});
+
+describe("synth --realism tones", () => {
+  it("puts an electric guitar on the melody, labelled as its class, with the tone in the metadata", async () => {
+    const g = await loadDataset([guitarLed.outDir], { strict: true, requireMix: true });
+    expect(g.tracks.length).toBe(2);
+    const docs = g.tracks.map((t) => readFileSync(t.metadataPath, "utf8"));
+    for (const d of docs) {
+      expect(d).toMatch(/realism: '?tones'?\n/);
+      expect(d).toMatch(/instrument: (distorted|clean) electric guitar\n(.*\n){1,8}\s+role: lead\n/);
+    }
+    expect(docs.some((d) => /tone_hz: \d+\n/.test(d) && /amp_gain_db: -?[\d.]+\n/.test(d))).toBe(true);
+    for (const t of g.tracks) {
+      const guitars = ["distorted electric guitar", "clean electric guitar"].map((l) => CLASS_INDEX_BY_LABEL.get(l) as number);
+      const active = guitars.some((c) => t.labels.classes.some((v, i) => i % N_CLASSES === c && v === 1));
+      expect(active, t.id).toBe(true);
+    }
+  });
 });

@@ -105,7 +105,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
         gmBanks: gm,
         styles: opts.styles,
         voices,
-        stylePool: corpusStyles(realism.extra, realism.sparse),
+        stylePool: corpusStyles(realism.extra, realism.sparse, realism.tones),
       });
       artists.set(block.artist, artist);
     }

@@ -77,7 +77,7 @@ export function ampGainDb(amount: number): number {
  * `cabinet` impulse response (cabinets.ts, realism element `sampled`) the recorded cabinet
  * replaces the modelled one (its thump, presence peak and roll-off are then the real speaker's).
  */
-export function ampCabinet(x: Float32Array, amount: number, sr: number, cabinet?: Float32Array): void {
+export function ampCabinet(x: Float32Array, amount: number, sr: number, cabinet?: Float32Array, gainDb = ampGainDb(amount)): void {
   let peakIn = 0;
   for (const v of x) peakIn = Math.max(peakIn, Math.abs(v));
   if (peakIn === 0) return;
@@ -85,7 +85,7 @@ export function ampCabinet(x: Float32Array, amount: number, sr: number, cabinet?
   biquad(x, peakingCoeffs(sr, 800, 8, 0.8));
   let peakPre = 0;
   for (const v of x) peakPre = Math.max(peakPre, Math.abs(v));
-  const g = Math.pow(10, ampGainDb(amount) / 20) / Math.max(peakPre, 1e-9);
+  const g = Math.pow(10, gainDb / 20) / Math.max(peakPre, 1e-9);
   // An offset of a tenth of the peak before the clipper moves its zero crossings, so the clipped
   // wave is not half-wave symmetric: even harmonics, as in a biased tube stage.
   const bias = 0.1 * peakPre;
@@ -173,13 +173,14 @@ export function cabinetOnly(x: Float32Array, ir: Float32Array): void {
 }
 
 /**
- * Applies a stem's effect chain in place: high-pass, EQ, drive or amp (or a clean cabinet), low-pass,
- * reverb. `cabinet` is the decoded impulse response of `fx.cabinet` (the caller loads it).
+ * Applies a stem's effect chain in place: high-pass, EQ, tone low-pass, drive or amp (or a clean
+ * cabinet), low-pass, reverb. `cabinet` is the decoded impulse response of `fx.cabinet` (the caller loads it).
  */
 export function applyFx(x: Float32Array, fx: StemFx, sr: number, cabinet?: Float32Array): void {
   if (fx.highPassHz > 0) biquad(x, passCoeffs(sr, fx.highPassHz, true));
   for (const band of fx.eq) biquad(x, peakingCoeffs(sr, band.hz, band.db, band.q));
-  if (fx.amp === true) ampCabinet(x, fx.drive, sr, cabinet);
+  if (fx.toneHz !== undefined && fx.toneHz < sr * 0.45) biquad(x, passCoeffs(sr, fx.toneHz, false));
+  if (fx.amp === true) ampCabinet(x, fx.drive, sr, cabinet, fx.ampGainDb);
   else if (fx.drive > 0) drive(x, fx.drive, sr);
   if (fx.amp !== true && cabinet !== undefined) cabinetOnly(x, cabinet);
   if (fx.lowPassHz > 0 && fx.lowPassHz < sr * 0.45) biquad(x, passCoeffs(sr, fx.lowPassHz, false));

@@ -13,6 +13,8 @@
  * - `master`: a per-song mix-bus chain (EQ tilt, bus compression, limiting to modern loudness,
  *   reverb from an impulse response, lossy codec round trip on a share of the mixes).
  * - `sparse`: more solo, duo, break and intro passages.
+ * - `tones`: singing guitar tones (medium gain, tone knob rolled back) and instrumental styles whose
+ *   melody is an electric guitar (guitar-tone.ts).
  *
  * With no element switched on a seed renders exactly what it rendered before the elements existed,
  * so the recipes of earlier corpora and of the held-out test set stay reproducible.
@@ -20,7 +22,7 @@
 import { UserError } from "../../errors.js";
 
 /** Names of the realism elements, in the order the CLI lists them. */
-export const REALISM_ELEMENTS = ["extra", "expressive", "sampled", "master", "sparse"] as const;
+export const REALISM_ELEMENTS = ["extra", "expressive", "sampled", "master", "sparse", "tones"] as const;
 
 /** One realism element. */
 export type RealismElement = (typeof REALISM_ELEMENTS)[number];
@@ -29,10 +31,24 @@ export type RealismElement = (typeof REALISM_ELEMENTS)[number];
 export type Realism = Readonly<Record<RealismElement, boolean>>;
 
 /** Every element off: the corpus recipe of timbrescope synth before issue 16 (the default). */
-export const NO_REALISM: Realism = Object.freeze({ extra: false, expressive: false, sampled: false, master: false, sparse: false });
+export const NO_REALISM: Realism = Object.freeze({
+  extra: false,
+  expressive: false,
+  sampled: false,
+  master: false,
+  sparse: false,
+  tones: false,
+});
 
 /** Every element on. */
-export const ALL_REALISM: Realism = Object.freeze({ extra: true, expressive: true, sampled: true, master: true, sparse: true });
+export const ALL_REALISM: Realism = Object.freeze({
+  extra: true,
+  expressive: true,
+  sampled: true,
+  master: true,
+  sparse: true,
+  tones: true,
+});
 
 /**
  * Parses `--realism`: `all`, `none`, or a comma-separated list of {@link REALISM_ELEMENTS}.

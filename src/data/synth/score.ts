@@ -89,6 +89,10 @@ export interface StemFx {
   readonly drive: number;
   /** Through the high-gain amp + cabinet (effects.ts ampCabinet) with `drive` setting its gain. Default false. */
   readonly amp?: boolean;
+  /** The amp's input gain in dB, overriding the one `drive` maps to (realism element `tones`). Absent = from `drive`. */
+  readonly ampGainDb?: number;
+  /** Low-pass corner (Hz) before the amp: the guitar's tone knob or neck pickup (element `tones`). Absent = off. */
+  readonly toneHz?: number;
   /**
    * A real cabinet impulse response (cabinets.ts id, realism element `sampled`) that replaces the
    * amp's modelled cabinet, or alone colours a clean guitar. Absent = the modelled cabinet / none.

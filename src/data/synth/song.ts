@@ -11,13 +11,14 @@ import { compSection } from "./comping.js";
 import { backingSection, counterSection } from "./counter.js";
 import { drumSection, finalHit } from "./drums.js";
 import { addGestures } from "./expressive.js";
+import { withGuitarTone } from "./guitar-tone.js";
 import { buildForm } from "./form.js";
 import { chooseLineup, type BankChoice, type PartPlan } from "./lineup.js";
 import { melodySection, soloSection } from "./melody.js";
 import { otherInstrument } from "./other-instruments.js";
 import { percSection } from "./percussion.js";
 import { Rng } from "./rng.js";
-import type { Note, Part, Section, Song } from "./score.js";
+import type { Note, Part, Section, Song, StemFx } from "./score.js";
 import { BACKING_WORDS, LYRIC_WORDS } from "./singer.js";
 import type { Realism } from "./realism.js";
 import type { Role } from "./styles.js";
@@ -93,6 +94,12 @@ export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Son
     const solos = partId === arrangement.soloist ? soloBeats : [];
     return [...addGestures(realismRng(`expressive/${partId}`), plan, notes, bpm, solos)];
   };
+  // Guitar tones likewise (element `tones`): the part's own stream, only the effects change.
+  const tone = (plan: PartPlan): StemFx => {
+    if (realism?.tones !== true) return plan.fx;
+    const melodic = plan.role === "lead" || plan.role === "counter" || plan.id === arrangement.soloist;
+    return withGuitarTone(realismRng(`tones/${plan.id}`), plan.label, melodic, plan.fx);
+  };
   for (const plan of plans) {
     const mask = arrangement.masks.get(plan.id) ?? [];
     const prng = rng.fork(`part/${plan.id}`);
@@ -129,7 +136,7 @@ export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Son
       mono: plan.mono,
       chokeKeys: plan.chokeKeys,
       notes: expressive(humanise(prng.fork("humanise"), notes, { bpm, swing, jitterMs: JITTER_MS[plan.role] }), plan.id),
-      fx: plan.fx,
+      fx: tone(plan),
     });
   }
   return {

@@ -10,6 +10,7 @@
  * Extra slots are appended after a style's own slots, so the draws of the existing slots are
  * unchanged by them; with `extra` off neither the slots nor the styles exist.
  */
+import { GUITAR_STYLES } from "./guitar-tone.js";
 import { S, STYLES, type Slot, type Style } from "./styles.js";
 
 const HAND_PERC: readonly (readonly [string, number])[] = [
@@ -355,13 +356,14 @@ export const SPARSE_SOLO_WEIGHT = 1.6;
 
 /**
  * The styles of a corpus: the existing ones, plus with `extra` their extra slots and the extra
- * styles; with `sparse` the solo styles weigh {@link SPARSE_SOLO_WEIGHT} times more. With both off
- * this is {@link STYLES} itself.
+ * styles; with `tones` the guitar-led styles (guitar-tone.ts); with `sparse` the solo styles weigh
+ * {@link SPARSE_SOLO_WEIGHT} times more. With all three off this is {@link STYLES} itself.
  */
-export function corpusStyles(extra: boolean, sparse: boolean): readonly Style[] {
-  if (!extra && !sparse) return STYLES;
-  const all = extra
+export function corpusStyles(extra: boolean, sparse: boolean, tones = false): readonly Style[] {
+  if (!extra && !sparse && !tones) return STYLES;
+  const withExtra = extra
     ? [...STYLES.map((s) => ({ ...s, slots: [...s.slots, ...(EXTRA_SLOTS[s.name] ?? [])] })), ...EXTRA_STYLES]
     : [...STYLES];
+  const all = tones ? [...withExtra, ...GUITAR_STYLES] : withExtra;
   return sparse ? all.map((s) => (s.form === "solo" ? { ...s, weight: s.weight * SPARSE_SOLO_WEIGHT } : s)) : all;
 }

@@ -179,6 +179,8 @@ function fxInfo(part: Part): Record<string, SynthValue> {
     lowpass_hz: Math.round(f.lowPassHz),
     drive: Number(f.drive.toFixed(2)),
     amp: f.amp === true,
+    ...(f.ampGainDb === undefined ? {} : { amp_gain_db: Number(f.ampGainDb.toFixed(1)) }),
+    ...(f.toneHz === undefined ? {} : { tone_hz: Math.round(f.toneHz) }),
     reverb_wet: Number(f.reverbWet.toFixed(3)),
     reverb_room: Number(f.reverbRoom.toFixed(3)),
     ...cabinetInfo(f),

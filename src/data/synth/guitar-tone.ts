@@ -1,0 +1,141 @@
+/**
+ * Realism element `tones` (issue 16): electric guitars that sing, and songs where a guitar carries
+ * the tune. Before it, every distorted guitar went through the amp at 20-45 dB of gain with its
+ * full bright tone and played chords or short solos under a singer, and clean guitars were DI or a
+ * cabinet. Real instrumental rock leads (the Frets on Fire songs, guitar ballads) are often a
+ * medium-gain amp with the tone knob or neck pickup rolling the top off: a dark, sustained,
+ * vibrato-laden line whose energy sits at 200 Hz-2 kHz, which a network that never heard one reads
+ * as a cello or a violin (the development set's ballad: median guitar score 0.07).
+ *
+ * - {@link withGuitarTone}: per guitar stem, with probability {@link TONE_P} (higher for parts that
+ *   play melody), a "singing" tone: a low-pass before the amp (tone knob / neck pickup), a lower amp
+ *   gain for distorted guitars and an amp at the edge of break-up for clean ones, a bit more reverb.
+ *   Recorded in the metadata as `tone_hz` and `amp_gain_db`.
+ * - {@link GUITAR_STYLES}: instrumental guitar rock and guitar ballads whose lead slot is an
+ *   electric guitar (the melody writer and the `expressive` gestures then treat it as a lead).
+ *
+ * Draws come from the part's own stream `<song>/realism/tones/<part>` (song.ts), so switching the
+ * element on or off leaves every other draw of a song as it was; the styles join the style pool
+ * only with the element on (styles-extra.ts corpusStyles).
+ */
+import type { Rng } from "./rng.js";
+import type { StemFx } from "./score.js";
+import { S, type Style } from "./styles.js";
+
+/** Probability that a guitar stem gets a singing tone: melodic parts (lead, counter, soloist) and others. */
+export const TONE_P = { melodic: 0.7, other: 0.3 } as const;
+
+/** Ranges drawn for a singing tone: amp gain (dB) and the tone low-pass corner (Hz). */
+export const TONE_RANGES = {
+  /** Distorted guitar: medium gain (the amp's own range starts at 20 dB). */
+  distortedGainDb: [6, 20],
+  /** Clean guitar: the amp at the edge of break-up. */
+  cleanGainDb: [-6, 6],
+  melodicToneHz: [1000, 3000],
+  otherToneHz: [1800, 5000],
+} as const;
+
+const GUITARS: ReadonlySet<string> = new Set(["distorted electric guitar", "clean electric guitar"]);
+
+/**
+ * A guitar stem's effects with a singing tone drawn from `rng` (see the module doc), or `fx`
+ * unchanged for other labels and for the stems the draw leaves alone. `melodic`: the part plays
+ * the melody (lead or counter role, or the soloist of solo sections).
+ */
+export function withGuitarTone(rng: Rng, label: string, melodic: boolean, fx: StemFx): StemFx {
+  if (!GUITARS.has(label)) return fx;
+  if (!rng.chance(melodic ? TONE_P.melodic : TONE_P.other)) return fx;
+  const [g0, g1] = label === "distorted electric guitar" ? TONE_RANGES.distortedGainDb : TONE_RANGES.cleanGainDb;
+  const [t0, t1] = melodic ? TONE_RANGES.melodicToneHz : TONE_RANGES.otherToneHz;
+  return {
+    ...fx,
+    amp: true,
+    ampGainDb: rng.uniform(g0, g1),
+    toneHz: Math.exp(rng.uniform(Math.log(t0), Math.log(t1))),
+    // The brick-wall 8 kHz / random low-passes after the amp stay; leads get some room.
+    reverbWet: melodic ? Math.max(fx.reverbWet, rng.uniform(0.08, 0.3)) : fx.reverbWet,
+  };
+}
+
+/** Instrumental styles whose melody is an electric guitar (realism element `tones`). */
+export const GUITAR_STYLES: readonly Style[] = [
+  {
+    name: "guitar-rock",
+    genre: "Rock",
+    weight: 1.5,
+    bpm: [90, 176],
+    meters: [[4, 1]],
+    harmony: "power",
+    swingP: 0,
+    modes: [
+      ["minor", 3],
+      ["dorian", 1],
+      ["major", 1],
+      ["phrygian", 1],
+    ],
+    grooves: ["rock", "metal", "halftime"],
+    kits: ["standard", "room", "power"],
+    form: "instrumental",
+    slots: [
+      S("drums", "drums", 0.95, [["drum set", 1]]),
+      S("bass", "bass", 0.95, [["electric bass", 1]]),
+      S("gtr1", "chords", 0.9, [
+        ["distorted electric guitar", 4],
+        ["clean electric guitar", 1],
+      ]),
+      S("keys", "pad", 0.3, [
+        ["synthesizer", 1],
+        ["electronic organ", 1],
+        ["string section", 1],
+      ]),
+      S("lead", "lead", 1, [
+        ["distorted electric guitar", 3],
+        ["clean electric guitar", 1],
+      ]),
+    ],
+  },
+  {
+    name: "guitar-ballad",
+    genre: "Rock",
+    weight: 1,
+    bpm: [60, 100],
+    meters: [
+      [4, 1],
+      [3, 0.3],
+    ],
+    harmony: "triads",
+    swingP: 0,
+    modes: [
+      ["minor", 2],
+      ["major", 2],
+    ],
+    grooves: ["ballad", "halftime"],
+    kits: ["standard", "room", "brush"],
+    form: "instrumental",
+    slots: [
+      S("drums", "drums", 0.7, [["drum set", 1]]),
+      S("bass", "bass", 0.8, [
+        ["electric bass", 3],
+        ["double bass", 1],
+      ]),
+      S("gtr", "chords", 0.6, [
+        ["clean electric guitar", 2],
+        ["acoustic guitar", 2],
+        ["distorted electric guitar", 1],
+      ]),
+      S("keys", "chords", 0.6, [
+        ["piano", 3],
+        ["electric piano", 1],
+        ["electronic organ", 1],
+      ]),
+      S("strings", "pad", 0.4, [
+        ["string section", 2],
+        ["synthesizer", 1],
+      ]),
+      S("lead", "lead", 1, [
+        ["distorted electric guitar", 2],
+        ["clean electric guitar", 2],
+      ]),
+    ],
+  },
+];

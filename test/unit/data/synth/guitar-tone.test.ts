@@ -1,0 +1,160 @@
+/**
+ * Realism element `tones` (guitar-tone.ts): singing guitar tones are what they claim (a medium-gain
+ * amp distorts less than the high-gain one, the tone knob darkens the sound, both measured by
+ * NumPy), only guitars get them, at the stated rates and ranges, and switching the element on
+ * changes nothing of a song but guitar effects; the guitar-led styles give the melody to an
+ * electric guitar.
+ */
+import { describe, expect, it } from "vitest";
+import { artistBlocks, featuredClass, makeArtist } from "../../../../src/data/synth/artists.js";
+import { applyFx } from "../../../../src/data/synth/effects.js";
+import { GUITAR_STYLES, TONE_P, TONE_RANGES, withGuitarTone } from "../../../../src/data/synth/guitar-tone.js";
+import { ALL_REALISM, NO_REALISM, parseRealism } from "../../../../src/data/synth/realism.js";
+import { Rng } from "../../../../src/data/synth/rng.js";
+import type { Song, StemFx } from "../../../../src/data/synth/score.js";
+import { composeSong } from "../../../../src/data/synth/song.js";
+import { corpusStyles } from "../../../../src/data/synth/styles-extra.js";
+import { runPython } from "../../../helpers/python.js";
+
+const SR = 22050;
+/** The NumPy oracle starts a Python process (seconds on a loaded machine). */
+const PY_TIMEOUT_MS = 180_000;
+
+const FX: StemFx = { gainDb: -2, pan: 0, eq: [], highPassHz: 0, lowPassHz: 0, drive: 3, amp: true, reverbWet: 0, reverbRoom: 0.5 };
+const DISTORTED = "distorted electric guitar";
+const CLEAN = "clean electric guitar";
+
+/** A 220 Hz tone with a few harmonics (a string's spectrum), 1 s. */
+function stringTone(): Float32Array {
+  const x = new Float32Array(SR);
+  for (let i = 0; i < SR; i++) {
+    let v = 0;
+    for (let h = 1; h <= 8; h++) v += Math.sin((2 * Math.PI * 220 * h * i) / SR) / h;
+    x[i] = 0.3 * v;
+  }
+  return x;
+}
+
+/** Per signal: 3rd-harmonic / fundamental power and the share of power above 3 kHz (NumPy, last 0.5 s). */
+function spectra(signals: Record<string, Float32Array>): Record<string, { h3: number; top: number }> {
+  const out = runPython(
+    `import numpy as np, json, sys
+d = json.load(sys.stdin)
+out = {}
+for k, v in d.items():
+    x = np.array(v[-11025:], dtype=np.float64) * np.hanning(11025)
+    p = np.abs(np.fft.rfft(x)) ** 2
+    f = np.fft.rfftfreq(11025, 1 / 22050)
+    h = lambda hz: float(p[np.argmin(np.abs(f - hz))])
+    out[k] = {"h3": h(660) / h(220), "top": float(p[f > 3000].sum() / p.sum())}
+print(json.dumps(out))`,
+    JSON.stringify(Object.fromEntries(Object.entries(signals).map(([k, v]) => [k, Array.from(v)]))),
+  );
+  return JSON.parse(out) as Record<string, { h3: number; top: number }>;
+}
+
+function pureSine(): Float32Array {
+  return new Float32Array(SR).map((_, i) => 0.4 * Math.sin((2 * Math.PI * 220 * i) / SR));
+}
+
+describe("guitar tones (realism element tones)", () => {
+  it(
+    "a medium-gain amp distorts less than the high-gain one, and the tone knob darkens the sound (NumPy spectra)",
+    () => {
+      const high = pureSine();
+      applyFx(high, { ...FX, drive: 4 }, SR); // 38.6 dB
+      const medium = pureSine();
+      applyFx(medium, { ...FX, ampGainDb: 8 }, SR);
+      const bright = stringTone();
+      applyFx(bright, { ...FX, ampGainDb: 12 }, SR);
+      const dark = stringTone();
+      applyFx(dark, { ...FX, ampGainDb: 12, toneHz: 1200 }, SR);
+      const s = spectra({ high, medium, bright, dark });
+      expect(s.medium?.h3).toBeLessThan((s.high?.h3 ?? 0) / 2);
+      expect(s.medium?.h3).toBeGreaterThan(1e-4); // still driven: not a clean sine
+      expect(s.dark?.top).toBeLessThan((s.bright?.top ?? 0) / 2);
+    },
+    PY_TIMEOUT_MS,
+  );
+
+  it("touches only electric guitars, at the stated rates and inside the stated ranges", () => {
+    const plain: StemFx = { ...FX, amp: false, drive: 0, reverbWet: 0.05 };
+    for (const label of ["piano", "acoustic guitar", "violin", "male singer"])
+      expect(withGuitarTone(new Rng("x"), label, true, plain)).toBe(plain);
+    const n = 2000;
+    for (const [label, melodic] of [
+      [DISTORTED, true],
+      [CLEAN, false],
+      [CLEAN, true],
+    ] as const) {
+      let changed = 0;
+      for (let k = 0; k < n; k++) {
+        const fx = withGuitarTone(new Rng(`tone/${label}/${melodic}/${k}`), label, melodic, plain);
+        if (fx === plain) continue;
+        changed++;
+        const [g0, g1] = label === DISTORTED ? TONE_RANGES.distortedGainDb : TONE_RANGES.cleanGainDb;
+        const [t0, t1] = melodic ? TONE_RANGES.melodicToneHz : TONE_RANGES.otherToneHz;
+        expect(fx.amp).toBe(true);
+        expect(fx.ampGainDb).toBeGreaterThanOrEqual(g0);
+        expect(fx.ampGainDb).toBeLessThanOrEqual(g1);
+        expect(fx.toneHz).toBeGreaterThanOrEqual(t0);
+        expect(fx.toneHz).toBeLessThanOrEqual(t1);
+        expect(fx.reverbWet).toBeGreaterThanOrEqual(plain.reverbWet);
+        expect({ ...fx, amp: plain.amp, ampGainDb: undefined, toneHz: undefined, reverbWet: plain.reverbWet }).toEqual({
+          ...plain,
+          ampGainDb: undefined,
+          toneHz: undefined,
+        });
+      }
+      const p = melodic ? TONE_P.melodic : TONE_P.other;
+      // binomial: 4 standard deviations
+      expect(Math.abs(changed / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+    }
+    const a = withGuitarTone(new Rng("same"), DISTORTED, true, plain);
+    expect(withGuitarTone(new Rng("same"), DISTORTED, true, plain)).toEqual(a);
+  });
+
+  it("changes only guitar effects in a song, and the guitar-led styles give the melody to an electric guitar", () => {
+    const seed = 12;
+    const pool = corpusStyles(false, false, true);
+    expect(corpusStyles(false, false).some((s) => GUITAR_STYLES.includes(s))).toBe(false);
+    expect(GUITAR_STYLES.every((s) => pool.includes(s))).toBe(true);
+    const blocks = artistBlocks(seed, 12);
+    const compose = (k: number, tones: boolean): Song => {
+      const block = blocks.find((b) => k >= b.first && k < b.first + b.size);
+      if (block === undefined) throw new Error(`no block for ${k}`);
+      const artist = makeArtist(block, {
+        seed,
+        gmBanks: ["fluidr3"],
+        styles: ["guitar-rock", "guitar-ballad"],
+        voices: [],
+        stylePool: pool,
+      });
+      return composeSong(new Rng(`synth/${seed}/track/${k}`), artist, {
+        minutes: 1,
+        banks: { gm: ["fluidr3"], kits: [] },
+        featured: [featuredClass(seed, k)],
+        realism: tones ? { ...parseRealism("expressive"), tones: true } : parseRealism("expressive"),
+        seedKey: `synth/${seed}/track/${k}`,
+      });
+    };
+    let toned = 0;
+    for (let k = 0; k < 12; k++) {
+      const off = compose(k, false);
+      const on = compose(k, true);
+      expect(["guitar-rock", "guitar-ballad"]).toContain(on.style);
+      const lead = on.parts.find((p) => p.role === "lead");
+      expect([DISTORTED, CLEAN]).toContain(lead?.label);
+      expect(lead?.notes.some((n) => n.bend !== undefined)).toBe(true);
+      expect(on.parts.map((p) => p.notes)).toEqual(off.parts.map((p) => p.notes));
+      on.parts.forEach((p, i) => {
+        const before = off.parts[i]?.fx;
+        if (p.label !== DISTORTED && p.label !== CLEAN) expect(p.fx).toEqual(before);
+        if (p.fx.toneHz !== undefined) toned++;
+      });
+    }
+    expect(toned).toBeGreaterThan(4);
+    expect(ALL_REALISM.tones).toBe(true);
+    expect(NO_REALISM.tones).toBe(false);
+  });
+});
