@@ -27,6 +27,18 @@ export interface ScoredRows {
   readonly electricGuitar: Int8Array;
   /** Source of each row. */
   readonly sources: readonly SourceId[];
+  /** Recording id of each row (e.g. `fof-feelings`). */
+  readonly recordings: readonly string[];
+}
+
+/** One Frets on Fire song's guitar seconds against every negative second. */
+export interface SongGuitarFigures {
+  readonly id: string;
+  readonly positives: number;
+  /** Median max(distorted, clean) over its guitar seconds. */
+  readonly median: number;
+  /** AUC of its guitar seconds vs all negatives: which song holds the headline AUC back. */
+  readonly auc: number | null;
 }
 
 /** False positives among known-negative seconds. */
@@ -66,6 +78,8 @@ export interface ElectricGuitarFigures {
   /** Negatives where distorted or clean reaches its own threshold. */
   readonly fp: FpCount;
   readonly fpBySource: Readonly<Record<SourceId, FpCount>>;
+  /** Per Frets on Fire song, in the order of the rows. */
+  readonly bySong: readonly SongGuitarFigures[];
 }
 
 /** Everything metrics.ts reports. */
@@ -139,7 +153,8 @@ export function evaluateReal(set: ScoredRows, thresholds: ArrayLike<number>): Re
     scores.length !== rows * N_CLASSES ||
     labels.length !== rows * N_CLASSES ||
     set.electricGuitar.length !== rows ||
-    sources.length !== rows
+    sources.length !== rows ||
+    set.recordings.length !== rows
   ) {
     throw new RangeError(`evaluateReal: inconsistent sizes for ${rows} rows`);
   }
@@ -195,7 +210,27 @@ export function evaluateReal(set: ScoredRows, thresholds: ArrayLike<number>): Re
       aucAllPositives: aucOfScores(all.pos, all.neg),
       fp: { n: all.neg.length, count: egFp, rate: all.neg.length === 0 ? null : egFp / all.neg.length },
       fpBySource: fpBySource(all.negRows, sources, flaggedEg),
+      bySong: guitarBySong(set, eg, all.neg),
     },
     drumsOnOrchestral: drums.fpBySource.wesnoth,
   };
+}
+
+function median(values: readonly number[]): number {
+  const v = Float64Array.from(values).sort();
+  const m = v.length >> 1;
+  return v.length === 0 ? NaN : v.length % 2 === 1 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+}
+
+/** {@link SongGuitarFigures} of each Frets on Fire recording with guitar seconds. */
+function guitarBySong(set: ScoredRows, eg: Float64Array, negatives: readonly number[]): SongGuitarFigures[] {
+  const songs = new Map<string, number[]>();
+  for (let r = 0; r < set.rows; r++) {
+    if (set.sources[r] !== "fof" || set.electricGuitar[r] !== 1) continue;
+    const id = set.recordings[r] as string;
+    const list = songs.get(id) ?? [];
+    list.push(eg[r] as number);
+    songs.set(id, list);
+  }
+  return [...songs].map(([id, pos]) => ({ id, positives: pos.length, median: median(pos), auc: aucOfScores(pos, negatives) }));
 }

@@ -71,6 +71,11 @@ export function realEvalTable(r: RealEvalResult): string[] {
     "",
     `electric guitar, max(distorted, clean): AUC ${auc(eg.auc)} (${int(eg.positivesFof)} Frets on Fire guitar seconds vs ${int(eg.negatives)} without electric guitar; ` +
       `all ${int(eg.positivesAll)} positives: ${auc(eg.aucAllPositives)}); false positives ${fp(eg.fp)}`,
+    ...(eg.bySong.length === 0
+      ? []
+      : [
+          `  per song (median score, AUC vs all negatives): ${eg.bySong.map((s) => `${s.id.replace(/^fof-/, "")} ${s.median.toFixed(2)} ${auc(s.auc)}`).join(", ")}`,
+        ]),
     `drum set on drum-free orchestral seconds (Wesnoth): false positives ${fp(f.drumsOnOrchestral)}`,
     "",
     `${"class".padEnd(18)}${"pos s".padStart(7)}${"neg s".padStart(7)}${"AUC".padStart(8)}${"thresh".padStart(8)}  ${"FP (all negatives)".padEnd(22)}FP (orchestral)`,

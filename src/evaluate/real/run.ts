@@ -106,6 +106,7 @@ export async function runRealEval(opts: RealEvalOptions): Promise<RealEvalResult
   const labels: number[] = [];
   const electricGuitar: number[] = [];
   const sources: SourceId[] = [];
+  const recordingOfRow: string[] = [];
   const recordings: RecordingSummary[] = [];
   let audioSec = 0;
   try {
@@ -120,6 +121,7 @@ export async function runRealEval(opts: RealEvalOptions): Promise<RealEvalResult
         for (let c = 0; c < N_CLASSES; c++) labels.push(rec.labels.classes[w * N_CLASSES + c] as number);
         electricGuitar.push(rec.labels.electricGuitar[w] as number);
         sources.push(rec.source);
+        recordingOfRow.push(rec.id);
       }
       const labelled = knownWindows({ ...rec.labels, nWindows: n });
       recordings.push({ id: rec.id, source: rec.source, package: rec.package, seconds: n, labelledSeconds: labelled });
@@ -134,6 +136,7 @@ export async function runRealEval(opts: RealEvalOptions): Promise<RealEvalResult
         labels: Int8Array.from(labels),
         electricGuitar: Int8Array.from(electricGuitar),
         sources,
+        recordings: recordingOfRow,
       },
       thresholds,
     );

@@ -38,6 +38,7 @@ interface ReportDoc {
     auc: number | null;
     aucAllPositives: number | null;
     fp: Fp;
+    bySong: { id: string; positives: number; median: number; auc: number | null }[];
   };
   drumsOnOrchestral: Fp;
   perClass: Record<string, { positives: number; negatives: number; auc: number | null; threshold: number; fp: Fp }>;
@@ -76,6 +77,8 @@ describe("eval-real on sonic-pi-samples with models/default", () => {
     }
     // No Frets on Fire or Wesnoth seconds in this subset: the headline figures are undefined, not 0.
     expect([doc.electricGuitar.positivesFof, doc.electricGuitar.auc, doc.drumsOnOrchestral.rate]).toEqual([0, null, null]);
+    expect(doc.electricGuitar.bySong).toEqual([]); // no Frets on Fire song in this set
+    expect(r.stdout).not.toContain("per song");
     expect(doc.electricGuitar.positivesAll).toBe(pc["clean-guitar"]!.positives);
     expect(doc.notes["tabla"]).toContain("tabla_*");
   });

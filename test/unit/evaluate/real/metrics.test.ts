@@ -54,10 +54,22 @@ describe("hand-counted", () => {
     const thresholds = new Array<number>(N_CLASSES).fill(0.5);
     thresholds[CLEAN] = 0.65;
     const f = evaluateReal(
-      { rows, scores, labels, electricGuitar: Int8Array.from([1, 1, 0, 0]), sources: ["fof", "fof", "wesnoth", "wesnoth"] },
+      {
+        rows,
+        scores,
+        labels,
+        electricGuitar: Int8Array.from([1, 1, 0, 0]),
+        sources: ["fof", "fof", "wesnoth", "wesnoth"],
+        recordings: ["fof-a", "fof-b", "wes-c", "wes-c"],
+      },
       thresholds,
     );
     expect(f.electricGuitar.auc).toBe(0.75);
+    // song a's 0.9 beats both negatives (0.7, 0.2); song b's 0.6 only one
+    expect(f.electricGuitar.bySong).toEqual([
+      { id: "fof-a", positives: 1, median: Math.fround(0.9), auc: 1 },
+      { id: "fof-b", positives: 1, median: Math.fround(0.6), auc: 0.5 },
+    ]);
     expect(f.electricGuitar.fp).toEqual({ n: 2, count: 1, rate: 0.5 });
     expect(f.drumsOnOrchestral).toEqual({ n: 2, count: 1, rate: 0.5 });
     const drums = f.perClass[DRUMS]!;
@@ -78,7 +90,7 @@ from scipy.stats import rankdata
 d = json.loads(sys.stdin.read())
 S = np.array(d["scores"], dtype=np.float32).astype(np.float64).reshape(-1, 18)
 L = np.array(d["labels"]).reshape(-1, 18)
-G = np.array(d["guitar"]); src = np.array(d["sources"]); th = np.array(d["thresholds"], dtype=np.float32).astype(np.float64)
+G = np.array(d["guitar"]); src = np.array(d["sources"]); rec = np.array(d["recordings"]); th = np.array(d["thresholds"], dtype=np.float32).astype(np.float64)
 def auc(p, n):
     if len(p) == 0 or len(n) == 0: return None
     r = rankdata(np.concatenate([p, n]))  # average ranks: ties count 1/2
@@ -91,6 +103,8 @@ for c in range(18):
 eg = np.maximum(S[:, 3], S[:, 4])
 out["eg_auc"] = auc(eg[(G == 1) & (src == "fof")], eg[G == 0])
 out["eg_auc_all"] = auc(eg[G == 1], eg[G == 0])
+songs = list(dict.fromkeys(rec[(src == "fof") & (G == 1)]))
+out["by_song"] = [[s, int(((rec == s) & (G == 1)).sum()), float(np.median(eg[(rec == s) & (G == 1)])), auc(eg[(rec == s) & (G == 1)], eg[G == 0])] for s in songs]
 negr = G == 0
 out["eg_fp"] = float(np.mean((S[negr, 3] >= th[3]) | (S[negr, 4] >= th[4])))
 w = (L[:, 0] == 0) & (src == "wesnoth")
@@ -118,12 +132,22 @@ describe("against NumPy / SciPy", () => {
       }
     }
     const thresholds = Array.from({ length: N_CLASSES }, () => Math.fround(0.2 + 0.6 * rand()));
-    const set: ScoredRows = { rows, scores, labels, electricGuitar: guitar, sources };
+    // recordings of 100 rows each, named after the source of their row (so a Frets on Fire row's
+    // recording holds other sources' rows too: only fof rows may count for a song)
+    const recordings = sources.map((s, r) => `${s}-${Math.floor(r / 100)}`);
+    const set: ScoredRows = { rows, scores, labels, electricGuitar: guitar, sources, recordings };
     const f = evaluateReal(set, thresholds);
     const ref = JSON.parse(
       runPython(
         ORACLE,
-        JSON.stringify({ scores: Array.from(scores), labels: Array.from(labels), guitar: Array.from(guitar), sources, thresholds }),
+        JSON.stringify({
+          scores: Array.from(scores),
+          labels: Array.from(labels),
+          guitar: Array.from(guitar),
+          sources,
+          recordings,
+          thresholds,
+        }),
       ),
     ) as {
       auc: number[];
@@ -132,6 +156,7 @@ describe("against NumPy / SciPy", () => {
       eg_auc_all: number;
       eg_fp: number;
       drums_orch: number;
+      by_song: [string, number, number, number][];
     };
     expectAllClose(
       f.perClass.map((c) => c.auc ?? NaN),
@@ -152,5 +177,13 @@ describe("against NumPy / SciPy", () => {
       "electric guitar",
     );
     expectAllClose([f.drumsOnOrchestral.rate ?? NaN], [ref.drums_orch], 1e-12, "drums on orchestral seconds");
+    expect(ref.by_song.length).toBe(12);
+    expect(f.electricGuitar.bySong.map((s) => [s.id, s.positives])).toEqual(ref.by_song.map(([id, n]) => [id, n]));
+    expectAllClose(
+      f.electricGuitar.bySong.flatMap((s) => [s.median, s.auc ?? NaN]),
+      ref.by_song.flatMap(([, , m, a]) => [m, a]),
+      1e-12,
+      "per-song guitar median and AUC",
+    );
   });
 });
