@@ -217,5 +217,11 @@ describe("synth CLI", () => {
     await expect(run(["synth", "--out", root, "--tracks", "0"])).rejects.toThrow(/--tracks/);
     await expect(run(["synth", "--out", root, "--soundfonts", "nosuchbank"])).rejects.toThrow(/bank name/);
     await expect(run(["synth", "--out", root, "--styles", "polka"])).rejects.toThrow(/--styles/);
+    // a realism element's style without the element: one line naming both, nothing written
+    const before = filesUnder(root).length;
+    await expect(run(["synth", "--out", root, "--styles", "guitar-rock,cinematic,rock", "--realism", "sparse"])).rejects.toThrow(
+      /^Expected --realism to include tones for style guitar-rock, extra for style cinematic$/,
+    );
+    expect(filesUnder(root).length).toBe(before);
   });
 });

@@ -21,7 +21,7 @@ import { espeakAvailable, festivalAvailable } from "./singer-engines.js";
 import { VOICES } from "./singer.js";
 import { defaultBankNames, resolveBanks } from "./soundbanks.js";
 import { SONIC_PI_SAMPLES } from "./tabla.js";
-import { corpusStyles } from "./styles-extra.js";
+import { corpusStyles, requireStyles } from "./styles-extra.js";
 import { formatRealism, NO_REALISM, type Realism } from "./realism.js";
 import { cabinetIds, GUITARIX_PKG } from "./cabinets.js";
 import { requireSampleSets } from "./sample-sets.js";
@@ -83,6 +83,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusReport>
   const kits = banks.filter((b) => b.kind === "kit").map((b) => b.name);
   const avoid = new Map(banks.flatMap((b) => (b.avoid === undefined ? [] : [[b.name, b.avoid] as const])));
   const realism = opts.realism ?? NO_REALISM;
+  requireStyles(opts.styles, realism);
   // `sampled` needs its recorded sets installed: one line says what to run when they are not.
   const sampled = realism.sampled ? requireSampleSets(cabinetIds, GUITARIX_PKG) : undefined;
   const ctx: RenderContext = { sampleRateHz: opts.sampleRateHz, banks, cache: new NoteCache(), voices: new Map(), realism };

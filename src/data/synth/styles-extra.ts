@@ -10,7 +10,9 @@
  * Extra slots are appended after a style's own slots, so the draws of the existing slots are
  * unchanged by them; with `extra` off neither the slots nor the styles exist.
  */
+import { UserError } from "../../errors.js";
 import { GUITAR_STYLES } from "./guitar-tone.js";
+import type { Realism } from "./realism.js";
 import { S, STYLES, type Slot, type Style } from "./styles.js";
 
 const HAND_PERC: readonly (readonly [string, number])[] = [
@@ -366,4 +368,18 @@ export function corpusStyles(extra: boolean, sparse: boolean, tones = false): re
     : [...STYLES];
   const all = tones ? [...withExtra, ...GUITAR_STYLES] : withExtra;
   return sparse ? all.map((s) => (s.form === "solo" ? { ...s, weight: s.weight * SPARSE_SOLO_WEIGHT } : s)) : all;
+}
+
+/**
+ * Checks `--styles` against the corpus's pool: a style of the `extra` or `tones` element needs that
+ * element on.
+ * @throws UserError naming the styles and the element they need
+ */
+export function requireStyles(names: readonly string[], realism: Realism): void {
+  const pool = corpusStyles(realism.extra, realism.sparse, realism.tones);
+  const missing = names.filter((n) => !pool.some((s) => s.name === n));
+  if (missing.length === 0) return;
+  const element = (n: string): string =>
+    EXTRA_STYLES.some((s) => s.name === n) ? "extra" : GUITAR_STYLES.some((s) => s.name === n) ? "tones" : "?";
+  throw new UserError(`Expected --realism to include ${missing.map((n) => `${element(n)} for style ${n}`).join(", ")}`);
 }
