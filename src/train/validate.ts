@@ -104,3 +104,32 @@ export function validationResult(
   };
   return { report, thresholds: tuneThresholds(report), validation };
 }
+
+/**
+ * Several scored sets as one (rows one after another; track ids shifted so that tracks of
+ * different sets stay apart), e.g. to tune thresholds on a phase's split and val-plain together.
+ * @throws RangeError when the sets have different numbers of columns
+ */
+export function concatScored(sets: readonly ScoredWindows[]): ScoredWindows {
+  const cols = sets[0]?.cols ?? 0;
+  if (sets.some((s) => s.cols !== cols)) throw new RangeError(`concatScored: column counts differ (${sets.map((s) => s.cols).join(", ")})`);
+  const rows = sets.reduce((n, s) => n + s.rows, 0);
+  const scores = new Float32Array(rows * cols);
+  const labels = new Uint8Array(rows * cols);
+  const trackIds = new Int32Array(rows);
+  let row = 0;
+  let trackBase = 0;
+  for (const s of sets) {
+    scores.set(s.scores, row * cols);
+    labels.set(s.labels, row * cols);
+    let maxTrack = -1;
+    for (let r = 0; r < s.rows; r++) {
+      const t = s.trackIds[r] as number;
+      trackIds[row + r] = trackBase + t;
+      maxTrack = Math.max(maxTrack, t);
+    }
+    row += s.rows;
+    trackBase += maxTrack + 1;
+  }
+  return { scores, labels, trackIds, rows, cols };
+}
