@@ -152,8 +152,8 @@ function list(v: string): string[] {
 
 function styleList(v: string): string[] {
   const items = list(v);
+  const known = [...STYLE_NAMES, ...EXTRA_NAMES, ...TONE_NAMES];
   for (const s of items) {
-    const known = [...STYLE_NAMES, ...EXTRA_NAMES, ...TONE_NAMES];
     if (!known.includes(s)) throw new UserError(`Expected --styles from ${known.join(", ")}, got "${s}"`);
   }
   return items;

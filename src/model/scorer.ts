@@ -26,8 +26,14 @@ export interface ModelScorerOptions extends ScorerEngineOptions {
   readonly modelDir: string;
 }
 
+/**
+ * A model's name in logs, activation files and catalogs: folder, architecture and creation time to
+ * the minute (UTC), e.g. `default-cnn-2026-12-07T2325` (with the day alone, every model made on one
+ * day was `default-cnn-<day>`).
+ */
 function modelId(dir: string, m: ModelManifest): string {
-  return `${basename(dir)}-${m.architecture.name}-${m.createdAt.slice(0, 10)}`;
+  const at = m.createdAt.slice(0, 16).replace(":", "");
+  return `${basename(dir)}-${m.architecture.name}-${at}`;
 }
 
 async function ortScorer(o: ModelScorerOptions): Promise<MelScorer> {

@@ -13,6 +13,7 @@
 import type { Rng } from "./rng.js";
 import type { Note, PitchGesture } from "./score.js";
 import { definedFields } from "../../defined-fields.js";
+import { isMelodicRole, type Role } from "./styles.js";
 
 /** Samples per playback-rate update in {@link applyGesture}. */
 const RATE_BLOCK = 16;
@@ -74,7 +75,7 @@ export function applyGesture(x: Float32Array, g: PitchGesture, sampleRateHz: num
 /** Who plays a part, as far as gestures care. */
 export interface GesturePlayer {
   readonly label: string;
-  readonly role: string;
+  readonly role: Role;
 }
 
 /** Labels whose players bend and slide (guitars). */
@@ -112,7 +113,7 @@ export function addGestures(
   soloBeats: readonly (readonly [number, number])[],
 ): readonly Note[] {
   const secPerBeat = 60 / bpm;
-  const melodic = player.role === "lead" || player.role === "counter";
+  const melodic = isMelodicRole(player.role);
   const inSolo = (beat: number): boolean => soloBeats.some(([a, b]) => beat >= a && beat < b);
   if (BENDERS.has(player.label)) {
     let prev: Note | undefined;

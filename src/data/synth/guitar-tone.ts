@@ -9,8 +9,9 @@
  *
  * - {@link withGuitarTone}: per guitar stem, with probability {@link TONE_P} (higher for parts that
  *   play melody), a "singing" tone: a low-pass before the amp (tone knob / neck pickup), a lower amp
- *   gain for distorted guitars and an amp at the edge of break-up for clean ones, a bit more reverb.
- *   Recorded in the metadata as `tone_hz` and `amp_gain_db`.
+ *   gain for distorted guitars and a clean amp short of break-up for clean ones (a 10 dB gap between
+ *   the two keeps the labels apart), a bit more reverb, and for half the melodic parts a darker
+ *   low-pass after the amp. Recorded in the metadata as `tone_hz`, `amp_gain_db` and `lowpass_hz`.
  * - {@link GUITAR_STYLES}: instrumental guitar rock and guitar ballads whose lead slot is an
  *   electric guitar (the melody writer and the `expressive` gestures then treat it as a lead).
  *
@@ -28,12 +29,21 @@ export const TONE_P = { melodic: 0.7, other: 0.3 } as const;
 /** Ranges drawn for a singing tone: amp gain (dB) and the tone low-pass corner (Hz). */
 export const TONE_RANGES = {
   /** Distorted guitar: medium gain (the amp's own range starts at 20 dB). */
-  distortedGainDb: [6, 20],
-  /** Clean guitar: the amp at the edge of break-up. */
-  cleanGainDb: [-6, 6],
+  distortedGainDb: [10, 22],
+  /**
+   * Clean guitar: a clean amp, short of break-up. A 10 dB gap to the distorted range keeps the two
+   * labels apart (with -6..6 dB against 6..20 dB, phase 13's model heard the demo song's clean
+   * guitar as distorted in 45 % of its seconds).
+   */
+  cleanGainDb: [-12, 0],
   melodicToneHz: [1000, 3000],
   otherToneHz: [1800, 5000],
+  /** Melodic parts only, with probability {@link DARK_LEAD_P}: a low-pass after the amp (neck pickup, dark cabinet, far mic). */
+  darkLeadHz: [1200, 5000],
 } as const;
+
+/** Probability that a melodic singing tone also gets the post-amp low-pass of `darkLeadHz`. */
+export const DARK_LEAD_P = 0.5;
 
 const GUITARS: ReadonlySet<string> = new Set(["distorted electric guitar", "clean electric guitar"]);
 
@@ -47,14 +57,14 @@ export function withGuitarTone(rng: Rng, label: string, melodic: boolean, fx: St
   if (!rng.chance(melodic ? TONE_P.melodic : TONE_P.other)) return fx;
   const [g0, g1] = label === "distorted electric guitar" ? TONE_RANGES.distortedGainDb : TONE_RANGES.cleanGainDb;
   const [t0, t1] = melodic ? TONE_RANGES.melodicToneHz : TONE_RANGES.otherToneHz;
-  return {
-    ...fx,
-    amp: true,
-    ampGainDb: rng.uniform(g0, g1),
-    toneHz: Math.exp(rng.uniform(Math.log(t0), Math.log(t1))),
-    // The brick-wall 8 kHz / random low-passes after the amp stay; leads get some room.
-    reverbWet: melodic ? Math.max(fx.reverbWet, rng.uniform(0.08, 0.3)) : fx.reverbWet,
-  };
+  const logUniform = ([lo, hi]: readonly [number, number]): number => Math.exp(rng.uniform(Math.log(lo), Math.log(hi)));
+  const ampGainDb = rng.uniform(g0, g1);
+  const toneHz = logUniform([t0, t1]);
+  // Leads get some room; the lineup's low-pass after the amp stays, or a darker one for some leads.
+  const reverbWet = melodic ? Math.max(fx.reverbWet, rng.uniform(0.08, 0.3)) : fx.reverbWet;
+  const dark = melodic && rng.chance(DARK_LEAD_P) ? logUniform(TONE_RANGES.darkLeadHz) : 0;
+  const lowPassHz = dark > 0 && (fx.lowPassHz <= 0 || dark < fx.lowPassHz) ? dark : fx.lowPassHz;
+  return { ...fx, amp: true, ampGainDb, toneHz, reverbWet, lowPassHz };
 }
 
 /** Instrumental styles whose melody is an electric guitar (realism element `tones`). */

@@ -14,7 +14,7 @@ import type { SampledSets } from "./sample-sets.js";
 import { isPercussionLabel, otherInstrument } from "./other-instruments.js";
 import { VOICES } from "./singer.js";
 import type { SoundSource, StemFx } from "./score.js";
-import type { Role, Style } from "./styles.js";
+import { isMelodicRole, type Role, type Style } from "./styles.js";
 
 /** A stem before its notes are written. */
 export interface PartPlan {
@@ -124,7 +124,7 @@ export function chooseLineup(
     if (style.form === "solo" && slot.id === "accomp") {
       // Duos only: a singer or a melody instrument with piano/guitar accompaniment.
       const solo = plans[0];
-      if (solo === undefined || !(solo.role === "lead" || solo.role === "counter")) continue;
+      if (solo === undefined || !isMelodicRole(solo.role)) continue;
     }
     const drawn = rng.weighted(slot.classes);
     const label = forcedLabel ?? drawn;

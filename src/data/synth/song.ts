@@ -21,7 +21,7 @@ import { Rng } from "./rng.js";
 import type { Note, Part, Section, Song, StemFx } from "./score.js";
 import { BACKING_WORDS, LYRIC_WORDS } from "./singer.js";
 import type { Realism } from "./realism.js";
-import type { Role } from "./styles.js";
+import { isMelodicRole, type Role } from "./styles.js";
 import { pickTaal, tablaSection } from "./tabla-patterns.js";
 import { isMinorMode, nearestWithPc, scalePcs, voiceChord } from "./theory.js";
 
@@ -97,7 +97,7 @@ export function composeSong(rng: Rng, artist: Artist, opts: ComposeOptions): Son
   // Guitar tones likewise (element `tones`): the part's own stream, only the effects change.
   const tone = (plan: PartPlan): StemFx => {
     if (realism?.tones !== true) return plan.fx;
-    const melodic = plan.role === "lead" || plan.role === "counter" || plan.id === arrangement.soloist;
+    const melodic = isMelodicRole(plan.role) || plan.id === arrangement.soloist;
     return withGuitarTone(realismRng(`tones/${plan.id}`), plan.label, melodic, plan.fx);
   };
   for (const plan of plans) {

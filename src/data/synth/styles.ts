@@ -12,6 +12,11 @@ import type { ModeName } from "./theory.js";
 /** What a part does in the arrangement. */
 export type Role = "drums" | "bass" | "chords" | "pad" | "lead" | "counter" | "backing" | "tabla" | "drone" | "perc";
 
+/** Roles that play a tune (the melody or a counter-melody): the parts expressive gestures and singing tones favour. */
+export function isMelodicRole(role: Role): boolean {
+  return role === "lead" || role === "counter";
+}
+
 /** Harmony vocabulary of a style. */
 export type Harmony = "triads" | "sevenths" | "power" | "blues" | "drone";
 

@@ -167,9 +167,9 @@ describe("int8.json", () => {
     const dir = folder("choose");
     const q = await createScorer({ modelDir: dir, backend: "onnxruntime" });
     const f = await createScorer({ modelDir: dir, backend: "onnxruntime-fp32" });
-    expect(q.modelId).toMatch(/^choose-cnn-\d{4}-\d\d-\d\d-int8$/);
+    expect(q.modelId).toMatch(/^choose-cnn-\d{4}-\d\d-\d\dT\d{4}-int8$/);
     expect(q.engine).toMatch(/int8\)$/);
-    expect(f.modelId).toMatch(/^choose-cnn-\d{4}-\d\d-\d\d$/);
+    expect(f.modelId).toMatch(/^choose-cnn-\d{4}-\d\d-\d\dT\d{4}$/);
     rmSync(join(dir, INT8_FILE));
     const plain = await createScorer({ modelDir: dir, backend: "auto" });
     expect(plain.modelId).toBe(f.modelId);

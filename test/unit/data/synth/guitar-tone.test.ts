@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { artistBlocks, featuredClass, makeArtist } from "../../../../src/data/synth/artists.js";
 import { applyFx } from "../../../../src/data/synth/effects.js";
-import { GUITAR_STYLES, TONE_P, TONE_RANGES, withGuitarTone } from "../../../../src/data/synth/guitar-tone.js";
+import { DARK_LEAD_P, GUITAR_STYLES, TONE_P, TONE_RANGES, withGuitarTone } from "../../../../src/data/synth/guitar-tone.js";
 import { ALL_REALISM, NO_REALISM, parseRealism } from "../../../../src/data/synth/realism.js";
 import { Rng } from "../../../../src/data/synth/rng.js";
 import type { Song, StemFx } from "../../../../src/data/synth/score.js";
@@ -78,7 +78,7 @@ describe("guitar tones (realism element tones)", () => {
   );
 
   it("touches only electric guitars, at the stated rates and inside the stated ranges", () => {
-    const plain: StemFx = { ...FX, amp: false, drive: 0, reverbWet: 0.05 };
+    const plain: StemFx = { ...FX, amp: false, drive: 0, reverbWet: 0.05, lowPassHz: 4000 };
     for (const label of ["piano", "acoustic guitar", "violin", "male singer"])
       expect(withGuitarTone(new Rng("x"), label, true, plain)).toBe(plain);
     const n = 2000;
@@ -88,6 +88,7 @@ describe("guitar tones (realism element tones)", () => {
       [CLEAN, true],
     ] as const) {
       let changed = 0;
+      let darker = 0;
       for (let k = 0; k < n; k++) {
         const fx = withGuitarTone(new Rng(`tone/${label}/${melodic}/${k}`), label, melodic, plain);
         if (fx === plain) continue;
@@ -100,7 +101,15 @@ describe("guitar tones (realism element tones)", () => {
         expect(fx.toneHz).toBeGreaterThanOrEqual(t0);
         expect(fx.toneHz).toBeLessThanOrEqual(t1);
         expect(fx.reverbWet).toBeGreaterThanOrEqual(plain.reverbWet);
-        expect({ ...fx, amp: plain.amp, ampGainDb: undefined, toneHz: undefined, reverbWet: plain.reverbWet }).toEqual({
+        // a post-amp low-pass only for melodic parts, never brighter than the lineup's
+        if (fx.lowPassHz !== plain.lowPassHz) {
+          darker++;
+          expect(melodic).toBe(true);
+          expect(fx.lowPassHz).toBeGreaterThanOrEqual(TONE_RANGES.darkLeadHz[0]);
+          expect(fx.lowPassHz).toBeLessThan(plain.lowPassHz);
+        }
+        const rest = { amp: plain.amp, ampGainDb: undefined, toneHz: undefined, reverbWet: plain.reverbWet, lowPassHz: plain.lowPassHz };
+        expect({ ...fx, ...rest }).toEqual({
           ...plain,
           ampGainDb: undefined,
           toneHz: undefined,
@@ -109,6 +118,10 @@ describe("guitar tones (realism element tones)", () => {
       const p = melodic ? TONE_P.melodic : TONE_P.other;
       // binomial: 4 standard deviations
       expect(Math.abs(changed / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+      // darker than 4 kHz: the share of DARK_LEAD_P whose draw falls under 4 kHz (log-uniform)
+      const [d0, d1] = TONE_RANGES.darkLeadHz;
+      const q = melodic ? DARK_LEAD_P * (Math.log(4000 / d0) / Math.log(d1 / d0)) : 0;
+      expect(Math.abs(darker / Math.max(1, changed) - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / changed) + 1e-9);
     }
     const a = withGuitarTone(new Rng("same"), DISTORTED, true, plain);
     expect(withGuitarTone(new Rng("same"), DISTORTED, true, plain)).toEqual(a);
