@@ -1,9 +1,8 @@
 /**
  * Measures the value ranges that let ONNX Runtime run a model folder's convolutions in int8 and
- * writes them to MODEL_DIR/int8.json (src/model/onnx/int8-calibration.ts). The float network
- * scores every 1 s window of the calibration audio (decoded, 22.05 kHz mono, whole-track RMS, as
- * `analyze` and the feature cache do); each convolution but the first (its input is the mel spectrogram itself, and it
- * is 2 % of the work) gets the minimum and maximum of its input and batch-normalised output.
+ * writes them to MODEL_DIR/int8.json (src/model/onnx/calibrate.ts) from audio files: every 1 s
+ * window, decoded to 22.05 kHz mono with whole-track RMS as `analyze` and the feature cache do.
+ * `train` calibrates on its validation windows by itself; this is for weight averages and by hand.
  * Calibrate on training or validation audio, never on a held-out or real test set.
  *
  * Usage (after npm run build):
@@ -12,16 +11,11 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
 import { loadMono } from "../src/audio/load.js";
 import { melWindowDb } from "../src/features/mel.js";
 import { rmsNormalize } from "../src/features/normalize.js";
 import { DEFAULT_MEL_PARAMS, framesPerWindow } from "../src/features/params.js";
-import { MODEL_FILES, readModelFiles } from "../src/model/model-files.js";
-import { networkTaps, ONNX_INPUT } from "../src/model/onnx/convert.js";
-import { weightsSha256, writeInt8Calibration } from "../src/model/onnx/int8-calibration.js";
-import { networkFromModelJson } from "../src/model/onnx/network-spec.js";
-import { encodeOnnxModel } from "../src/model/onnx/proto.js";
+import { Int8RangeMeter } from "../src/model/onnx/calibrate.js";
 
 const AUDIO = /\.(wav|flac|mp3|ogg)$/i;
 
@@ -59,52 +53,20 @@ async function main(args: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const files = await readModelFiles(join(modelDir, MODEL_FILES.topology));
-  const net = networkFromModelJson(files.json, files.specs, files.weights);
-  const { graph, taps } = networkTaps(net);
-  const convs = [...taps.entries()].slice(1);
-  const names = convs.flatMap(([, t]) => [t.input, t.output]);
-  const tapped = { ...graph, outputs: [...graph.outputs, ...names.map((name) => ({ name, shape: ["N", "C", "H", "W"] }))] };
-  const session = await ort.InferenceSession.create(encodeOnnxModel(tapped), { intraOpNumThreads: 2, logSeverityLevel: 3 });
-  const lo = new Map(names.map((n) => [n, 0])); // ranges always hold 0 (padding)
-  const hi = new Map(names.map((n) => [n, 0]));
-  const [bands, frames] = net.inputShape;
-  let windows = 0;
+  const meter = await Int8RangeMeter.open(modelDir);
   const paths = inputs.flatMap(audioFiles);
-  for (const [i, path] of paths.entries()) {
-    const { mel, n } = await melWindows(path);
-    for (let k = 0; k < n; k += 32) {
-      const m = Math.min(32, n - k);
-      const x = new ort.Tensor("float32", mel.subarray(k * bands * frames, (k + m) * bands * frames), [m, bands, frames, 1]);
-      const out = await session.run({ [ONNX_INPUT]: x }, names);
-      for (const name of names) {
-        const v = out[name]?.data as Float32Array;
-        let a = lo.get(name) as number,
-          b = hi.get(name) as number;
-        for (const y of v) {
-          if (y < a) a = y;
-          if (y > b) b = y;
-        }
-        lo.set(name, a);
-        hi.set(name, b);
-      }
+  try {
+    for (const [i, path] of paths.entries()) {
+      const { mel, n } = await melWindows(path);
+      await meter.observe(mel, n);
+      process.stderr.write(`\r[calibrate] ${i + 1}/${paths.length} files, ${meter.windows} windows`);
     }
-    windows += n;
-    process.stderr.write(`\r[calibrate] ${i + 1}/${paths.length} files, ${windows} windows`);
+    process.stderr.write("\n");
+    const path = await meter.write(modelDir, `${paths.length} file(s)${note === undefined ? "" : ` (${note})`}`);
+    process.stdout.write(`${path}: ranges of ${meter.convolutions} convolutions from ${meter.windows} windows\n`);
+  } finally {
+    await meter.release();
   }
-  process.stderr.write("\n");
-  await session.release();
-  const r = (name: string): [number, number] => [lo.get(name) as number, hi.get(name) as number];
-  const path = await writeInt8Calibration(modelDir, {
-    schema: "timbrescope-int8",
-    schemaVersion: 1,
-    weightsSha256: weightsSha256(files.weights),
-    method: `min and max of each tensor over every 1 s window of ${paths.length} file(s)${note === undefined ? "" : ` (${note})`}`,
-    windows,
-    createdAt: new Date().toISOString(),
-    layers: Object.fromEntries(convs.map(([layer, t]) => [layer, { input: r(t.input), output: r(t.output) }])),
-  });
-  process.stdout.write(`${path}: ranges of ${convs.length} convolutions from ${windows} windows\n`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -32,6 +32,7 @@ import type { StepEngine } from "./engine.js";
 import type { Recipe } from "./recipe.js";
 import { variantName } from "./recipe.js";
 import { TRAIN_FILES } from "../model/model-files.js";
+import { writeInt8FromStore } from "./int8-ranges.js";
 import { readRealNegatives, realNegativeEntries, tracksOf } from "./real-negatives.js";
 import { WindowStore } from "./window-store.js";
 import { scoreStore, validationResult } from "./validate.js";
@@ -299,6 +300,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       });
       await appendFile(join(o.outDir, TRAIN_FILES.log), JSON.stringify(record) + "\n");
     }
+    // The kept model's int8 ranges, from the validation windows (src/train/int8-ranges.ts).
+    if (best !== null) await writeInt8FromStore(o.outDir, valStore, `the validation split (${valIds.length} tracks)`);
   } finally {
     trainStore.close();
     valStore.close();

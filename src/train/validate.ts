@@ -33,28 +33,13 @@ export async function scoreStore(
   const scores = new Float32Array(rows * cols);
   const labels = new Uint8Array(rows * cols);
   const trackIds = new Int32Array(rows);
-  const x = new Float32Array(batchSize * store.windowSize);
-  const y = new Float32Array(batchSize * cols);
-  const refs = new Int32Array(2 * batchSize);
   let row = 0;
-  let pending = 0;
-  const flush = async (): Promise<void> => {
-    if (pending === 0) return;
-    store.read(refs.subarray(0, 2 * pending), x, y);
-    scores.set((await predict(x, pending)).subarray(0, pending * cols), row * cols);
-    for (let i = 0; i < pending * cols; i++) labels[row * cols + i] = y[i] as number;
-    row += pending;
-    pending = 0;
-  };
-  for (const [i, e] of store.entries.entries()) {
-    for (let w = 0; w < e.nWindows; w++) {
-      refs[2 * pending] = i;
-      refs[2 * pending + 1] = w;
-      trackIds[row + pending] = e.trackIndex;
-      if (++pending === batchSize) await flush();
-    }
-  }
-  await flush();
+  await store.forEachBatch(batchSize, async (x, y, n, tracks) => {
+    scores.set((await predict(x, n)).subarray(0, n * cols), row * cols);
+    for (let i = 0; i < n * cols; i++) labels[row * cols + i] = y[i] as number;
+    trackIds.set(tracks.subarray(0, n), row);
+    row += n;
+  });
   return { scores, labels, trackIds, rows, cols };
 }
 

@@ -79,6 +79,36 @@ export class WindowStore {
     }
   }
 
+  /**
+   * Calls `fn` on every window in store order, `batchSize` at a time: `x` and `y` filled as by
+   * {@link read} (rows 0 to n-1) and the track index of each row. The arrays are reused between calls.
+   */
+  async forEachBatch(
+    batchSize: number,
+    fn: (x: Float32Array, y: Float32Array, n: number, tracks: Int32Array) => void | Promise<void>,
+  ): Promise<void> {
+    const x = new Float32Array(batchSize * this.windowSize);
+    const y = new Float32Array(batchSize * this.shape.nClasses);
+    const refs = new Int32Array(2 * batchSize);
+    const tracks = new Int32Array(batchSize);
+    let pending = 0;
+    const flush = async (): Promise<void> => {
+      if (pending === 0) return;
+      this.read(refs.subarray(0, 2 * pending), x, y);
+      await fn(x, y, pending, tracks);
+      pending = 0;
+    };
+    for (const [i, e] of this.entries.entries()) {
+      for (let w = 0; w < e.nWindows; w++) {
+        refs[2 * pending] = i;
+        refs[2 * pending + 1] = w;
+        tracks[pending] = e.trackIndex;
+        if (++pending === batchSize) await flush();
+      }
+    }
+    await flush();
+  }
+
   private fd(entry: number, path: string): number {
     const open = this.fds.get(entry);
     if (open !== undefined) {

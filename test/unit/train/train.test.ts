@@ -4,7 +4,7 @@
  * uninterrupted one; a training step and a prediction leave no tensors behind; data-parallel
  * workers agree with in-process training.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -15,6 +15,8 @@ import { setLogLevel } from "../../../src/log.js";
 import { loadLayersModelFile } from "../../../src/model/load.js";
 import { initBackend } from "../../../src/model/backend.js";
 import { predictWindows } from "../../../src/model/classifier.js";
+import { weightsSha256 } from "../../../src/model/onnx/int8-calibration.js";
+import { createScorer } from "../../../src/model/scorer.js";
 import { LocalEngine } from "../../../src/train/engine.js";
 import { ParallelEngine } from "../../../src/train/parallel.js";
 import { RECIPES } from "../../../src/train/recipe.js";
@@ -69,9 +71,21 @@ describe("training on the tiny synthetic corpus", () => {
       const manifest = JSON.parse(readFileSync(join(root, `${arch}-loss`, "manifest.json"), "utf8")) as {
         thresholds: number[];
         validation: { epoch: number };
+        training: { windows: { validation: number } };
       };
       expect(manifest.thresholds.length).toBe(18);
       expect(manifest.validation.epoch).toBe(r.bestEpoch);
+      // The kept model's int8 ranges come from every validation window; the CRNN (no ONNX graph) gets none.
+      const dir = join(root, `${arch}-loss`);
+      if (arch === "crnn") expect(existsSync(join(dir, "int8.json"))).toBe(false);
+      else {
+        const int8 = JSON.parse(readFileSync(join(dir, "int8.json"), "utf8")) as { weightsSha256: string; windows: number };
+        expect(int8.weightsSha256).toBe(weightsSha256(readFileSync(join(dir, "weights.bin"))));
+        expect(int8.windows).toBe(manifest.training.windows.validation);
+        const scorer = await createScorer({ modelDir: dir, backend: "onnxruntime" });
+        expect(scorer.modelId).toMatch(/-int8$/);
+        await scorer.dispose?.();
+      }
     }, 120_000);
   }
 
