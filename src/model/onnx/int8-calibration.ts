@@ -1,7 +1,8 @@
 /**
  * `int8.json` in a model folder: the calibrated value ranges that let ONNX Runtime run the
- * network's convolutions in int8 (quantize.ts). Written by scripts/calibrate-int8.ts from the
- * float network's own activations on calibration audio (never the held-out or real test sets);
+ * network's convolutions in int8 (quantize.ts). Measured by calibrate.ts (from `train`'s
+ * validation windows, or by scripts/calibrate-int8.ts from audio) on the float network's own
+ * activations (never the held-out or real test sets);
  * read when a folder is opened on ONNX Runtime. The file names the weights it was measured on
  * (SHA-256 of weights.bin), so retraining the weights without re-calibrating is an error, not a
  * silently worse model.

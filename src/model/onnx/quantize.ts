@@ -8,7 +8,7 @@
  *
  * The batch norm after the convolution is folded into W and the bias first (it is affine per
  * channel at inference). Activations are uint8 with a zero point, their ranges fixed by
- * calibration (int8.json in the model folder, written by scripts/calibrate-int8.ts), so a
+ * calibration (int8.json in the model folder, written by calibrate.ts), so a
  * window's scores never depend on the other windows of its batch: live and offline stay equal.
  *
  * Weights use 7 bits (-63..63, ONNX Runtime's `reduce_range`): x86 CPUs without VNNI multiply
