@@ -20,22 +20,30 @@ import { encodeOnnxModel } from "./proto.js";
 /** Windows per ONNX Runtime call. */
 const BATCH = 32;
 
+type Taps = readonly (readonly [string, { readonly input: string; readonly output: string }])[];
+
+/** The tensor names measured: each tapped convolution's input and output. */
+function tapNames(convs: Taps): string[] {
+  return convs.flatMap(([, t]) => [t.input, t.output]);
+}
+
 /** Running minimum / maximum of every tapped tensor of one model folder's float network. */
 export class Int8RangeMeter {
+  private readonly names: string[];
   private readonly lo: Map<string, number>;
   private readonly hi: Map<string, number>;
   private count = 0;
 
   private constructor(
     private readonly session: ort.InferenceSession,
-    private readonly convs: readonly (readonly [string, { readonly input: string; readonly output: string }])[],
+    private readonly convs: Taps,
     private readonly shape: readonly [number, number],
     private readonly sha256: string,
   ) {
-    const names = this.names();
+    this.names = tapNames(convs);
     // Ranges always hold 0 (the convolutions pad with zeros).
-    this.lo = new Map(names.map((n) => [n, 0]));
-    this.hi = new Map(names.map((n) => [n, 0]));
+    this.lo = new Map(this.names.map((n) => [n, 0]));
+    this.hi = new Map(this.names.map((n) => [n, 0]));
   }
 
   /**
@@ -47,8 +55,7 @@ export class Int8RangeMeter {
     const net = networkFromModelJson(files.json, files.specs, files.weights);
     const { graph, taps } = networkTaps(net);
     const convs = [...taps.entries()].slice(1);
-    const names = convs.flatMap(([, t]) => [t.input, t.output]);
-    const tapped = { ...graph, outputs: [...graph.outputs, ...names.map((name) => ({ name, shape: ["N", "C", "H", "W"] }))] };
+    const tapped = { ...graph, outputs: [...graph.outputs, ...tapNames(convs).map((name) => ({ name, shape: ["N", "C", "H", "W"] }))] };
     const session = await ort.InferenceSession.create(encodeOnnxModel(tapped), { intraOpNumThreads: threads, logSeverityLevel: 3 });
     const [bands, frames] = net.inputShape;
     return new Int8RangeMeter(session, convs, [bands, frames], weightsSha256(files.weights));
@@ -67,12 +74,11 @@ export class Int8RangeMeter {
   /** Runs `n` mel windows (row k at k * bands * frames, as the feature cache stores them) and widens the ranges. */
   async observe(mel: Float32Array, n: number): Promise<void> {
     const [bands, frames] = this.shape;
-    const names = this.names();
     for (let k = 0; k < n; k += BATCH) {
       const m = Math.min(BATCH, n - k);
       const x = new ort.Tensor("float32", mel.subarray(k * bands * frames, (k + m) * bands * frames), [m, bands, frames, 1]);
-      const out = await this.session.run({ [ONNX_INPUT]: x }, names);
-      for (const name of names) {
+      const out = await this.session.run({ [ONNX_INPUT]: x }, this.names);
+      for (const name of this.names) {
         const v = out[name]?.data as Float32Array;
         let a = this.lo.get(name) as number;
         let b = this.hi.get(name) as number;
@@ -104,9 +110,5 @@ export class Int8RangeMeter {
 
   async release(): Promise<void> {
     await this.session.release();
-  }
-
-  private names(): string[] {
-    return this.convs.flatMap(([, t]) => [t.input, t.output]);
   }
 }
