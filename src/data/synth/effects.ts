@@ -8,13 +8,24 @@
  *   distorted guitars far cleaner than real ones (a real-recording check: real metal guitar scored
  *   0.00-0.13 as distorted guitar with a model trained on them). Under the `sampled` realism
  *   element a recorded cabinet impulse response (cabinets.ts) may take the modelled cabinet's place;
+ * - sustain: a compressor pedal before the amp for singing guitar leads (realism element `tones`):
+ *   dynamics.ts's compressor with its threshold set below the stem's own peak, output back at the
+ *   input's peak, so notes decay by a ratio-th of their dB above the threshold;
  * - reverb: a Schroeder/Freeverb-style network, 4 damped combs in parallel into 2 all-passes,
  *   delay lengths from Freeverb (Jezar, 2000) scaled from 44.1 kHz.
  * The random 8 kHz low-pass on any stem (docs/synthetic-data.md §6) hides the 8 kHz ceiling of the 16 kHz singer
  * engines, so "no energy above 8 kHz" cannot identify a singer.
  */
 import { convolve } from "./cabinets.js";
-import type { StemFx } from "./score.js";
+import { compress } from "./dynamics.js";
+import type { StemFx, Sustainer } from "./score.js";
+
+/** Largest |x[i]|. */
+function peakOf(x: Float32Array): number {
+  let peak = 0;
+  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  return peak;
+}
 
 type Coeffs = readonly [b0: number, b1: number, b2: number, a1: number, a2: number];
 
@@ -58,8 +69,7 @@ export function biquad(x: Float32Array, [b0, b1, b2, a1, a2]: Coeffs): void {
 
 /** tanh waveshaper: `drive` is the input gain (1.5-5); output keeps the input's peak level. */
 export function drive(x: Float32Array, amount: number, sr: number): void {
-  let peakIn = 0;
-  for (const v of x) peakIn = Math.max(peakIn, Math.abs(v));
+  const peakIn = peakOf(x);
   if (peakIn === 0) return;
   const g = amount / peakIn;
   const norm = peakIn / Math.tanh(amount);
@@ -78,8 +88,7 @@ export function ampGainDb(amount: number): number {
  * replaces the modelled one (its thump, presence peak and roll-off are then the real speaker's).
  */
 export function ampCabinet(x: Float32Array, amount: number, sr: number, cabinet?: Float32Array, gainDb = ampGainDb(amount)): void {
-  let peakIn = 0;
-  for (const v of x) peakIn = Math.max(peakIn, Math.abs(v));
+  const peakIn = peakOf(x);
   if (peakIn === 0) return;
   biquad(x, passCoeffs(sr, 100, true));
   biquad(x, peakingCoeffs(sr, 800, 8, 0.8));
@@ -99,8 +108,7 @@ export function ampCabinet(x: Float32Array, amount: number, sr: number, cabinet?
     biquad(x, passCoeffs(sr, 5000, false));
     biquad(x, passCoeffs(sr, 5000, false));
   }
-  let peakOut = 0;
-  for (const v of x) peakOut = Math.max(peakOut, Math.abs(v));
+  const peakOut = peakOf(x);
   if (peakOut > 0) for (let i = 0; i < x.length; i++) x[i] = ((x[i] as number) * peakIn) / peakOut;
 }
 
@@ -163,20 +171,29 @@ export function reverb(x: Float32Array, sr: number, wet: number, room: number): 
 
 /** A guitar through a cabinet alone (a clean amp): convolved with `ir`, keeping the input's peak level. */
 export function cabinetOnly(x: Float32Array, ir: Float32Array): void {
-  let peakIn = 0;
-  for (const v of x) peakIn = Math.max(peakIn, Math.abs(v));
+  const peakIn = peakOf(x);
   if (peakIn === 0) return;
   const y = convolve(x, ir);
-  let peakOut = 0;
-  for (const v of y) peakOut = Math.max(peakOut, Math.abs(v));
+  const peakOut = peakOf(y);
   for (let i = 0; i < x.length; i++) x[i] = peakOut > 0 ? ((y[i] as number) * peakIn) / peakOut : 0;
 }
 
+/** A compressor pedal (see the module doc) in place; the output keeps the input's sample peak. */
+export function sustainStem(x: Float32Array, sr: number, s: Sustainer): void {
+  const peakIn = peakOf(x);
+  if (peakIn === 0) return;
+  const thresholdDb = 20 * Math.log10(peakIn) + s.thresholdDb;
+  compress(x, sr, { detector: "rms", thresholdDb, ratio: s.ratio, kneeDb: 6, attackMs: s.attackMs, releaseMs: s.releaseMs, makeupDb: 0 });
+  const scale = peakIn / peakOf(x);
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) * scale;
+}
+
 /**
- * Applies a stem's effect chain in place: high-pass, EQ, tone low-pass, drive or amp (or a clean
+ * Applies a stem's effect chain in place: sustainer, high-pass, EQ, tone low-pass, drive or amp (or a clean
  * cabinet), low-pass, reverb. `cabinet` is the decoded impulse response of `fx.cabinet` (the caller loads it).
  */
 export function applyFx(x: Float32Array, fx: StemFx, sr: number, cabinet?: Float32Array): void {
+  if (fx.sustain !== undefined) sustainStem(x, sr, fx.sustain);
   if (fx.highPassHz > 0) biquad(x, passCoeffs(sr, fx.highPassHz, true));
   for (const band of fx.eq) biquad(x, peakingCoeffs(sr, band.hz, band.db, band.q));
   if (fx.toneHz !== undefined && fx.toneHz < sr * 0.45) biquad(x, passCoeffs(sr, fx.toneHz, false));

@@ -10,8 +10,11 @@
  * - {@link withGuitarTone}: per guitar stem, with probability {@link TONE_P} (higher for parts that
  *   play melody), a "singing" tone: a low-pass before the amp (tone knob / neck pickup), a lower amp
  *   gain for distorted guitars and a clean amp short of break-up for clean ones (a 10 dB gap between
- *   the two keeps the labels apart), a bit more reverb, and for half the melodic parts a darker
- *   low-pass after the amp. Recorded in the metadata as `tone_hz`, `amp_gain_db` and `lowpass_hz`.
+ *   the two keeps the labels apart), a bit more reverb, for half the melodic parts a darker
+ *   low-pass after the amp, and for {@link SUSTAIN_P} of them a sustainer in front of it (GM guitar
+ *   samples decay like a plucked string within a second; a real lead held through a compressor and
+ *   an amp rings on, and the development set's ballad lead, heard as violin and cello, does).
+ *   Recorded in the metadata as `tone_hz`, `amp_gain_db`, `lowpass_hz` and `sustain`.
  * - {@link GUITAR_STYLES}: instrumental guitar rock and guitar ballads whose lead slot is an
  *   electric guitar (the melody writer and the `expressive` gestures then treat it as a lead).
  *
@@ -20,7 +23,7 @@
  * only with the element on (styles-extra.ts corpusStyles).
  */
 import type { Rng } from "./rng.js";
-import type { StemFx } from "./score.js";
+import type { StemFx, Sustainer } from "./score.js";
 import { S, type Style } from "./styles.js";
 
 /** Probability that a guitar stem gets a singing tone: melodic parts (lead, counter, soloist) and others. */
@@ -45,6 +48,17 @@ export const TONE_RANGES = {
 /** Probability that a melodic singing tone also gets the post-amp low-pass of `darkLeadHz`. */
 export const DARK_LEAD_P = 0.5;
 
+/** Probability that a melodic singing tone also gets a sustainer (compressor pedal) in front of the amp. */
+export const SUSTAIN_P = 0.6;
+
+/** Ranges drawn for a sustainer (score.ts Sustainer): threshold below the stem's peak, ratio, attack and release. */
+export const SUSTAIN_RANGES = {
+  thresholdDb: [-30, -14],
+  ratio: [4, 10],
+  attackMs: [2, 15],
+  releaseMs: [60, 250],
+} as const;
+
 const GUITARS: ReadonlySet<string> = new Set(["distorted electric guitar", "clean electric guitar"]);
 
 /**
@@ -64,7 +78,19 @@ export function withGuitarTone(rng: Rng, label: string, melodic: boolean, fx: St
   const reverbWet = melodic ? Math.max(fx.reverbWet, rng.uniform(0.08, 0.3)) : fx.reverbWet;
   const dark = melodic && rng.chance(DARK_LEAD_P) ? logUniform(TONE_RANGES.darkLeadHz) : 0;
   const lowPassHz = dark > 0 && (fx.lowPassHz <= 0 || dark < fx.lowPassHz) ? dark : fx.lowPassHz;
-  return { ...fx, amp: true, ampGainDb, toneHz, reverbWet, lowPassHz };
+  // Drawn last, so the draws above are those of songs rendered before the sustainer existed.
+  const sustain = melodic && rng.chance(SUSTAIN_P) ? drawSustainer(rng) : undefined;
+  return { ...fx, amp: true, ampGainDb, toneHz, reverbWet, lowPassHz, ...(sustain === undefined ? {} : { sustain }) };
+}
+
+function drawSustainer(rng: Rng): Sustainer {
+  const r = SUSTAIN_RANGES;
+  return {
+    thresholdDb: rng.uniform(r.thresholdDb[0], r.thresholdDb[1]),
+    ratio: rng.uniform(r.ratio[0], r.ratio[1]),
+    attackMs: rng.uniform(r.attackMs[0], r.attackMs[1]),
+    releaseMs: rng.uniform(r.releaseMs[0], r.releaseMs[1]),
+  };
 }
 
 /** Instrumental styles whose melody is an electric guitar (realism element `tones`). */

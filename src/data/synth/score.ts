@@ -93,6 +93,8 @@ export interface StemFx {
   readonly ampGainDb?: number;
   /** Low-pass corner (Hz) before the amp: the guitar's tone knob or neck pickup (element `tones`). Absent = off. */
   readonly toneHz?: number;
+  /** A sustainer (compressor pedal) first in the chain, for singing guitar leads (element `tones`). Absent = off. */
+  readonly sustain?: Sustainer;
   /**
    * A real cabinet impulse response (cabinets.ts id, realism element `sampled`) that replaces the
    * amp's modelled cabinet, or alone colours a clean guitar. Absent = the modelled cabinet / none.
@@ -101,6 +103,21 @@ export interface StemFx {
   /** Reverb wet level 0..1 and room size 0..1. */
   readonly reverbWet: number;
   readonly reverbRoom: number;
+}
+
+/**
+ * A compressor pedal in front of the amp (effects.ts sustainStem): RMS detector, threshold relative
+ * to the stem's own peak, so a plucked note's decay is squeezed by the ratio and the note rings on.
+ */
+export interface Sustainer {
+  /** Threshold in dB below the stem's sample peak (negative). */
+  readonly thresholdDb: number;
+  /** Ratio above the threshold, >= 1. */
+  readonly ratio: number;
+  /** Attack time constant, ms: short enough to hold each note, long enough to let the pick through. */
+  readonly attackMs: number;
+  /** Release time constant, ms. */
+  readonly releaseMs: number;
 }
 
 /** One stem of the song. */

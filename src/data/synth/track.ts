@@ -18,7 +18,7 @@ import type { NoteCache } from "./note-cache.js";
 import { renderPart, type NoteSource } from "./part-renderer.js";
 import type { Realism } from "./realism.js";
 import { cabinetInfo, samplerPart } from "./sampler-source.js";
-import { songSeconds, type Part, type Song } from "./score.js";
+import { songSeconds, type Part, type Song, type Sustainer } from "./score.js";
 import { singerSource, voiceByName } from "./singer.js";
 import { SoundfontVoice, type PresetRef } from "./soundfont-voice.js";
 import type { BankInfo } from "./soundbanks.js";
@@ -169,6 +169,11 @@ function gestureInfo(part: Part): Record<string, SynthValue> {
   return summary === undefined ? {} : { gestures: summary };
 }
 
+/** A sustainer as the metadata records it, e.g. `-22.0 dB 6.1:1 attack 8 ms release 410 ms`. */
+function sustainInfo(s: Sustainer): string {
+  return `${s.thresholdDb.toFixed(1)} dB ${s.ratio.toFixed(1)}:1 attack ${Math.round(s.attackMs)} ms release ${Math.round(s.releaseMs)} ms`;
+}
+
 function fxInfo(part: Part): Record<string, SynthValue> {
   const f = part.fx;
   return {
@@ -181,6 +186,7 @@ function fxInfo(part: Part): Record<string, SynthValue> {
     amp: f.amp === true,
     ...(f.ampGainDb === undefined ? {} : { amp_gain_db: Number(f.ampGainDb.toFixed(1)) }),
     ...(f.toneHz === undefined ? {} : { tone_hz: Math.round(f.toneHz) }),
+    ...(f.sustain === undefined ? {} : { sustain: sustainInfo(f.sustain) }),
     reverb_wet: Number(f.reverbWet.toFixed(3)),
     reverb_room: Number(f.reverbRoom.toFixed(3)),
     ...cabinetInfo(f),

@@ -1,14 +1,22 @@
 /**
  * Realism element `tones` (guitar-tone.ts): singing guitar tones are what they claim (a medium-gain
  * amp distorts less than the high-gain one, the tone knob darkens the sound, both measured by
- * NumPy), only guitars get them, at the stated rates and ranges, and switching the element on
+ * NumPy; a sustainer slows a plucked note's decay by about its ratio, measured by NumPy), only guitars get them, at the stated rates and ranges, and switching the element on
  * changes nothing of a song but guitar effects; the guitar-led styles give the melody to an
  * electric guitar.
  */
 import { describe, expect, it } from "vitest";
 import { artistBlocks, featuredClass, makeArtist } from "../../../../src/data/synth/artists.js";
 import { applyFx } from "../../../../src/data/synth/effects.js";
-import { DARK_LEAD_P, GUITAR_STYLES, TONE_P, TONE_RANGES, withGuitarTone } from "../../../../src/data/synth/guitar-tone.js";
+import {
+  DARK_LEAD_P,
+  GUITAR_STYLES,
+  SUSTAIN_P,
+  SUSTAIN_RANGES,
+  TONE_P,
+  TONE_RANGES,
+  withGuitarTone,
+} from "../../../../src/data/synth/guitar-tone.js";
 import { ALL_REALISM, NO_REALISM, parseRealism } from "../../../../src/data/synth/realism.js";
 import { Rng } from "../../../../src/data/synth/rng.js";
 import type { Song, StemFx } from "../../../../src/data/synth/score.js";
@@ -57,7 +65,57 @@ function pureSine(): Float32Array {
   return new Float32Array(SR).map((_, i) => 0.4 * Math.sin((2 * Math.PI * 220 * i) / SR));
 }
 
+/** A plucked note: the string tone decaying 34.7 dB/s (time constant 0.25 s), 1.5 s. */
+function pluckedNote(): Float32Array {
+  const x = new Float32Array(Math.round(1.5 * SR));
+  const tone = stringTone();
+  for (let i = 0; i < x.length; i++) x[i] = (tone[i % SR] as number) * Math.exp(-i / SR / 0.25);
+  return x;
+}
+
+/** Per signal: decay slope (dB/s, least squares on 50 ms RMS frames from 0.15 s to 0.6 s) and sample peak (NumPy). */
+function decays(signals: Record<string, Float32Array>): Record<string, { slope: number; peak: number }> {
+  const out = runPython(
+    `import numpy as np, json, sys
+d = json.load(sys.stdin)
+out = {}
+for k, v in d.items():
+    x = np.array(v, dtype=np.float64)
+    n = 1102
+    frames = x[: len(x) // n * n].reshape(-1, n)
+    t = (np.arange(len(frames)) + 0.5) * n / 22050
+    db = 10 * np.log10((frames ** 2).mean(axis=1) + 1e-20)
+    m = (t >= 0.15) & (t <= 0.6)
+    out[k] = {"slope": float(np.polyfit(t[m], db[m], 1)[0]), "peak": float(np.abs(x).max())}
+print(json.dumps(out))`,
+    JSON.stringify(Object.fromEntries(Object.entries(signals).map(([k, v]) => [k, Array.from(v)]))),
+  );
+  return JSON.parse(out) as Record<string, { slope: number; peak: number }>;
+}
+
 describe("guitar tones (realism element tones)", () => {
+  it(
+    "a sustainer in front of a clean amp slows a plucked note's decay by about its ratio and keeps the peak (NumPy)",
+    () => {
+      const clean: StemFx = { ...FX, drive: 0, ampGainDb: -6 };
+      const plain = pluckedNote();
+      applyFx(plain, clean, SR);
+      const sustained = pluckedNote();
+      const ratio = 8;
+      applyFx(sustained, { ...clean, sustain: { thresholdDb: -30, ratio, attackMs: 5, releaseMs: 120 } }, SR);
+      const bare = pluckedNote();
+      const d = decays({ plain, sustained, bare });
+      expect(d.bare?.slope).toBeCloseTo(-20 / Math.LN10 / 0.25, 0); // the oracle reads the input's own decay
+      const plainSlope = d.plain?.slope ?? 0;
+      expect(plainSlope).toBeLessThan(-30); // a clean amp leaves the decay alone
+      // above the threshold a ratio-r compressor divides the dB decay by r (knee and release blur it a little)
+      expect(d.sustained?.slope).toBeGreaterThan(plainSlope / (ratio / 2));
+      expect(d.sustained?.slope).toBeLessThan(0);
+      expect(d.sustained?.peak).toBeCloseTo(d.plain?.peak ?? 0, 4);
+    },
+    PY_TIMEOUT_MS,
+  );
+
   it(
     "a medium-gain amp distorts less than the high-gain one, and the tone knob darkens the sound (NumPy spectra)",
     () => {
@@ -89,6 +147,7 @@ describe("guitar tones (realism element tones)", () => {
     ] as const) {
       let changed = 0;
       let darker = 0;
+      let sustained = 0;
       for (let k = 0; k < n; k++) {
         const fx = withGuitarTone(new Rng(`tone/${label}/${melodic}/${k}`), label, melodic, plain);
         if (fx === plain) continue;
@@ -108,7 +167,23 @@ describe("guitar tones (realism element tones)", () => {
           expect(fx.lowPassHz).toBeGreaterThanOrEqual(TONE_RANGES.darkLeadHz[0]);
           expect(fx.lowPassHz).toBeLessThan(plain.lowPassHz);
         }
-        const rest = { amp: plain.amp, ampGainDb: undefined, toneHz: undefined, reverbWet: plain.reverbWet, lowPassHz: plain.lowPassHz };
+        // a sustainer only for melodic parts, inside the stated ranges
+        if (fx.sustain !== undefined) {
+          sustained++;
+          expect(melodic).toBe(true);
+          for (const key of ["thresholdDb", "ratio", "attackMs", "releaseMs"] as const) {
+            expect(fx.sustain[key]).toBeGreaterThanOrEqual(SUSTAIN_RANGES[key][0]);
+            expect(fx.sustain[key]).toBeLessThanOrEqual(SUSTAIN_RANGES[key][1]);
+          }
+        }
+        const rest = {
+          amp: plain.amp,
+          ampGainDb: undefined,
+          toneHz: undefined,
+          reverbWet: plain.reverbWet,
+          lowPassHz: plain.lowPassHz,
+          sustain: undefined,
+        };
         expect({ ...fx, ...rest }).toEqual({
           ...plain,
           ampGainDb: undefined,
@@ -122,6 +197,8 @@ describe("guitar tones (realism element tones)", () => {
       const [d0, d1] = TONE_RANGES.darkLeadHz;
       const q = melodic ? DARK_LEAD_P * (Math.log(4000 / d0) / Math.log(d1 / d0)) : 0;
       expect(Math.abs(darker / Math.max(1, changed) - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / changed) + 1e-9);
+      const ps = melodic ? SUSTAIN_P : 0;
+      expect(Math.abs(sustained / Math.max(1, changed) - ps)).toBeLessThan(4 * Math.sqrt((ps * (1 - ps)) / changed) + 1e-9);
     }
     const a = withGuitarTone(new Rng("same"), DISTORTED, true, plain);
     expect(withGuitarTone(new Rng("same"), DISTORTED, true, plain)).toEqual(a);
