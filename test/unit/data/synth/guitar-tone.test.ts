@@ -43,22 +43,39 @@ function stringTone(): Float32Array {
   return x;
 }
 
-/** Per signal: 3rd-harmonic / fundamental power and the share of power above 3 kHz (NumPy, last 0.5 s). */
-function spectra(signals: Record<string, Float32Array>): Record<string, { h3: number; top: number }> {
+/**
+ * Runs `perSignal` (Python lines computing `out[k]` from the float64 array `x` of signal `k`) over
+ * every signal in NumPy and returns the per-signal results.
+ */
+function numpyPerSignal<T>(perSignal: string, signals: Record<string, Float32Array>): Record<string, T> {
+  const body = perSignal
+    .trim()
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
   const out = runPython(
     `import numpy as np, json, sys
 d = json.load(sys.stdin)
 out = {}
 for k, v in d.items():
-    x = np.array(v[-11025:], dtype=np.float64) * np.hanning(11025)
-    p = np.abs(np.fft.rfft(x)) ** 2
-    f = np.fft.rfftfreq(11025, 1 / 22050)
-    h = lambda hz: float(p[np.argmin(np.abs(f - hz))])
-    out[k] = {"h3": h(660) / h(220), "top": float(p[f > 3000].sum() / p.sum())}
+    x = np.array(v, dtype=np.float64)
+${body}
 print(json.dumps(out))`,
     JSON.stringify(Object.fromEntries(Object.entries(signals).map(([k, v]) => [k, Array.from(v)]))),
   );
-  return JSON.parse(out) as Record<string, { h3: number; top: number }>;
+  return JSON.parse(out) as Record<string, T>;
+}
+
+/** Per signal: 3rd-harmonic / fundamental power and the share of power above 3 kHz (NumPy, last 0.5 s). */
+function spectra(signals: Record<string, Float32Array>): Record<string, { h3: number; top: number }> {
+  return numpyPerSignal(
+    `
+p = np.abs(np.fft.rfft(x[-11025:] * np.hanning(11025))) ** 2
+f = np.fft.rfftfreq(11025, 1 / 22050)
+h = lambda hz: float(p[np.argmin(np.abs(f - hz))])
+out[k] = {"h3": h(660) / h(220), "top": float(p[f > 3000].sum() / p.sum())}`,
+    signals,
+  );
 }
 
 function pureSine(): Float32Array {
@@ -75,22 +92,16 @@ function pluckedNote(): Float32Array {
 
 /** Per signal: decay slope (dB/s, least squares on 50 ms RMS frames from 0.15 s to 0.6 s) and sample peak (NumPy). */
 function decays(signals: Record<string, Float32Array>): Record<string, { slope: number; peak: number }> {
-  const out = runPython(
-    `import numpy as np, json, sys
-d = json.load(sys.stdin)
-out = {}
-for k, v in d.items():
-    x = np.array(v, dtype=np.float64)
-    n = 1102
-    frames = x[: len(x) // n * n].reshape(-1, n)
-    t = (np.arange(len(frames)) + 0.5) * n / 22050
-    db = 10 * np.log10((frames ** 2).mean(axis=1) + 1e-20)
-    m = (t >= 0.15) & (t <= 0.6)
-    out[k] = {"slope": float(np.polyfit(t[m], db[m], 1)[0]), "peak": float(np.abs(x).max())}
-print(json.dumps(out))`,
-    JSON.stringify(Object.fromEntries(Object.entries(signals).map(([k, v]) => [k, Array.from(v)]))),
+  return numpyPerSignal(
+    `
+n = 1102
+frames = x[: len(x) // n * n].reshape(-1, n)
+t = (np.arange(len(frames)) + 0.5) * n / 22050
+db = 10 * np.log10((frames ** 2).mean(axis=1) + 1e-20)
+m = (t >= 0.15) & (t <= 0.6)
+out[k] = {"slope": float(np.polyfit(t[m], db[m], 1)[0]), "peak": float(np.abs(x).max())}`,
+    signals,
   );
-  return JSON.parse(out) as Record<string, { slope: number; peak: number }>;
 }
 
 describe("guitar tones (realism element tones)", () => {
