@@ -371,15 +371,16 @@ export function corpusStyles(extra: boolean, sparse: boolean, tones = false): re
 }
 
 /**
- * Checks `--styles` against the corpus's pool: a style of the `extra` or `tones` element needs that
- * element on.
- * @throws UserError naming the styles and the element they need
+ * Checks `--styles` against the corpus's pool: every name is a style, and a style of the `extra` or
+ * `tones` element needs that element on.
+ * @throws UserError naming unknown styles, or the styles and the element they need
  */
 export function requireStyles(names: readonly string[], realism: Realism): void {
+  const unknown = names.filter((n) => !corpusStyles(true, false, true).some((s) => s.name === n));
+  if (unknown.length > 0) throw new UserError(`Expected style names, got unknown ${unknown.map((n) => `"${n}"`).join(", ")}`);
   const pool = corpusStyles(realism.extra, realism.sparse, realism.tones);
   const missing = names.filter((n) => !pool.some((s) => s.name === n));
   if (missing.length === 0) return;
-  const element = (n: string): string =>
-    EXTRA_STYLES.some((s) => s.name === n) ? "extra" : GUITAR_STYLES.some((s) => s.name === n) ? "tones" : "?";
+  const element = (n: string): string => (GUITAR_STYLES.some((s) => s.name === n) ? "tones" : "extra");
   throw new UserError(`Expected --realism to include ${missing.map((n) => `${element(n)} for style ${n}`).join(", ")}`);
 }

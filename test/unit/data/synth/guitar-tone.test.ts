@@ -21,7 +21,7 @@ import { ALL_REALISM, NO_REALISM, parseRealism } from "../../../../src/data/synt
 import { Rng } from "../../../../src/data/synth/rng.js";
 import type { Song, StemFx } from "../../../../src/data/synth/score.js";
 import { composeSong } from "../../../../src/data/synth/song.js";
-import { corpusStyles } from "../../../../src/data/synth/styles-extra.js";
+import { corpusStyles, requireStyles } from "../../../../src/data/synth/styles-extra.js";
 import { runPython } from "../../../helpers/python.js";
 
 const SR = 22050;
@@ -255,6 +255,10 @@ describe("guitar tones (realism element tones)", () => {
       });
     }
     expect(toned).toBeGreaterThan(4);
+    // the guitar-led styles need the element; a name that is no style is named as such (library callers skip the CLI's check)
+    expect(() => requireStyles(["guitar-rock"], { ...NO_REALISM, tones: true })).not.toThrow();
+    expect(() => requireStyles(["guitar-rock"], NO_REALISM)).toThrow(/^Expected --realism to include tones for style guitar-rock$/);
+    expect(() => requireStyles(["rock", "polka"], ALL_REALISM)).toThrow(/^Expected style names, got unknown "polka"$/);
     expect(ALL_REALISM.tones).toBe(true);
     expect(NO_REALISM.tones).toBe(false);
   });
