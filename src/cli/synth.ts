@@ -11,7 +11,7 @@ import type { CorpusReport } from "../data/synth/corpus.js";
 import { DEFAULT_BANK_NAMES, KNOWN_BANKS } from "../data/synth/soundbank-list.js";
 import { NO_REALISM, parseRealism, REALISM_ELEMENTS, type Realism } from "../data/synth/realism.js";
 import { GUITAR_STYLES } from "../data/synth/guitar-tone.js";
-import { corpusStyles } from "../data/synth/styles-extra.js";
+import { ALL_STYLE_NAMES, corpusStyles } from "../data/synth/styles-extra.js";
 import { VOICES } from "../data/synth/singer.js";
 import { progressBar } from "./progress.js";
 
@@ -152,9 +152,8 @@ function list(v: string): string[] {
 
 function styleList(v: string): string[] {
   const items = list(v);
-  const known = [...STYLE_NAMES, ...EXTRA_NAMES, ...TONE_NAMES];
   for (const s of items) {
-    if (!known.includes(s)) throw new UserError(`Expected --styles from ${known.join(", ")}, got "${s}"`);
+    if (!ALL_STYLE_NAMES.includes(s)) throw new UserError(`Expected --styles from ${ALL_STYLE_NAMES.join(", ")}, got "${s}"`);
   }
   return items;
 }

@@ -13,6 +13,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import FFT from "fft.js";
+import { samplePeak } from "./mix.js";
 import { decodeSample } from "./sample-sets.js";
 
 /** Where guitarix-common installs its impulse responses. */
@@ -51,8 +52,7 @@ export function cabinetIr(id: string, sampleRateHz: number, root = GUITARIX_IR_D
   if (x.length > n)
     for (let i = Math.max(0, n - fade); i < n; i++)
       ir[i] = (ir[i] as number) * 0.5 * (1 + Math.cos((Math.PI * (i - (n - fade) + 1)) / fade));
-  let peak = 0;
-  for (const v of ir) peak = Math.max(peak, Math.abs(v));
+  const peak = samplePeak(ir);
   if (peak > 0) for (let i = 0; i < n; i++) ir[i] = (ir[i] as number) / peak;
   irs.set(key, ir);
   return ir;

@@ -18,14 +18,8 @@
  */
 import { convolve } from "./cabinets.js";
 import { compress } from "./dynamics.js";
+import { samplePeak } from "./mix.js";
 import type { StemFx, Sustainer } from "./score.js";
-
-/** Largest |x[i]|. */
-function peakOf(x: Float32Array): number {
-  let peak = 0;
-  for (const v of x) peak = Math.max(peak, Math.abs(v));
-  return peak;
-}
 
 type Coeffs = readonly [b0: number, b1: number, b2: number, a1: number, a2: number];
 
@@ -69,7 +63,7 @@ export function biquad(x: Float32Array, [b0, b1, b2, a1, a2]: Coeffs): void {
 
 /** tanh waveshaper: `drive` is the input gain (1.5-5); output keeps the input's peak level. */
 export function drive(x: Float32Array, amount: number, sr: number): void {
-  const peakIn = peakOf(x);
+  const peakIn = samplePeak(x);
   if (peakIn === 0) return;
   const g = amount / peakIn;
   const norm = peakIn / Math.tanh(amount);
@@ -88,7 +82,7 @@ export function ampGainDb(amount: number): number {
  * replaces the modelled one (its thump, presence peak and roll-off are then the real speaker's).
  */
 export function ampCabinet(x: Float32Array, amount: number, sr: number, cabinet?: Float32Array, gainDb = ampGainDb(amount)): void {
-  const peakIn = peakOf(x);
+  const peakIn = samplePeak(x);
   if (peakIn === 0) return;
   biquad(x, passCoeffs(sr, 100, true));
   biquad(x, peakingCoeffs(sr, 800, 8, 0.8));
@@ -108,7 +102,7 @@ export function ampCabinet(x: Float32Array, amount: number, sr: number, cabinet?
     biquad(x, passCoeffs(sr, 5000, false));
     biquad(x, passCoeffs(sr, 5000, false));
   }
-  const peakOut = peakOf(x);
+  const peakOut = samplePeak(x);
   if (peakOut > 0) for (let i = 0; i < x.length; i++) x[i] = ((x[i] as number) * peakIn) / peakOut;
 }
 
@@ -171,20 +165,20 @@ export function reverb(x: Float32Array, sr: number, wet: number, room: number): 
 
 /** A guitar through a cabinet alone (a clean amp): convolved with `ir`, keeping the input's peak level. */
 export function cabinetOnly(x: Float32Array, ir: Float32Array): void {
-  const peakIn = peakOf(x);
+  const peakIn = samplePeak(x);
   if (peakIn === 0) return;
   const y = convolve(x, ir);
-  const peakOut = peakOf(y);
+  const peakOut = samplePeak(y);
   for (let i = 0; i < x.length; i++) x[i] = peakOut > 0 ? ((y[i] as number) * peakIn) / peakOut : 0;
 }
 
 /** A compressor pedal (see the module doc) in place; the output keeps the input's sample peak. */
 export function sustainStem(x: Float32Array, sr: number, s: Sustainer): void {
-  const peakIn = peakOf(x);
+  const peakIn = samplePeak(x);
   if (peakIn === 0) return;
   const thresholdDb = 20 * Math.log10(peakIn) + s.thresholdDb;
   compress(x, sr, { detector: "rms", thresholdDb, ratio: s.ratio, kneeDb: 6, attackMs: s.attackMs, releaseMs: s.releaseMs, makeupDb: 0 });
-  const scale = peakIn / peakOf(x);
+  const scale = peakIn / samplePeak(x);
   for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) * scale;
 }
 

@@ -22,7 +22,7 @@
  * draw of the others. The stems and the activation labels are computed before the chain and do not
  * depend on it.
  */
-import { activeRms } from "./mix.js";
+import { activeRms, samplePeak } from "./mix.js";
 import { blockPeaks, compress, gainComputerDb, limit, lookaheadSamples, type CompressorParams, type LimiterParams } from "./dynamics.js";
 import { integratedLoudness, type Biquad } from "./loudness.js";
 import { encoderVersion, lossyRoundTrip, NOMINAL_KBPS, type Codec } from "./lossy.js";
@@ -208,9 +208,7 @@ export function limitToLoudness(x: Float32Array, sampleRateHz: number, lim: Limi
 
 /** Sample peak, dBFS. */
 function peakDb(x: Float32Array): number {
-  let p = 0;
-  for (const v of x) p = Math.max(p, Math.abs(v));
-  return 20 * Math.log10(Math.max(p, 1e-10));
+  return 20 * Math.log10(Math.max(samplePeak(x), 1e-10));
 }
 
 const r = (v: number, digits = 2): number => Number(v.toFixed(digits));

@@ -25,6 +25,13 @@ export interface MixResult {
   readonly stemGains: number[];
 }
 
+/** Sample peak: the largest |x[i]| (0 for silence). */
+export function samplePeak(x: Float32Array): number {
+  let peak = 0;
+  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  return peak;
+}
+
 /** RMS over the blocks within ACTIVE_BELOW_DB of the loudest block (0 for silence). */
 export function activeRms(x: Float32Array): number {
   const energies: number[] = [];

@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, mkdirSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../../errors.js";
+import { samplePeak } from "./mix.js";
 import { decodeMono } from "./tabla.js";
 import { midiToHz } from "./theory.js";
 
@@ -165,10 +166,8 @@ export function parseWav16Mono(buf: Buffer): { rate: number; samples: Float32Arr
 
 /** Splits at silent gaps of at least `minGap` samples (silence: 5 ms blocks 40 dB below the peak). */
 export function splitAtPauses(x: Float32Array, minGap: number): Float32Array[] {
-  let peak = 0;
-  for (let i = 0; i < x.length; i++) peak = Math.max(peak, Math.abs(x[i] as number));
   const block = Math.max(1, Math.round(minGap / 50));
-  const thr = peak * 0.01;
+  const thr = samplePeak(x) * 0.01;
   const segments: Float32Array[] = [];
   let start = -1;
   let lastLoud = -1;

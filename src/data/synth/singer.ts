@@ -10,6 +10,7 @@
  */
 import { UserError } from "../../errors.js";
 import type { NoteSource } from "./part-renderer.js";
+import { samplePeak } from "./mix.js";
 import { NoteCache } from "./note-cache.js";
 import { espeakSyllables, festivalSyllables } from "./singer-engines.js";
 import { midiToHz } from "./theory.js";
@@ -120,9 +121,7 @@ function syllable(voice: Voice, syl: string, key: number, sr: number): Float32Ar
 
 /** Drops leading/trailing samples quieter than -50 dB re the peak (keeping 5 ms of lead-in). */
 function trim(x: Float32Array): Float32Array {
-  let peak = 0;
-  for (const v of x) peak = Math.max(peak, Math.abs(v));
-  const thr = peak * 0.003;
+  const thr = samplePeak(x) * 0.003;
   let a = 0;
   while (a < x.length && Math.abs(x[a] as number) < thr) a++;
   let b = x.length;

@@ -370,13 +370,16 @@ export function corpusStyles(extra: boolean, sparse: boolean, tones = false): re
   return sparse ? all.map((s) => (s.form === "solo" ? { ...s, weight: s.weight * SPARSE_SOLO_WEIGHT } : s)) : all;
 }
 
+/** Every style a corpus can draw (the extra and tones elements on), in pool order: what `--styles` accepts. */
+export const ALL_STYLE_NAMES: readonly string[] = corpusStyles(true, false, true).map((s) => s.name);
+
 /**
  * Checks `--styles` against the corpus's pool: every name is a style, and a style of the `extra` or
  * `tones` element needs that element on.
  * @throws UserError naming unknown styles, or the styles and the element they need
  */
 export function requireStyles(names: readonly string[], realism: Realism): void {
-  const unknown = names.filter((n) => !corpusStyles(true, false, true).some((s) => s.name === n));
+  const unknown = names.filter((n) => !ALL_STYLE_NAMES.includes(n));
   if (unknown.length > 0) throw new UserError(`Expected style names, got unknown ${unknown.map((n) => `"${n}"`).join(", ")}`);
   const pool = corpusStyles(realism.extra, realism.sparse, realism.tones);
   const missing = names.filter((n) => !pool.some((s) => s.name === n));

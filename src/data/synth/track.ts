@@ -13,7 +13,7 @@ import { applyFx } from "./effects.js";
 import { gestureSummary } from "./expressive.js";
 import { formatMetadataYaml, type StemEntry, type SynthValue } from "./metadata-writer.js";
 import { masterMix } from "./master.js";
-import { mixStems } from "./mix.js";
+import { mixStems, samplePeak } from "./mix.js";
 import type { NoteCache } from "./note-cache.js";
 import { renderPart, type NoteSource } from "./part-renderer.js";
 import type { Realism } from "./realism.js";
@@ -81,9 +81,7 @@ export async function renderTrack(ctx: RenderContext, song: Song, w: TrackWriteO
     const audio = renderPart(played, source, timing, ctx.cache);
     applyFx(audio, part.fx, sr, part.fx.cabinet === undefined ? undefined : cabinetIr(part.fx.cabinet, sr));
     fadeOut(audio, song, sr);
-    let peak = 0;
-    for (let i = 0; i < audio.length; i++) peak = Math.max(peak, Math.abs(audio[i] as number));
-    if (peak >= SILENT_PEAK) rendered.push({ part, audio, info });
+    if (samplePeak(audio) >= SILENT_PEAK) rendered.push({ part, audio, info });
   }
   const { stems, mix, stemGains } = mixStems(
     rendered.map((r) => r.audio),

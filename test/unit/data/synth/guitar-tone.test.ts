@@ -1,9 +1,9 @@
 /**
  * Realism element `tones` (guitar-tone.ts): singing guitar tones are what they claim (a medium-gain
- * amp distorts less than the high-gain one, the tone knob darkens the sound, both measured by
- * NumPy; a sustainer slows a plucked note's decay by about its ratio, measured by NumPy), only guitars get them, at the stated rates and ranges, and switching the element on
- * changes nothing of a song but guitar effects; the guitar-led styles give the melody to an
- * electric guitar.
+ * amp distorts less than the high-gain one, the tone knob darkens the sound, a sustainer slows a
+ * plucked note's decay by about its ratio, all measured by NumPy), only guitars get them, at the
+ * stated rates and ranges, and switching the element on changes nothing of a song but guitar
+ * effects; the guitar-led styles give the melody to an electric guitar.
  */
 import { describe, expect, it } from "vitest";
 import { artistBlocks, featuredClass, makeArtist } from "../../../../src/data/synth/artists.js";
